@@ -1,0 +1,41 @@
+# ig-pipeline: `make demo` and `make test` set up everything they need in .venv on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo ui test bench validate lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## Sync the follow graph of three sandbox accounts as real Dagster runs (SQLite, offline sandbox).
+demo: $(STAMP)
+	$(BIN)/ig-pipeline demo
+
+## Open the Dagster UI on the demo's instance, with the sandbox running.
+ui: $(STAMP)
+	$(BIN)/ig-pipeline ui
+
+## The whole test suite, against SQLite and the local PostgreSQL (started if it is down).
+test: $(STAMP)
+	scripts/ensure-postgres
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	scripts/ensure-postgres
+	$(BIN)/python bench/follow_graph.py
+
+## Re-pin requirements.lock from a clean resolve of pyproject.toml.
+lock:
+	rm -rf /tmp/ig-pipeline-lock && $(PYTHON) -m venv /tmp/ig-pipeline-lock
+	/tmp/ig-pipeline-lock/bin/python -m pip install --quiet --upgrade pip
+	/tmp/ig-pipeline-lock/bin/python -m pip install --quiet -e '.[test]'
+	/tmp/ig-pipeline-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .ig-pipeline

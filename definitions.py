@@ -1,0 +1,41 @@
+"""The one Definitions object of ig-pipeline: assets, checks, jobs, sensors, schedules, resources."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from ig_assets import network
+from ig_resources.database import DatabaseResource
+from ig_resources.instagram import InstagramClientResource
+from schedules import follow_graph_schedule
+from sensors import account_partitions_sensor
+
+
+def _env_or_default(name: str, default: str | None = None) -> str | dg.EnvVar | None:
+    # EnvVar keeps the value (a database password, say) out of the UI; unset means the embedded default.
+    return dg.EnvVar(name) if os.environ.get(name) else default
+
+
+def _resources() -> dict[str, dg.ConfigurableResource]:
+    database = {"url": url} if (url := _env_or_default("IG_DATABASE_URL")) else {}
+    instagram = {
+        field: value
+        for field, name in (("api_base_url", "IG_API_BASE_URL"), ("web_base_url", "IG_WEB_BASE_URL"))
+        if (value := _env_or_default(name))
+    }
+    return {
+        "database": DatabaseResource(**database, secret_key=dg.EnvVar("IG_SECRET_KEY")),
+        "instagram": InstagramClientResource(**instagram),
+    }
+
+
+defs = dg.Definitions(
+    assets=network.assets,
+    asset_checks=network.asset_checks,
+    jobs=network.jobs,
+    sensors=[account_partitions_sensor],
+    schedules=[follow_graph_schedule],
+    resources=_resources(),
+)

@@ -1,0 +1,193 @@
+"""`follow_graph`: who follows each managed account, whom it follows, who it talks to, whose stories it sees."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import dagster as dg
+
+from ig_assets.partitions import account_partitions
+from ig_resources.database import DatabaseResource
+from ig_resources.database.records import AccountRecord
+from ig_resources.instagram import InstagramClientResource, InstagramError
+from ig_resources.instagram.protocol import InstagramClient
+
+from .rules import (
+    FetchedGraph,
+    ShrinkPolicy,
+    collect_users,
+    judge_graph,
+    plan_rebuild,
+    summarise,
+)
+
+PLAUSIBLE_SIZE = "plausible_size"
+
+
+class FollowGraphConfig(dg.Config):
+    """Thresholds of the shrink guard (see `ShrinkPolicy`), and the override after a person checked."""
+
+    max_drop_fraction: float = 0.2
+    min_coverage: float = 0.9
+    slack: int = 25
+    accept_shrink: bool = False
+
+    def policy(self) -> ShrinkPolicy:
+        return ShrinkPolicy(self.max_drop_fraction, self.min_coverage, self.slack)
+
+
+@dg.asset(
+    partitions_def=account_partitions,
+    group_name="network",
+    kinds={"instagram", "sql"},
+    pool="instagram_api",
+    output_required=False,
+    check_specs=[
+        dg.AssetCheckSpec(
+            PLAUSIBLE_SIZE,
+            asset="follow_graph",
+            blocking=True,
+            description="The fetched lists are not implausibly smaller than the last good graph or the "
+            "counts the profile reports; otherwise the previous graph is kept.",
+        )
+    ],
+)
+def follow_graph(
+    context: dg.AssetExecutionContext,
+    config: FollowGraphConfig,
+    database: DatabaseResource,
+    instagram: InstagramClientResource,
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """Followers, following and mutuals of the account (flags on `instagram_profiles`), its inbox peers
+    (`conversation_peers`, messageable) and story-tray sightings (`story_seen` events).
+
+    Everything is fetched first; the rebuild is one transaction, so a failed or truncated sync leaves
+    the previous graph in place.
+    """
+    account = _account(database, context.partition_key)
+    with _sync_run(database, account, context.run.run_id) as run:
+        cookies = database.session_cookies(account)
+        with instagram.open(cookies, account.user_agent) as client:
+            run.client = client
+            graph = _fetch(client)
+            requests = dict(client.requests)
+        database.record_identity(account.id, graph.viewer_pk, graph.viewer_username)
+        baseline, stored = database.follow_state(account.id)
+        verdicts = judge_graph(graph, stored, config.policy(), has_baseline=baseline is not None)
+        refused = [v for v in verdicts if not v.passed]
+        check_metadata = {
+            v.list_name: dg.MetadataValue.json(
+                {"fetched": v.fetched, "previous": v.previous, "reported": v.reported, "verdict": v.reason}
+            )
+            for v in verdicts
+        }
+        if refused and not config.accept_shrink:
+            reason = "; ".join(v.reason for v in refused)
+            run.stats = {"requests": requests, "verdicts": [v.reason for v in verdicts]}
+            yield dg.AssetCheckResult(check_name=PLAUSIBLE_SIZE, passed=False, metadata=check_metadata)
+            raise dg.Failure(
+                description=f"account '{account.username}': follow graph refused, previous graph kept: {reason}. "
+                "If the drop is real, re-run with config accept_shrink: true.",
+                allow_retries=False,
+            )
+        write, changes = plan_rebuild(graph, stored, baseline=baseline, now=datetime.now(UTC))
+        stats = summarise(graph, changes, verdicts, requests)
+        database.apply_follow_graph(account.id, run.id, write, expected_version=baseline, stats=stats)
+        run.committed = True
+
+    counts = database.network_counts(account.id)
+    context.log.info(
+        f"{account.username}: {counts.followers:,} followers, {counts.following:,} following, "
+        f"{counts.mutuals:,} mutuals; {stats['requests_total']:,} requests"
+    )
+    yield dg.MaterializeResult(metadata=_metadata(stats, counts.profiles, run.id, len(write.profiles) + len(write.reset_ids)))
+    yield dg.AssetCheckResult(check_name=PLAUSIBLE_SIZE, passed=True, metadata=check_metadata)
+
+
+def _fetch(client: InstagramClient) -> FetchedGraph:
+    """Seed 000 §1 order: inbox users, story tray, then both follow lists, all of them."""
+    me = client.current_user()
+    threads = list(client.iter_inbox_threads())
+    tray = client.story_tray().tray
+    followers = collect_users(client.iter_followers(me.pk))
+    following = collect_users(client.iter_following(me.pk))
+    return FetchedGraph(
+        followers=followers,
+        following=following,
+        threads=threads,
+        tray=tray,
+        reported_followers=me.follower_count,
+        reported_following=me.following_count,
+        viewer_pk=me.pk,
+        viewer_username=me.username,
+    )
+
+
+def _account(database: DatabaseResource, username: str) -> AccountRecord:
+    from ig_resources.database import UnknownAccountError
+
+    try:
+        return database.account(username)
+    except UnknownAccountError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+
+
+class _RunState:
+    def __init__(self, sync_run_id: int) -> None:
+        self.id = sync_run_id
+        self.client: InstagramClient | None = None
+        self.stats: dict[str, Any] = {}
+        self.committed = False
+
+
+@contextmanager
+def _sync_run(database: DatabaseResource, account: AccountRecord, dagster_run_id: str) -> Iterator[_RunState]:
+    """queued -> running -> succeeded (committed with the graph) | failed (with the reason and requests)."""
+    run = _RunState(database.open_sync_run(account.id, "follow_graph", dagster_run_id))
+    database.mark_sync_running(run.id)
+    try:
+        yield run
+    except BaseException as exc:
+        if not run.committed:
+            stats = run.stats or ({"requests": dict(run.client.requests)} if run.client else {})
+            reason = exc.description if isinstance(exc, dg.Failure) else str(exc) or type(exc).__name__
+            database.fail_sync_run(run.id, reason, stats)
+        if isinstance(exc, InstagramError):
+            raise dg.Failure(
+                description=f"account '{account.username}': {exc}",
+                metadata={"reason": exc.reason, "sync_run_id": run.id},
+                allow_retries=False,
+            ) from None
+        raise
+
+
+def _metadata(stats: dict[str, Any], row_count: int, sync_run_id: int, rows_written: int) -> dict[str, Any]:
+    samples = stats["change_samples"]
+    lines = ["| change | count | examples |", "|---|---:|---|"]
+    for label, key, sample in (
+        ("new followers", "followers_added", "follower_gained"),
+        ("lost followers", "followers_removed", "follower_lost"),
+        ("newly followed", "following_added", "following_added"),
+        ("unfollowed", "following_removed", "following_removed"),
+        ("renamed", "renamed", "username_changed"),
+    ):
+        lines.append(f"| {label} | {stats[key]:,} | {', '.join(samples.get(sample, []))} |")
+    return {
+        "followers": stats["followers"],
+        "following": stats["following"],
+        "mutuals": stats["mutuals"],
+        "followers_added": stats["followers_added"],
+        "followers_removed": stats["followers_removed"],
+        "following_added": stats["following_added"],
+        "following_removed": stats["following_removed"],
+        "renamed": stats["renamed"],
+        "inbox_users": stats["inbox_users"],
+        "tray_users": stats["tray_users"],
+        "requests": dg.MetadataValue.json(stats["requests"]),
+        "requests_total": stats["requests_total"],
+        "rows_written": rows_written,
+        "sync_run_id": sync_run_id,
+        "changes": dg.MetadataValue.md("\n".join(lines)),
+        "dagster/row_count": row_count,
+    }

@@ -1,0 +1,172 @@
+"""The application schema, named and keyed as in seed 004 (shared/seeds/004_*.txt).
+
+Instagram user ids are stored as text: they are 10–20 digit numbers that some responses send as
+strings, and thread/media ids exceed int64.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .types import JSONType, UTCDateTime
+
+# Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType}
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class InstagramAccount(Timestamps, Base):
+    """A managed Instagram identity; its username is the Dagster partition key."""
+
+    __tablename__ = "instagram_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    # Instagram's numeric id: what the code joins on, so a rename on Instagram keeps the history.
+    ig_user_id: Mapped[str | None] = mapped_column(String(32))
+    # The handle Instagram reports now, when it differs from the registered `username`.
+    current_username: Mapped[str | None] = mapped_column(String(64))
+    cookies_json: Mapped[str | None] = mapped_column(Text)  # Fernet token, never plaintext
+    login_state: Mapped[str] = mapped_column(String(32), default="unknown")
+    login_state_reason: Mapped[str | None] = mapped_column(Text)
+    user_agent: Mapped[str | None] = mapped_column(Text)
+    removed_at: Mapped[datetime | None]
+
+    continuous_processing_state: Mapped[str] = mapped_column(String(32), default="idle")
+    continuous_processing_next_story_sync_at: Mapped[datetime | None]
+    continuous_processing_next_feed_sync_at: Mapped[datetime | None]
+    continuous_processing_next_profile_scan_at: Mapped[datetime | None]
+    continuous_processing_heartbeat_at: Mapped[datetime | None]
+    continuous_processing_failure_count: Mapped[int] = mapped_column(Integer, default=0)
+    continuous_processing_retry_after_at: Mapped[datetime | None]
+    continuous_processing_last_error: Mapped[str | None] = mapped_column(Text)
+
+    # Id of the last sync run whose graph was committed; a rebuild commits only if it is unchanged.
+    follow_graph_sync_run_id: Mapped[int | None] = mapped_column(Integer)
+    follow_graph_synced_at: Mapped[datetime | None]
+
+
+class InstagramProfile(Timestamps, Base):
+    """One Instagram user within one managed account's network."""
+
+    __tablename__ = "instagram_profiles"
+    __table_args__ = (
+        UniqueConstraint("instagram_account_id", "username"),
+        UniqueConstraint("instagram_account_id", "ig_user_id"),
+        Index("ix_instagram_profiles_account_flags", "instagram_account_id", "following", "follows_you"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_account_id: Mapped[int] = mapped_column(
+        ForeignKey("instagram_accounts.id", ondelete="CASCADE")
+    )
+    username: Mapped[str] = mapped_column(String(64))
+    ig_user_id: Mapped[str | None] = mapped_column(String(32))
+    display_name: Mapped[str | None] = mapped_column(Text)
+    bio: Mapped[str | None] = mapped_column(Text)
+    profile_pic_url: Mapped[str | None] = mapped_column(Text)
+    is_private: Mapped[bool | None]
+    is_verified: Mapped[bool | None]
+
+    following: Mapped[bool] = mapped_column(Boolean, default=False)
+    follows_you: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The sync run that last saw this profile in a follow list.
+    follow_graph_sync_run_id: Mapped[int | None] = mapped_column(Integer)
+
+    dm_interaction_state: Mapped[str] = mapped_column(String(32), default="unknown")
+    dm_interaction_reason: Mapped[str | None] = mapped_column(Text)
+    dm_interaction_retry_after_at: Mapped[datetime | None]
+    story_interaction_state: Mapped[str] = mapped_column(String(32), default="unknown")
+    story_interaction_reason: Mapped[str | None] = mapped_column(Text)
+    story_interaction_retry_after_at: Mapped[datetime | None]
+    last_story_seen_at: Mapped[datetime | None]
+
+
+class ConversationPeer(Timestamps, Base):
+    """Someone the account has a direct thread with, as found in the inbox."""
+
+    __tablename__ = "conversation_peers"
+    __table_args__ = (UniqueConstraint("instagram_account_id", "ig_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_account_id: Mapped[int] = mapped_column(
+        ForeignKey("instagram_accounts.id", ondelete="CASCADE")
+    )
+    instagram_profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("instagram_profiles.id", ondelete="SET NULL")
+    )
+    ig_user_id: Mapped[str] = mapped_column(String(32))
+    username: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str | None] = mapped_column(Text)
+    thread_id: Mapped[str | None] = mapped_column(String(64))
+    thread_title: Mapped[str | None] = mapped_column(Text)
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_message_at: Mapped[datetime | None]
+
+
+class InstagramProfileEvent(Base):
+    """Immutable journal of what happened to a profile; `external_id` makes re-runs idempotent."""
+
+    __tablename__ = "instagram_profile_events"
+    __table_args__ = (UniqueConstraint("instagram_profile_id", "kind", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_profile_id: Mapped[int] = mapped_column(
+        ForeignKey("instagram_profiles.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(128))
+    occurred_at: Mapped[datetime | None]
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    metadata_json: Mapped[dict[str, Any] | None] = mapped_column("metadata")
+
+
+class SyncRun(Timestamps, Base):
+    """Lifecycle of one sync: queued -> running -> succeeded | failed, with structured stats."""
+
+    __tablename__ = "sync_runs"
+    __table_args__ = (Index("ix_sync_runs_account_kind_status", "instagram_account_id", "kind", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_account_id: Mapped[int] = mapped_column(
+        ForeignKey("instagram_accounts.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    dagster_run_id: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    error_message: Mapped[str | None] = mapped_column(Text)
+    stats_json: Mapped[dict[str, Any] | None]

@@ -1,0 +1,104 @@
+"""Plain records that cross the boundary between the database resource and the domain rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRecord:
+    id: int
+    username: str
+    ig_user_id: str | None
+    current_username: str | None
+    login_state: str
+    login_state_reason: str | None
+    user_agent: str | None
+    has_cookies: bool
+    removed_at: datetime | None
+    created_at: datetime
+    follow_graph_synced_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProfile:
+    """What a follow-graph rebuild needs to know of a profile already in the network."""
+
+    id: int
+    ig_user_id: str | None
+    username: str
+    display_name: str | None
+    is_private: bool | None
+    is_verified: bool | None
+    following: bool
+    follows_you: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileWrite:
+    """A profile to insert (`id` None) or to update by primary key."""
+
+    id: int | None
+    ig_user_id: str
+    username: str
+    display_name: str | None
+    is_private: bool | None
+    is_verified: bool | None
+    profile_pic_url: str | None
+    following: bool
+    follows_you: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EventWrite:
+    ig_user_id: str
+    kind: str
+    external_id: str
+    occurred_at: datetime | None
+    metadata: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PeerWrite:
+    ig_user_id: str
+    username: str
+    display_name: str | None
+    thread_id: str
+    thread_title: str | None
+    is_group: bool
+    last_message_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StorySighting:
+    ig_user_id: str
+    seen_at: datetime
+
+
+@dataclass
+class FollowGraphWrite:
+    """Everything one follow-graph rebuild changes, computed by the rules, applied in one transaction.
+
+    `profiles` holds only new or changed rows; `reset_ids` are profiles whose flags must be cleared
+    because they are in neither list any more; `releases` move a stale row off a username that
+    another user now holds (Instagram handles are unique at any moment). Rows not mentioned stay
+    untouched, so an unchanged network costs no writes.
+    """
+
+    profiles: list[ProfileWrite] = field(default_factory=list)
+    releases: list[tuple[int, str]] = field(default_factory=list)
+    reset_ids: list[int] = field(default_factory=list)
+    messageable_ids: list[str] = field(default_factory=list)
+    peers: list[PeerWrite] = field(default_factory=list)
+    stories: list[StorySighting] = field(default_factory=list)
+    events: list[EventWrite] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkCounts:
+    profiles: int
+    followers: int
+    following: int
+    mutuals: int

@@ -1,0 +1,203 @@
+"""Typed records of what Instagram answers, parsed leniently.
+
+Instagram changes shapes without notice (see shared/reference/instagram-api.md §11): every field
+but the identifying ones is optional, ids are text (media and thread ids exceed 2^53), numbers may
+arrive as strings, and both the mobile and the web vocabularies of a profile are accepted.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+def _text_id(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _list_or_empty(value: Any) -> Any:
+    # A list field sent as null (e.g. `"users": null` on an empty page) means "none".
+    return [] if value is None else value
+
+
+def from_unix_seconds(value: Any) -> datetime | None:
+    seconds = _int_or_none(value)
+    return datetime.fromtimestamp(seconds, UTC) if seconds else None
+
+
+def from_unix_micros(value: Any) -> datetime | None:
+    micros = _int_or_none(value)
+    return datetime.fromtimestamp(micros / 1_000_000, UTC) if micros else None
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+
+
+class UserSummary(_Lenient):
+    """A user as it appears in lists: followers, following, thread members, tray owners."""
+
+    pk: str
+    username: str
+    full_name: str | None = None
+    is_private: bool | None = None
+    is_verified: bool | None = None
+    profile_pic_url: str | None = None
+    latest_reel_media: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_web_node(cls, data: Any) -> Any:
+        # Web GraphQL edges name the id `id`; mobile lists name it `pk` (sometimes also `pk_id`).
+        if isinstance(data, dict) and "pk" not in data:
+            pk = data.get("pk_id") or data.get("id") or data.get("strong_id__")
+            if pk is not None:
+                data = {**data, "pk": pk}
+        return data
+
+    _pk_text = field_validator("pk", mode="before")(_text_id)
+    _reel_int = field_validator("latest_reel_media", mode="before")(_int_or_none)
+
+
+class UserProfile(_Lenient):
+    """One profile in full: `users/{pk}/info/` (mobile) or `users/web_profile_info/` (web)."""
+
+    pk: str
+    username: str
+    full_name: str | None = None
+    biography: str | None = None
+    external_url: str | None = None
+    profile_pic_url: str | None = None
+    profile_pic_url_hd: str | None = None
+    follower_count: int | None = None
+    following_count: int | None = None
+    media_count: int | None = None
+    is_private: bool | None = None
+    is_verified: bool | None = None
+    is_business: bool | None = None
+    category: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise_vocabularies(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        if "pk" not in out:
+            out["pk"] = out.get("pk_id") or out.get("id")
+        edges = {
+            "follower_count": "edge_followed_by",
+            "following_count": "edge_follow",
+            "media_count": "edge_owner_to_timeline_media",
+        }
+        for flat, edge in edges.items():
+            if out.get(flat) is None and isinstance(out.get(edge), dict):
+                out[flat] = out[edge].get("count")
+        if out.get("is_business") is None and "is_business_account" in out:
+            out["is_business"] = out["is_business_account"]
+        if not out.get("category"):
+            out["category"] = out.get("business_category_name") or out.get("category_name") or None
+        if not out.get("profile_pic_url_hd"):
+            hd = out.get("hd_profile_pic_url_info")
+            out["profile_pic_url_hd"] = hd.get("url") if isinstance(hd, dict) else None
+        return out
+
+    _pk_text = field_validator("pk", mode="before")(_text_id)
+    _counts = field_validator("follower_count", "following_count", "media_count", mode="before")(
+        _int_or_none
+    )
+
+
+class FollowPage(_Lenient):
+    """One page of `friendships/{pk}/followers/` or `.../following/`.
+
+    `next_max_id` is the only trustworthy continuation signal: `has_more` is false on middle
+    pages in real captures, so it is deliberately not modelled.
+    """
+
+    users: list[UserSummary] = Field(default_factory=list)
+    next_max_id: str | None = None
+    page_size: int | None = None
+    big_list: bool | None = None
+
+    _cursor_text = field_validator("next_max_id", mode="before")(lambda v: _text_id(v) or None)
+    _users_list = field_validator("users", mode="before")(_list_or_empty)
+
+
+class InboxThread(_Lenient):
+    """A direct thread; `users` are the other members (never the viewer)."""
+
+    thread_id: str
+    thread_v2_id: str | None = None
+    users: list[UserSummary] = Field(default_factory=list)
+    thread_title: str | None = None
+    is_group: bool | None = None
+    pending: bool | None = None
+    last_activity_at: datetime | None = None
+
+    _ids_text = field_validator("thread_id", "thread_v2_id", mode="before")(_text_id)
+    _users_list = field_validator("users", mode="before")(_list_or_empty)
+    _micros = field_validator("last_activity_at", mode="before")(from_unix_micros)
+
+
+class InboxPage(_Lenient):
+    """One page of `direct_v2/inbox/` (the `inbox` object flattened) plus the top-level `seq_id`."""
+
+    threads: list[InboxThread] = Field(default_factory=list)
+    has_older: bool = False
+    oldest_cursor: str | None = None
+    seq_id: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("inbox"), dict):
+            return {**data["inbox"], "seq_id": data.get("seq_id")}
+        return data
+
+    _cursor_text = field_validator("oldest_cursor", mode="before")(lambda v: _text_id(v) or None)
+    _threads_list = field_validator("threads", mode="before")(_list_or_empty)
+    # Fields vanish or turn null without notice (reference §11): a null `has_older` means no older page.
+    _older_bool = field_validator("has_older", mode="before")(lambda v: False if v is None else v)
+
+
+class TrayReel(_Lenient):
+    """One entry of the story tray: a user with unexpired stories."""
+
+    id: str
+    user: UserSummary
+    latest_reel_media: int | None = None
+    expiring_at: int | None = None
+    seen: int | None = None
+    media_count: int | None = None
+    items: list[dict[str, Any]] | None = None
+
+    _id_text = field_validator("id", mode="before")(_text_id)
+    _ints = field_validator("latest_reel_media", "expiring_at", "seen", "media_count", mode="before")(
+        _int_or_none
+    )
+
+
+class StoryTray(_Lenient):
+    """`feed/reels_tray/`: only the first entries carry `items`; the rest need `feed/reels_media/`."""
+
+    tray: list[TrayReel] = Field(default_factory=list)
+
+    @field_validator("tray", mode="before")
+    @classmethod
+    def _drop_non_user_reels(cls, value: Any) -> Any:
+        # Live broadcasts and suggested units can sit in the tray without a `user`; they are not stories.
+        if isinstance(value, list):
+            return [v for v in value if isinstance(v, dict) and isinstance(v.get("user"), dict)]
+        return _list_or_empty(value)

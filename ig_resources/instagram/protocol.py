@@ -1,0 +1,36 @@
+"""What an asset may ask of an Instagram client, whatever transport answers (web API, browser, Apify)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Protocol
+
+from .models import FollowPage, InboxThread, StoryTray, UserProfile
+
+
+class InstagramClient(Protocol):
+    #: requests sent so far, by endpoint kind (e.g. "followers", "inbox")
+    requests: Counter[str]
+
+    def current_user(self) -> UserProfile:
+        """The logged-in account, with the follower and following counts its profile reports."""
+        ...
+
+    def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:
+        """Every page of the user's followers, in order, until Instagram stops giving a cursor."""
+        ...
+
+    def iter_following(self, user_pk: str) -> Iterator[FollowPage]:
+        """Every page of the accounts the user follows."""
+        ...
+
+    def iter_inbox_threads(self) -> Iterator[InboxThread]:
+        """Every thread of the direct inbox, all pages, newest first."""
+        ...
+
+    def story_tray(self) -> StoryTray:
+        """The logged-in account's story tray: who has unexpired stories right now."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,33 @@
+"""Keeps the `instagram_accounts` dynamic partitions equal to the managed accounts in the database."""
+
+import dagster as dg
+
+from ig_assets.network import follow_graph_job
+from ig_assets.partitions import account_partitions
+from ig_resources.database import DatabaseResource
+
+
+@dg.sensor(
+    job=follow_graph_job,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Adds a partition for each registered account (and syncs its follow graph once), "
+    "removes the partitions of removed accounts, in one tick.",
+)
+def account_partitions_sensor(context: dg.SensorEvaluationContext, database: DatabaseResource) -> dg.SensorResult:
+    wanted = {a.username for a in database.accounts()}
+    have = set(account_partitions.get_partition_keys(dynamic_partitions_store=context.instance))
+    added, removed = sorted(wanted - have), sorted(have - wanted)
+    if not added and not removed:
+        return dg.SensorResult(skip_reason=f"{len(have)} account partitions match the database")
+    requests = []
+    if added:
+        requests.append(account_partitions.build_add_request(added))
+    if removed:
+        requests.append(account_partitions.build_delete_request(removed))
+    context.log.info(f"adding {added or 'none'}, removing {removed or 'none'}")
+    # The daemon applies the partition requests before launching runs, so new accounts sync at once.
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(partition_key=key, run_key=f"registered:{key}") for key in added],
+        dynamic_partitions_requests=requests,
+    )

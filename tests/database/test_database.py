@@ -1,0 +1,160 @@
+"""The database resource on real SQLite and PostgreSQL: schema, accounts, secrets, the rebuild write."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import func, select, text
+
+from ig_resources.database import (
+    ConcurrentSyncError,
+    DatabaseConfigError,
+    DatabaseResource,
+    DatabaseUnavailableError,
+    SecretKeyError,
+    UnknownAccountError,
+    generate_key,
+)
+from ig_resources.database.migrations import current_revision, head_revision
+from ig_resources.database.models import InstagramAccount, InstagramProfile
+from ig_resources.database.records import EventWrite, FollowGraphWrite, PeerWrite, ProfileWrite, StorySighting
+from ig_resources.database.upsert import upsert
+from ig_resources.instagram.session import SessionCookies
+
+COOKIE_VALUE = "4242%3AsEcReTsEsSiOnVaLuE%3A27"
+
+
+def cookies(pk: str = "4242") -> SessionCookies:
+    return SessionCookies(
+        cookies={"sessionid": SecretStr(COOKIE_VALUE.replace("4242", pk)), "ds_user_id": SecretStr(pk),
+                 "csrftoken": SecretStr("csrf123")}
+    )
+
+
+def profile(pk: int, *, follows_you: bool = True, following: bool = False, pid: int | None = None,
+            username: str | None = None) -> ProfileWrite:
+    return ProfileWrite(pid, str(pk), username or f"user{pk}", f"User {pk}", False, False, None, following, follows_you)
+
+
+def test_migrations_reach_head_and_are_idempotent(database: DatabaseResource) -> None:
+    assert current_revision(database.engine) == head_revision() == "0001"
+    DatabaseResource(url=database.url).migrate()  # second run is a no-op
+    assert current_revision(database.engine) == "0001"
+
+
+def test_cookies_are_encrypted_at_rest_and_round_trip(database: DatabaseResource) -> None:
+    account = database.register_account("alice", cookies(), "Mozilla/5.0 test")
+    with database.engine.connect() as c:
+        stored = c.execute(text("SELECT cookies_json FROM instagram_accounts")).scalar_one()
+    assert "sEcReT" not in stored and "4242" not in stored
+    assert database.session_cookies(account).plain()["sessionid"] == COOKIE_VALUE
+    assert account.ig_user_id == "4242" and account.login_state == "logged_in"
+
+
+def test_wrong_secret_key_names_the_account_not_the_cookie(database: DatabaseResource) -> None:
+    account = database.register_account("alice", cookies())
+    wrong = DatabaseResource(url=database.url, secret_key=generate_key())
+    with pytest.raises(SecretKeyError, match="cannot decrypt the cookies of account 'alice'") as err:
+        wrong.session_cookies(account)
+    with pytest.raises(SecretKeyError):
+        wrong.check_secret_key()
+    assert COOKIE_VALUE not in str(err.value)
+    with pytest.raises(SecretKeyError, match="not a valid Fernet key"):
+        DatabaseResource(url=database.url, secret_key="short").register_account("bob", cookies("7"))
+
+
+def test_remove_keeps_data_unless_purged(database: DatabaseResource) -> None:
+    alice = database.register_account("alice", cookies())
+    database.register_account("bob", cookies("7"))
+    run = database.open_sync_run(alice.id, "follow_graph", None)
+    database.apply_follow_graph(alice.id, run, FollowGraphWrite(profiles=[profile(1)]), expected_version=None, stats={})
+    database.remove_account("alice")
+    assert [a.username for a in database.accounts()] == ["bob"]
+    assert [a.username for a in database.accounts(include_removed=True)] == ["alice", "bob"]
+    assert database.network_counts(alice.id).profiles == 1
+    with pytest.raises(UnknownAccountError):
+        database.account("alice")
+    database.remove_account("alice", purge=True)
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(InstagramProfile)) == 0
+        assert s.scalar(select(func.count()).select_from(InstagramAccount)) == 1
+
+
+def test_registering_cookies_of_another_instagram_user_is_refused(database: DatabaseResource) -> None:
+    database.register_account("alice", cookies("4242"))
+    with pytest.raises(ValueError, match="Instagram user 4242"):
+        database.register_account("alice", cookies("5555"))
+
+
+def test_apply_rebuild_is_atomic_and_guarded_by_version(database: DatabaseResource) -> None:
+    alice = database.register_account("alice", cookies())
+    first = database.open_sync_run(alice.id, "follow_graph", "run-1")
+    write = FollowGraphWrite(
+        profiles=[profile(1), profile(2, following=True), profile(3, follows_you=False, following=True)],
+        messageable_ids=["2"],
+        peers=[PeerWrite("2", "user2", None, "340282366841710300949128", None, False, datetime.now(UTC))],
+        stories=[StorySighting("3", datetime(2026, 11, 23, tzinfo=UTC))],
+        events=[EventWrite("3", "story_seen", "1763856000", datetime(2026, 11, 23, tzinfo=UTC))],
+    )
+    database.apply_follow_graph(alice.id, first, write, expected_version=None, stats={"followers": 2})
+    counts = database.network_counts(alice.id)
+    assert (counts.followers, counts.following, counts.mutuals, counts.profiles) == (2, 2, 1, 3)
+    assert database.sync_run(first).status == "succeeded"
+
+    # A plan computed against the state before `first` must not be applied on top of it.
+    stale = database.open_sync_run(alice.id, "follow_graph", "run-2")
+    with pytest.raises(ConcurrentSyncError):
+        database.apply_follow_graph(alice.id, stale, FollowGraphWrite(reset_ids=[1]), expected_version=None, stats={})
+    assert database.network_counts(alice.id) == counts
+
+    # A failing statement in the middle rolls back everything before it.
+    broken = database.open_sync_run(alice.id, "follow_graph", "run-3")
+    bad = FollowGraphWrite(profiles=[profile(9), profile(10, username="user1")])  # username clash
+    with pytest.raises(Exception):
+        database.apply_follow_graph(alice.id, broken, bad, expected_version=first, stats={})
+    assert database.network_counts(alice.id) == counts
+    assert database.sync_run(broken).status == "queued"
+
+    # Re-applying the same events and peers duplicates nothing.
+    again = database.open_sync_run(alice.id, "follow_graph", "run-4")
+    database.apply_follow_graph(
+        alice.id, again, FollowGraphWrite(messageable_ids=["2"], peers=write.peers, events=write.events),
+        expected_version=first, stats={},
+    )
+    assert database.duplicate_keys(alice.id) == dict.fromkeys(database.duplicate_keys(alice.id), 0)
+    assert database.events(alice.id) == [("user3", "story_seen", "1763856000")]
+    with database.session() as s:
+        states = dict(s.execute(select(InstagramProfile.username, InstagramProfile.dm_interaction_state)).all())
+    assert states == {"user1": "unknown", "user2": "messageable", "user3": "unknown"}
+
+
+def test_upsert_updates_on_conflict(database: DatabaseResource) -> None:
+    alice = database.register_account("alice", cookies())
+    table = InstagramProfile.__table__
+    now = datetime.now(UTC)
+    base = {"instagram_account_id": alice.id, "following": False, "follows_you": False,
+            "dm_interaction_state": "unknown", "story_interaction_state": "unknown",
+            "created_at": now, "updated_at": now}
+    rows = [{**base, "ig_user_id": str(i), "username": f"u{i}"} for i in range(12_000)]
+    with database.session() as s:
+        assert upsert(s, table, rows, conflict=("instagram_account_id", "ig_user_id")) == 12_000
+    renamed = [{**r, "username": r["username"] + "x"} for r in rows[:10]]
+    with database.session() as s:
+        upsert(s, table, renamed, conflict=("instagram_account_id", "ig_user_id"), update=("username",))
+        assert s.scalar(select(func.count()).select_from(table)) == 12_000
+        assert s.scalar(select(table.c.username).where(table.c.ig_user_id == "3")) == "u3x"
+
+
+def test_bad_database_urls_give_one_clear_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DatabaseConfigError, match="not a SQLAlchemy URL"):
+        DatabaseResource(url="not a url").migrate()
+    with pytest.raises(DatabaseConfigError, match="only sqlite and postgresql"):
+        DatabaseResource(url="mysql://root@127.0.0.1/x").migrate()
+    with pytest.raises(DatabaseUnavailableError, match=r"postgresql://postgres:\*\*\*@127.0.0.1:1/nope: .*refused") as err:
+        DatabaseResource(url="postgresql://postgres:hunter2@127.0.0.1:1/nope").migrate()
+    assert "hunter2" not in str(err.value)
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(DatabaseConfigError, match="cannot create the folder"):
+        DatabaseResource(url=f"sqlite:///{tmp_path}/a-file/db.sqlite3").migrate()
