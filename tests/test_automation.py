@@ -1,0 +1,65 @@
+"""account_partitions_sensor and follow_graph_schedule through Dagster's own test contexts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import dagster as dg
+from pydantic import SecretStr
+
+from ig_assets.partitions import account_partitions
+from ig_resources.database import DatabaseResource
+from ig_resources.instagram.session import SessionCookies
+from schedules import follow_graph_schedule
+from sensors import account_partitions_sensor
+
+
+def _cookies(pk: str) -> SessionCookies:
+    return SessionCookies(cookies={"sessionid": SecretStr(f"{pk}%3Axyz%3A1"), "ds_user_id": SecretStr(pk)})
+
+
+def _tick(instance: dg.DagsterInstance, database: DatabaseResource) -> dg.SensorResult:
+    with dg.build_sensor_context(instance=instance, resources={"database": database}) as context:
+        result = account_partitions_sensor(context)
+    for request in result.dynamic_partitions_requests or []:  # apply them, as the daemon does
+        if isinstance(request, dg.AddDynamicPartitionsRequest):
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        else:
+            for key in request.partition_keys:
+                instance.delete_dynamic_partition(request.partitions_def_name, key)
+    return result
+
+
+def test_sensor_adds_and_removes_partitions_in_one_tick(database: DatabaseResource) -> None:
+    with dg.instance_for_test() as instance:
+        database.register_account("alice", _cookies("1"))
+        database.register_account("bob", _cookies("2"))
+        first = _tick(instance, database)
+        assert sorted(r.partition_key for r in first.run_requests) == ["alice", "bob"]
+        assert set(account_partitions.get_partition_keys(dynamic_partitions_store=instance)) == {"alice", "bob"}
+
+        idle = _tick(instance, database)
+        assert not idle.run_requests and not idle.dynamic_partitions_requests
+        assert idle.skip_reason and "2 account partitions match" in idle.skip_reason.skip_message
+
+        database.remove_account("alice")
+        database.register_account("carol", _cookies("3"))
+        both = _tick(instance, database)
+        kinds = {type(r).__name__: list(r.partition_keys) for r in both.dynamic_partitions_requests}
+        assert kinds == {"AddDynamicPartitionsRequest": ["carol"], "DeleteDynamicPartitionsRequest": ["alice"]}
+        assert [r.partition_key for r in both.run_requests] == ["carol"]
+        assert set(account_partitions.get_partition_keys(dynamic_partitions_store=instance)) == {"bob", "carol"}
+
+
+def test_schedule_requests_one_run_per_account() -> None:
+    with dg.instance_for_test() as instance:
+        when = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+        with dg.build_schedule_context(instance=instance, scheduled_execution_time=when) as context:
+            empty = follow_graph_schedule(context)
+        assert isinstance(empty, dg.SkipReason)
+        instance.add_dynamic_partitions("instagram_accounts", ["bob", "alice"])
+        with dg.build_schedule_context(instance=instance, scheduled_execution_time=when) as context:
+            requests = follow_graph_schedule(context)
+        assert [(r.partition_key, r.run_key) for r in requests] == [
+            ("alice", "alice:20261123T0600"), ("bob", "bob:20261123T0600"),
+        ]
