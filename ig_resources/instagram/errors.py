@@ -85,7 +85,10 @@ class PrivateAccountError(NotFoundError):
 
 
 class ActionBlockedError(InstagramError):
-    """`feedback_required` ("Action Blocked") or `sentry_block`: freeze this kind of action for the account."""
+    """`feedback_required` ("Action Blocked", often with `spam: true`) or `sentry_block`.
+
+    Freeze this kind of action for the account rather than retrying it.
+    """
 
     reason = "action_blocked"
 

@@ -1,0 +1,87 @@
+"""Instagram access: session cookies, typed models and errors, and the httpx web-API client.
+
+`InstagramClientResource` is imported lazily so that using the client or the models (e.g. from the
+sandbox server or the CLI) does not pay for importing Dagster.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .client import (
+    DEFAULT_API_BASE_URL,
+    DEFAULT_USER_AGENT,
+    DEFAULT_WEB_BASE_URL,
+    WebApiClient,
+    classify_response,
+    follow_page_from_graphql,
+    retry_after_from,
+    story_tray_from_graphql,
+    user_profile_from_body,
+)
+from .errors import (
+    ActionBlockedError,
+    AuthenticationError,
+    CheckpointRequiredError,
+    InstagramError,
+    MalformedResponseError,
+    NotFoundError,
+    PrivateAccountError,
+    RateLimitedError,
+    ServerError,
+)
+from .models import (
+    FollowPage,
+    InboxPage,
+    InboxThread,
+    StoryTray,
+    TrayReel,
+    UserProfile,
+    UserSummary,
+)
+from .protocol import InstagramClient
+from .session import CookieFileError, SessionCookies, parse_cookie_file
+
+if TYPE_CHECKING:
+    from .resource import InstagramClientResource
+
+__all__ = [
+    "DEFAULT_API_BASE_URL",
+    "DEFAULT_USER_AGENT",
+    "DEFAULT_WEB_BASE_URL",
+    "ActionBlockedError",
+    "AuthenticationError",
+    "CheckpointRequiredError",
+    "CookieFileError",
+    "FollowPage",
+    "InboxPage",
+    "InboxThread",
+    "InstagramClient",
+    "InstagramClientResource",
+    "InstagramError",
+    "MalformedResponseError",
+    "NotFoundError",
+    "PrivateAccountError",
+    "RateLimitedError",
+    "ServerError",
+    "SessionCookies",
+    "StoryTray",
+    "TrayReel",
+    "UserProfile",
+    "UserSummary",
+    "WebApiClient",
+    "classify_response",
+    "follow_page_from_graphql",
+    "parse_cookie_file",
+    "retry_after_from",
+    "story_tray_from_graphql",
+    "user_profile_from_body",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "InstagramClientResource":
+        from .resource import InstagramClientResource
+
+        return InstagramClientResource
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

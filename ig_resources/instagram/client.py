@@ -1,0 +1,527 @@
+"""The httpx implementation of `InstagramClient`: Instagram's private REST API with a web session.
+
+It speaks to `/api/v1/` with the headers the instagram.com web app sends (shared/reference/instagram-api.md
+§1) and turns every answer that is not a usable body into one typed error from `errors.py` (§9). Every
+request goes through `WebApiClient._request`, the single place where retries, backoff and pacing will go.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Any, Final, TypeVar
+from urllib.parse import unquote, urlsplit
+from uuid import uuid4
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from .errors import (
+    ActionBlockedError,
+    AuthenticationError,
+    CheckpointRequiredError,
+    InstagramError,
+    MalformedResponseError,
+    NotFoundError,
+    PrivateAccountError,
+    RateLimitedError,
+    ServerError,
+)
+from .models import FollowPage, InboxPage, InboxThread, StoryTray, UserProfile
+from .session import SessionCookies
+
+DEFAULT_API_BASE_URL: Final = "https://i.instagram.com"
+DEFAULT_WEB_BASE_URL: Final = "https://www.instagram.com"
+#: Used when the account has no stored user agent: a current desktop Chrome, matching the web app id.
+DEFAULT_USER_AGENT: Final = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/138.0.0.0 Safari/537.36"
+)
+WEB_APP_ID: Final = "936619743392459"
+ASBD_ID: Final = "129477"  # the value instagrapi sends (other clients send 198387 or 359341)
+MAX_PAGE_SIZE: Final = 200  # the largest friendships page clients ask for (instagrapi's count)
+INBOX_PAGE_LIMIT: Final = 20
+
+#: Request kinds, as counted in `WebApiClient.requests` and named in error messages.
+KIND_CURRENT_USER: Final = "current_user"
+KIND_FOLLOWERS: Final = "followers"
+KIND_FOLLOWING: Final = "following"
+KIND_INBOX: Final = "inbox"
+KIND_STORY_TRAY: Final = "story_tray"
+
+_M = TypeVar("_M", bound=BaseModel)
+_PLEASE_WAIT: Final = "please wait a few minutes"
+_CHECKPOINT_SIGNALS: Final = frozenset(
+    {"checkpoint_required", "challenge_required", "checkpoint_challenge_required"}
+)
+_MIN_REDACTED_LENGTH: Final = 8  # shorter cookie values ("1", "0") are flags, not secrets worth masking
+
+
+# --------------------------------------------------------------------------------------------------
+# Classification of answers (reference §9, in instagrapi's order)
+# --------------------------------------------------------------------------------------------------
+
+
+def _no_redaction(text: str) -> str:
+    return text
+
+
+def _snippet(text: str, limit: int = 120) -> str:
+    """One line, at most `limit` characters: enough to recognise a server message, never a whole body."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def retry_after_from(
+    headers: Mapping[str, str] | httpx.Headers, *, now: datetime | None = None
+) -> datetime | None:
+    """`Retry-After` as an absolute time: delta-seconds or an HTTP date; None when absent or unreadable."""
+    value = httpx.Headers(headers).get("retry-after", "").strip()
+    if not value:
+        return None
+    now = now or datetime.now(UTC)
+    if value.isdigit():
+        return now + timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def classify_response(
+    kind: str,
+    status_code: int,
+    body: Any,
+    *,
+    text: str = "",
+    headers: Mapping[str, str] | httpx.Headers | None = None,
+    redact: Callable[[str], str] = _no_redaction,
+) -> InstagramError | None:
+    """The typed error an answer means, or None when it is a usable JSON object.
+
+    `body` is the decoded JSON (None when the body was empty or not JSON); `text` the raw body, consulted
+    only when it is not JSON (so a bio that says "please wait a few minutes" cannot look like a throttle).
+    """
+    hdrs = httpx.Headers(headers or {})
+    data = body if isinstance(body, dict) else {}
+    message = data.get("message") if isinstance(data.get("message"), str) else ""
+    error_type = data.get("error_type") if isinstance(data.get("error_type"), str) else ""
+    said = f' ("{redact(_snippet(message))}")' if message else ""
+    lowered = message.lower()
+
+    def make(cls: type[InstagramError], what: str, **extra: Any) -> InstagramError:
+        return cls(f"{kind}: {what}", endpoint=kind, status_code=status_code, **extra)
+
+    # 1. The throttle text wins at any status (instagrapi checks it first; it often comes as a 401).
+    haystack = message if body is not None else text
+    if _PLEASE_WAIT in haystack.lower():
+        return make(
+            RateLimitedError,
+            "Instagram asks to wait a few minutes before trying again",
+            retry_after=retry_after_from(hdrs),
+        )
+
+    # 2. Redirects are never followed: on the API they mean the web session is gone or challenged.
+    if 300 <= status_code < 400:
+        target = urlsplit(hdrs.get("location", "")).path
+        if "/challenge" in target or "/checkpoint" in target:
+            return make(CheckpointRequiredError, "redirected to a challenge page", challenge_url=target)
+        if "/accounts/login" in target:
+            return make(AuthenticationError, "redirected to the login page: the session is logged out")
+        where = redact(_snippet(target, 60)) or "nowhere"
+        return make(InstagramError, f"unexpected redirect (HTTP {status_code}) to {where}")
+
+    if status_code == 429:
+        return make(RateLimitedError, f"too many requests{said}", retry_after=retry_after_from(hdrs))
+
+    # 3. Instagram's own error vocabulary, whatever the status.
+    failed = data.get("status") not in (None, "ok") or status_code >= 400
+    challenge = data.get("challenge") if isinstance(data.get("challenge"), dict) else None
+    signals = {lowered, error_type}
+    if signals & _CHECKPOINT_SIGNALS or (
+        failed and (challenge is not None or isinstance(data.get("checkpoint_url"), str))
+    ):
+        url = data.get("checkpoint_url") or (challenge or {}).get("url") or (challenge or {}).get("api_path")
+        url = url if isinstance(url, str) else None
+        suspended = bool(url) and "/suspended" in url
+        what = "the account is suspended" if suspended else "Instagram requires a checkpoint"
+        detail = redact(_snippet(message or error_type or "challenge", 60))
+        return make(CheckpointRequiredError, f"{what} ({detail})", challenge_url=url)
+    if "consent_required" in signals:
+        # A person must accept new terms in the app: the same remedy as a checkpoint.
+        return make(CheckpointRequiredError, "Instagram requires accepting its terms (consent_required)")
+    if signals & {"login_required", "user_has_logged_out"}:
+        return make(AuthenticationError, f"the session is logged out{said}")
+    if error_type in ("bad_password", "invalid_user") or (failed and data.get("invalid_credentials") is True):
+        return make(AuthenticationError, f"the credentials were refused{said}")
+    if signals & {"feedback_required", "sentry_block"} or (failed and data.get("spam") is True):
+        title = data.get("feedback_title") if isinstance(data.get("feedback_title"), str) else ""
+        detail = redact(_snippet(title or message or error_type))
+        return make(ActionBlockedError, f"Instagram blocked the action ({detail})")
+    if error_type == "rate_limit_error":
+        return make(RateLimitedError, f"rate limited{said}", retry_after=retry_after_from(hdrs))
+    if "not authorized to view user" in lowered:
+        return make(PrivateAccountError, f"the account is private{said}")
+    if "user not found" in lowered or "unable to fetch followers" in lowered:
+        return make(NotFoundError, f"no such user{said}")
+
+    # 4. By status.
+    if status_code in (401, 403):
+        return make(AuthenticationError, f"access refused (HTTP {status_code}){said}")
+    if status_code == 404:
+        return make(NotFoundError, f"not found{said}")
+    if status_code >= 500:
+        return make(ServerError, f"Instagram answered HTTP {status_code}{said}")
+    if status_code >= 400 or status_code < 200:
+        return make(InstagramError, f"unexpected HTTP {status_code}{said}")
+
+    # 5. A 2xx must be a JSON object that does not itself report a failure.
+    if body is None:
+        content_type = hdrs.get("content-type", "no content type").split(";")[0]
+        return make(MalformedResponseError, f"the body is not JSON ({content_type}, {len(text)} characters)")
+    if not isinstance(body, dict):
+        return make(MalformedResponseError, f"the body is JSON but not an object ({type(body).__name__})")
+    if data.get("status") not in (None, "ok"):
+        status_text = redact(_snippet(str(data.get("status")), 20))
+        return make(InstagramError, f"Instagram answered status {status_text!r}{said}")
+    graph = data.get("data")
+    if isinstance(graph, dict) and "user" in graph and graph["user"] is None:
+        return make(NotFoundError, "no such user (data.user is null)")
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Body parsers (also used by tests on the captured fixtures)
+# --------------------------------------------------------------------------------------------------
+
+
+def _validate(kind: str, model: type[_M], data: Any, *, status_code: int | None = None) -> _M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        # Never str(exc): pydantic quotes the offending input, which is response content.
+        problems = exc.errors(include_url=False, include_input=False, include_context=False)
+        first = problems[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise MalformedResponseError(
+            f"{kind}: {model.__name__} did not validate: {where}: {first['msg']}{more}",
+            endpoint=kind,
+            status_code=status_code,
+        ) from None
+
+
+def _require(
+    kind: str, body: Mapping[str, Any], key: str, expected: type, *, status_code: int | None = None
+) -> Any:
+    value = body.get(key)
+    if not isinstance(value, expected):
+        found = "missing" if key not in body else f"a {type(value).__name__}"
+        raise MalformedResponseError(
+            f"{kind}: the body has no {key!r} {expected.__name__} ({found})",
+            endpoint=kind,
+            status_code=status_code,
+        )
+    return value
+
+
+def user_profile_from_body(body: Mapping[str, Any], *, kind: str = KIND_CURRENT_USER) -> UserProfile:
+    """A profile from any of its wrappers: mobile `user`, web `data.user`, legacy `?__a=1` `graphql.user`."""
+    wrappers: list[tuple[str, Any]] = [("user", body.get("user", ...))]
+    for outer in ("data", "graphql"):
+        if isinstance(body.get(outer), dict):
+            wrappers.append((f"{outer}.user", body[outer].get("user", ...)))
+    for where, user in wrappers:
+        if user is None:
+            raise NotFoundError(f"{kind}: no such user ({where} is null)", endpoint=kind)
+        if isinstance(user, dict):
+            return _validate(kind, UserProfile, user)
+    raise MalformedResponseError(f"{kind}: the body has no 'user' object", endpoint=kind)
+
+
+def follow_page_from_graphql(body: Mapping[str, Any], *, kind: str = KIND_FOLLOWERS) -> FollowPage:
+    """A web GraphQL followers/following page (`data.user.edge_followed_by|edge_follow`) as a FollowPage.
+
+    The cursor is `page_info.end_cursor` only while `has_next_page` is true, so callers can use the same
+    stop rule as for the REST pages.
+    """
+    data = body.get("data")
+    if not isinstance(data, dict) or "user" not in data:
+        raise MalformedResponseError(f"{kind}: the body has no 'data.user'", endpoint=kind)
+    user = data["user"]
+    if user is None:
+        raise NotFoundError(f"{kind}: no such user (data.user is null)", endpoint=kind)
+    edge = next(
+        (user[name] for name in ("edge_followed_by", "edge_follow") if isinstance(user.get(name), dict)),
+        None,
+    )
+    if edge is None or not isinstance(edge.get("edges"), list):
+        raise MalformedResponseError(
+            f"{kind}: the body has no 'edge_followed_by'/'edge_follow' edges", endpoint=kind
+        )
+    page_info = edge.get("page_info") if isinstance(edge.get("page_info"), dict) else {}
+    cursor = page_info.get("end_cursor") if page_info.get("has_next_page") else None
+    users = [e.get("node") for e in edge["edges"] if isinstance(e, dict)]
+    return _validate(kind, FollowPage, {"users": users, "next_max_id": cursor})
+
+
+def story_tray_from_graphql(body: Mapping[str, Any], *, kind: str = KIND_STORY_TRAY) -> StoryTray:
+    """The web story tray (`data.user.feed_reels_tray.edge_reels_tray_to_reel.edges[].node`)."""
+    try:
+        edges = body["data"]["user"]["feed_reels_tray"]["edge_reels_tray_to_reel"]["edges"]
+    except (KeyError, TypeError):
+        raise MalformedResponseError(
+            f"{kind}: the body has no 'feed_reels_tray' edges", endpoint=kind
+        ) from None
+    if not isinstance(edges, list):
+        raise MalformedResponseError(f"{kind}: 'edge_reels_tray_to_reel.edges' is not a list", endpoint=kind)
+    return _validate(kind, StoryTray, {"tray": [e.get("node") for e in edges if isinstance(e, dict)]})
+
+
+# --------------------------------------------------------------------------------------------------
+# The client
+# --------------------------------------------------------------------------------------------------
+
+
+class WebApiClient:
+    """`InstagramClient` over httpx with a logged-in web session's cookies.
+
+    One keep-alive `httpx.Client` per instance; use it as a context manager (or call `close()`).
+    Redirects are not followed: a redirect to `/accounts/login/` is an `AuthenticationError`.
+    """
+
+    def __init__(
+        self,
+        session: SessionCookies,
+        *,
+        api_base_url: str = DEFAULT_API_BASE_URL,
+        web_base_url: str = DEFAULT_WEB_BASE_URL,
+        user_agent: str | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        timeout_seconds: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, not {page_size}")
+        if timeout_seconds <= 0:
+            raise ValueError("timeout_seconds must be positive")
+        self.requests: Counter[str] = Counter()
+        self.api_base_url = api_base_url.rstrip("/")
+        #: kept for web pages (Referer now; the login flow later)
+        self.web_base_url = web_base_url.rstrip("/")
+        self.page_size = page_size
+        self.timeout_seconds = timeout_seconds
+        self._viewer_pk = session.user_pk
+        cookies = session.plain()
+        self._secrets = _secret_fragments(cookies)
+        self._www_claim = "0"  # the web app starts with 0 and then echoes x-ig-set-www-claim
+        headers = {
+            "User-Agent": user_agent or DEFAULT_USER_AGENT,
+            "X-IG-App-ID": WEB_APP_ID,
+            "X-ASBD-ID": ASBD_ID,
+            "X-Requested-With": "XMLHttpRequest",
+            "Referer": f"{self.web_base_url}/",
+            "Accept": "*/*",
+            # An explicit Cookie header (rather than httpx's jar) sends the session to whatever host the
+            # configured base URL names, e.g. the loopback sandbox, and wins over anything the jar collects.
+            "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
+        }
+        if cookies.get("csrftoken"):
+            headers["X-CSRFToken"] = cookies["csrftoken"]
+        self._http = httpx.Client(
+            base_url=self.api_base_url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout_seconds),
+            limits=httpx.Limits(max_connections=4, max_keepalive_connections=2, keepalive_expiry=60.0),
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    # -- context manager ---------------------------------------------------------------------------
+
+    def __enter__(self) -> WebApiClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __repr__(self) -> str:
+        return f"WebApiClient(api_base_url={self.api_base_url!r}, viewer_pk={self._viewer_pk!r})"
+
+    # -- endpoints ---------------------------------------------------------------------------------
+
+    def current_user(self) -> UserProfile:
+        kind = KIND_CURRENT_USER
+        body = self._request(kind, "GET", f"/api/v1/users/{_pk_path(self._viewer_pk)}/info/")
+        if "user" in body and body["user"] is None:
+            raise NotFoundError(f"{kind}: no such user (user is null)", endpoint=kind, status_code=200)
+        user = _require(kind, body, "user", dict, status_code=200)
+        profile = _validate(kind, UserProfile, user, status_code=200)
+        if profile.follower_count is None and profile.following_count is None:
+            # A logged-out session gets the trimmed public view of its own profile (no counts).
+            raise AuthenticationError(
+                f"{kind}: the session is logged out (Instagram answered with the public profile view)",
+                endpoint=kind, status_code=200,
+            )
+        return profile
+
+    def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:
+        # Not a generator itself, so a bad pk fails at the call rather than at the first next().
+        return self._iter_follow_list(KIND_FOLLOWERS, _pk_path(user_pk))
+
+    def iter_following(self, user_pk: str) -> Iterator[FollowPage]:
+        return self._iter_follow_list(KIND_FOLLOWING, _pk_path(user_pk))
+
+    def iter_inbox_threads(self) -> Iterator[InboxThread]:
+        kind = KIND_INBOX
+        params = {
+            "visual_message_return_type": "unseen",
+            "thread_message_limit": "10",
+            "persistentBadging": "true",
+            "limit": str(INBOX_PAGE_LIMIT),
+        }
+        first_seq_id: int | None = None
+        cursor: str | None = None
+        seen_cursors: set[str] = set()
+        while True:
+            query = dict(params)
+            if cursor is not None:
+                query.update(cursor=cursor, direction="older")
+                if first_seq_id is not None:
+                    query["seq_id"] = str(first_seq_id)
+            body = self._request(kind, "GET", "/api/v1/direct_v2/inbox/", query)
+            _require(kind, body, "inbox", dict, status_code=200)
+            page = _validate(kind, InboxPage, body, status_code=200)
+            del body  # the page keeps what we model; the raw body (with message items) can go
+            if cursor is None:
+                first_seq_id = page.seq_id  # later pages must ask relative to the first snapshot
+            yield from page.threads
+            # Stop on has_older false (dilame, mautrix) or a missing/repeated cursor (instagrapi).
+            if not page.has_older or not page.oldest_cursor or page.oldest_cursor in seen_cursors:
+                return
+            seen_cursors.add(page.oldest_cursor)
+            cursor = page.oldest_cursor
+
+    def story_tray(self) -> StoryTray:
+        kind = KIND_STORY_TRAY
+        body = self._request(kind, "GET", "/api/v1/feed/reels_tray/")
+        if "tray" not in body:
+            raise MalformedResponseError(f"{kind}: the body has no 'tray'", endpoint=kind, status_code=200)
+        return _validate(kind, StoryTray, body, status_code=200)
+
+    def _iter_follow_list(self, kind: str, user_pk: str) -> Iterator[FollowPage]:
+        path = f"/api/v1/friendships/{user_pk}/{kind}/"
+        params = {
+            "count": str(self.page_size),
+            "search_surface": "follow_list_page",
+            # One rank token per listing, as the app does: it keeps the server's order stable across pages.
+            "rank_token": f"{self._viewer_pk}_{uuid4()}",
+        }
+        cursor: str | None = None
+        seen_cursors: set[str] = set()
+        while True:
+            query = dict(params) if cursor is None else {**params, "max_id": cursor}
+            body = self._request(kind, "GET", path, query)
+            _require(kind, body, "users", list, status_code=200)
+            page = _validate(kind, FollowPage, body, status_code=200)
+            del body
+            if not page.users:
+                return
+            yield page
+            # next_max_id is the only trustworthy signal; has_more is false on middle pages (reference §3).
+            if not page.next_max_id or page.next_max_id in seen_cursors:
+                return
+            seen_cursors.add(page.next_max_id)
+            cursor = page.next_max_id
+
+    # -- the choke point ---------------------------------------------------------------------------
+
+    def _request(
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Send one request and return its JSON object, or raise the typed error it means.
+
+        Every request of the client passes here, so retries, backoff and pacing can be added in one
+        place. Errors are raised `from None`: an httpx exception carries the request, hence the cookies.
+        """
+        self.requests[kind] += 1
+        try:
+            response = self._http.request(
+                method, path, params=params, headers={"X-IG-WWW-Claim": self._www_claim}
+            )
+        except httpx.TimeoutException as exc:
+            raise ServerError(
+                f"{kind}: no answer within {self.timeout_seconds:g} s ({type(exc).__name__})", endpoint=kind
+            ) from None
+        except httpx.DecodingError as exc:
+            raise MalformedResponseError(
+                f"{kind}: the body could not be decoded ({type(exc).__name__})", endpoint=kind
+            ) from None
+        except httpx.RequestError as exc:  # connect/read/write/protocol errors
+            detail = self._redact(_snippet(str(exc), 80))
+            raise ServerError(
+                f"{kind}: connection failed ({type(exc).__name__}: {detail})", endpoint=kind
+            ) from None
+
+        headers = response.headers
+        status_code = response.status_code
+        claim = headers.get("x-ig-set-www-claim")
+        if claim:
+            self._www_claim = claim
+        content = response.content
+        try:
+            body: Any = json.loads(content) if content.strip() else None
+        except ValueError:  # JSONDecodeError or undecodable bytes: truncated or not JSON at all
+            body = None
+        # The raw text only matters when there is no JSON (an HTML error page, a bare "Please wait ...").
+        text = content.decode("utf-8", "replace") if body is None else ""
+        del content, response  # only the decoded body lives on: pages can be large and many
+        error = classify_response(kind, status_code, body, text=text, headers=headers, redact=self._redact)
+        if error is not None:
+            raise error
+        return body  # type: ignore[no-any-return]  # classify_response returns None only for a dict
+
+    def _redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+def _secret_fragments(cookies: Mapping[str, str]) -> tuple[str, ...]:
+    """What to mask should a server ever echo a cookie back in an error message: each value, URL-decoded
+    too, and the parts of `sessionid` after the account pk (`<pk>:<secret>:...`). `ds_user_id` is the
+    public pk, not a secret. Longest first, so a whole value is masked before its parts."""
+    fragments: set[str] = set()
+    for name, value in cookies.items():
+        if name == "ds_user_id":
+            continue
+        decoded = unquote(value)
+        fragments.update((value, decoded))
+        if name == "sessionid":
+            fragments.update(decoded.split(":")[1:])
+    return tuple(sorted((f for f in fragments if len(f) >= _MIN_REDACTED_LENGTH), key=len, reverse=True))
+
+
+def _pk_path(user_pk: str | int) -> str:
+    # The pk goes into the URL path: only digits may, so no id can change which endpoint is called.
+    pk = str(user_pk).strip()
+    if not pk.isdigit():
+        raise ValueError("user_pk must be a numeric Instagram user id")
+    return pk
