@@ -92,7 +92,7 @@ def follow_graph(
                 allow_retries=False,
             )
         write, changes = plan_rebuild(graph, stored, baseline=baseline, now=datetime.now(UTC))
-        stats = summarise(graph, changes, verdicts, requests)
+        stats = summarise(graph, changes, verdicts, requests, baseline=baseline)
         database.apply_follow_graph(account.id, run.id, write, expected_version=baseline, stats=stats)
         run.committed = True
 
@@ -174,6 +174,7 @@ def _metadata(stats: dict[str, Any], row_count: int, sync_run_id: int, rows_writ
     ):
         lines.append(f"| {label} | {stats[key]:,} | {', '.join(samples.get(sample, []))} |")
     return {
+        "first_sync": stats["first_sync"],
         "followers": stats["followers"],
         "following": stats["following"],
         "mutuals": stats["mutuals"],

@@ -252,22 +252,22 @@ def plan_rebuild(
                 elif before and not now_on:
                     events.append(EventWrite(pk, lost, f"sync:{baseline}", occurred))
                     changes.note(lost, user.username)
-        changes.followers_added += follows_you and not was_follower
-        changes.followers_removed += was_follower and not follows_you
-        changes.following_added += following and not was_following
-        changes.following_removed += was_following and not following
+        if emit:  # the first sync is the baseline: nothing was added or removed "since"
+            changes.followers_added += follows_you and not was_follower
+            changes.followers_removed += was_follower and not follows_you
+            changes.following_added += following and not was_following
+            changes.following_removed += was_following and not following
 
     seen = {w.id for w in write.profiles if w.id is not None}
-    for old in stored:
+    for old in stored:  # without a baseline every stored flag predates any sync and is simply reset
         if old.id in seen or (old.ig_user_id in people) or not (old.following or old.follows_you):
             continue
         if old.ig_user_id is None and old.username in taken:
             continue  # adopted above
         write.reset_ids.append(old.id)
-        if old.follows_you:
-            changes.followers_removed += 1
-        if old.following:
-            changes.following_removed += 1
+        if emit:
+            changes.followers_removed += old.follows_you
+            changes.following_removed += old.following
         if emit and old.ig_user_id:
             for flag, lost in ((old.follows_you, FOLLOWER_LOST), (old.following, FOLLOWING_REMOVED)):
                 if flag:
@@ -315,11 +315,17 @@ def _plan_tray(tray: Sequence[TrayReel], write: FollowGraphWrite) -> None:
 
 
 def summarise(
-    graph: FetchedGraph, changes: GraphChanges, verdicts: Sequence[ListVerdict], requests: dict[str, int]
+    graph: FetchedGraph,
+    changes: GraphChanges,
+    verdicts: Sequence[ListVerdict],
+    requests: dict[str, int],
+    *,
+    baseline: int | None,
 ) -> dict[str, Any]:
     """The figures a sync run stores in `stats_json` and shows as materialization metadata."""
     mutuals = sum(1 for pk in graph.followers if pk in graph.following)
     return {
+        "first_sync": baseline is None,
         "followers": len(graph.followers),
         "following": len(graph.following),
         "mutuals": mutuals,

@@ -91,7 +91,8 @@ def test_first_sync_inserts_everyone_with_flags_and_no_change_events() -> None:
     assert flags == {"1": (False, True), "2": (True, True), "3": (True, True), "4": (True, False)}
     assert all(w.id is None for w in write.profiles)
     assert write.events == [] and write.reset_ids == []
-    assert summarise(g, changes, [], {"followers": 1})["mutuals"] == 2
+    assert summarise(g, changes, [], {"followers": 1}, baseline=None)["mutuals"] == 2
+    assert (changes.followers_added, changes.new_profiles) == (0, 4)
 
 
 def test_unchanged_network_writes_nothing() -> None:

@@ -1,0 +1,132 @@
+"""`ig-pipeline`: manage accounts, the database, the sandbox network, and the demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ig_resources.database.engine import redact
+
+from .common import add_account, database_from_env, format_table, instagram_from_env, user_errors
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """ig-pipeline: the network around managed Instagram accounts, as Dagster assets.
+
+    Configuration comes from the environment: IG_DATABASE_URL, IG_SECRET_KEY, IG_API_BASE_URL,
+    IG_WEB_BASE_URL, DAGSTER_HOME.
+    """
+
+
+# -- accounts -----------------------------------------------------------------------------------
+
+
+@cli.group()
+def accounts() -> None:
+    """Register, list and remove managed Instagram accounts."""
+
+
+@accounts.command("add")
+@click.argument("username")
+@click.option(
+    "--cookies-file",
+    "cookies_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Browser-exported cookies: a JSON cookie list or a Netscape cookies.txt.",
+)
+@click.option("--user-agent", help="The browser's user agent, reused for API calls.")
+@click.option(
+    "--verify/--no-verify",
+    default=True,
+    show_default=True,
+    help="Ask Instagram who the cookies log in as before storing them.",
+)
+@user_errors
+def accounts_add(username: str, cookies_file: Path, user_agent: str | None, verify: bool) -> None:
+    """Register USERNAME with its session cookies (stored encrypted under IG_SECRET_KEY)."""
+    try:
+        text = cookies_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise click.ClickException(f"cannot read cookies file {cookies_file}: {reason}") from None
+    click.echo(add_account(username, text, user_agent=user_agent, verify=verify))
+
+
+@accounts.command("list")
+@click.option("--all", "include_removed", is_flag=True, help="Include removed accounts.")
+@user_errors
+def accounts_list(include_removed: bool) -> None:
+    """List managed accounts, their login state and last follow-graph sync."""
+    rows = database_from_env().accounts(include_removed=include_removed)
+    if not rows:
+        click.echo("no accounts (add one: ig-pipeline accounts add USERNAME --cookies-file FILE)")
+        return
+    table = [("USERNAME", "IG USER ID", "LOGIN", "LAST FOLLOW GRAPH SYNC", "STATUS")]
+    for a in rows:
+        synced = a.follow_graph_synced_at.strftime("%Y-%m-%d %H:%M UTC") if a.follow_graph_synced_at else "never"
+        status = "removed" if a.removed_at else ("renamed to " + a.current_username if a.current_username else "active")
+        table.append((a.username, a.ig_user_id or "?", a.login_state, synced, status))
+    click.echo(format_table(table))
+
+
+@accounts.command("remove")
+@click.argument("username")
+@click.option("--purge", is_flag=True, help="Also delete every row of the account's data.")
+@user_errors
+def accounts_remove(username: str, purge: bool) -> None:
+    """Stop managing USERNAME (its partition goes on the next sensor tick; data stays unless --purge)."""
+    database_from_env().remove_account(username.strip().lstrip("@").lower(), purge=purge)
+    click.echo(f"removed {username}" + (" and purged its data" if purge else " (data kept; --purge deletes it)"))
+
+
+@accounts.command("check")
+@click.argument("username")
+@user_errors
+def accounts_check(username: str) -> None:
+    """Decrypt USERNAME's stored session and ask Instagram who it logs in as."""
+    db = database_from_env()
+    account = db.account(username.strip().lstrip("@").lower())
+    with instagram_from_env().open(db.session_cookies(account), account.user_agent) as client:
+        me = client.current_user()
+    db.record_identity(account.id, me.pk, me.username)
+    click.echo(
+        f"{account.username}: logged in as {me.username} (user {me.pk}), "
+        f"{me.follower_count or 0:,} followers, {me.following_count or 0:,} following"
+    )
+
+
+# -- database -----------------------------------------------------------------------------------
+
+
+@cli.group()
+def db() -> None:
+    """The app database."""
+
+
+@db.command("upgrade")
+@user_errors
+def db_upgrade() -> None:
+    """Apply Alembic migrations up to the newest schema."""
+    database = database_from_env()
+    click.echo(f"schema is up to date at {redact(database.url)}")
+
+
+def _mount_optional_groups() -> None:
+    from ig_cli.demo import demo, ui
+    from ig_cli.sandbox_commands import sandbox
+
+    cli.add_command(sandbox)
+    cli.add_command(demo)
+    cli.add_command(ui)
+
+
+_mount_optional_groups()
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

@@ -1,0 +1,57 @@
+"""Offline sandbox Instagram: a deterministic generated network served over HTTP.
+
+from ig_resources.instagram.sandbox import DEMO_SPEC, SandboxNetwork, SandboxServer, Fault
+
+network = SandboxNetwork(DEMO_SPEC)
+with SandboxServer(network) as server:          # http://127.0.0.1:<port>
+    cookies = network.session_cookies("demo_small")
+    server.faults.add(Fault("rate_limit_429", endpoint="followers", after_pages=3, times=1))
+    ...
+"""
+
+from .cookies import CookieFormat, render_cookie_file
+from .faults import ENDPOINT_KINDS, FAULT_KINDS, Fault, FaultError, FaultRegistry
+from .network import (
+    DEMO_SPEC,
+    FOLLOW_PAGE_DEFAULT,
+    FOLLOW_PAGE_MAX,
+    AccountSpec,
+    CursorError,
+    ManagedAccount,
+    MutationError,
+    NetworkSpec,
+    SandboxError,
+    SandboxNetwork,
+    StateError,
+    UnknownAccountError,
+    UnknownUserError,
+)
+from .server import KNOWN_APP_IDS, SandboxServer
+
+WEB_APP_ID = "936619743392459"
+
+__all__ = [
+    "DEMO_SPEC",
+    "ENDPOINT_KINDS",
+    "FAULT_KINDS",
+    "FOLLOW_PAGE_DEFAULT",
+    "FOLLOW_PAGE_MAX",
+    "KNOWN_APP_IDS",
+    "WEB_APP_ID",
+    "AccountSpec",
+    "CookieFormat",
+    "CursorError",
+    "Fault",
+    "FaultError",
+    "FaultRegistry",
+    "ManagedAccount",
+    "MutationError",
+    "NetworkSpec",
+    "SandboxError",
+    "SandboxNetwork",
+    "SandboxServer",
+    "StateError",
+    "UnknownAccountError",
+    "UnknownUserError",
+    "render_cookie_file",
+]

@@ -1,0 +1,119 @@
+"""The `ig-pipeline` and `dagster` commands in subprocesses, as a person drives them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from ig_resources.database import generate_key
+from ig_resources.instagram.sandbox import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer, render_cookie_file
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SPEC = NetworkSpec(seed=5, accounts=[AccountSpec(username="carol", followers=450, following=120, inbox_threads=5, tray_reels=3)])
+
+
+@pytest.fixture
+def sandbox() -> Iterator[tuple[SandboxServer, SandboxNetwork]]:
+    network = SandboxNetwork(SPEC)
+    with SandboxServer(network) as server:
+        yield server, network
+
+
+@pytest.fixture
+def env(tmp_path: Path, database_url: str, sandbox: tuple[SandboxServer, SandboxNetwork]) -> dict[str, str]:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("IG_", "DAGSTER_"))}
+    return {
+        **base,
+        "IG_DATABASE_URL": database_url,
+        "IG_SECRET_KEY": generate_key(),
+        "IG_API_BASE_URL": sandbox[0].url,
+        "IG_WEB_BASE_URL": sandbox[0].url,
+        "IG_STATE_DIR": str(tmp_path / "state"),
+        "DAGSTER_HOME": str(home),
+    }
+
+
+def run(env: dict[str, str], *args: str, tool: str = "ig-pipeline") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / tool), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def one_line_error(done: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def test_accounts_and_a_materialization_end_to_end(env: dict[str, str], tmp_path: Path,
+                                                   sandbox: tuple[SandboxServer, SandboxNetwork]) -> None:
+    _, network = sandbox
+    cookie_file = tmp_path / "cookies.txt"
+    cookie_file.write_text(render_cookie_file(network.session_cookies("carol"), "netscape"))
+
+    added = run(env, "accounts", "add", "@Carol", "--cookies-file", str(cookie_file))
+    assert added.returncode == 0, added.stderr
+    assert "registered carol" in added.stdout
+
+    listed = run(env, "accounts", "list")
+    assert listed.returncode == 0 and "carol" in listed.stdout and "never" in listed.stdout
+
+    # The partition as the sensor makes it, then the asset through Dagster's own CLI.
+    with dg.instance_for_test(temp_dir=env["DAGSTER_HOME"]) as instance:
+        instance.add_dynamic_partitions("instagram_accounts", ["carol"])
+    done = run(env, "asset", "materialize", "-m", "definitions", "--select", "follow_graph", "--partition", "carol",
+               tool="dagster")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "RUN_SUCCESS" in done.stderr + done.stdout
+
+    listed = run(env, "accounts", "list")
+    assert "never" not in listed.stdout and "UTC" in listed.stdout
+    checked = run(env, "accounts", "check", "carol")
+    assert checked.returncode == 0 and "450 followers" in checked.stdout
+
+    removed = run(env, "accounts", "remove", "carol")
+    assert removed.returncode == 0 and "data kept" in removed.stdout
+    assert "no accounts" in run(env, "accounts", "list").stdout
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the mistakes are the same on both
+def test_bad_input_gives_one_line_and_non_zero_exit(env: dict[str, str], tmp_path: Path,
+                                                    sandbox: tuple[SandboxServer, SandboxNetwork]) -> None:
+    _, network = sandbox
+    one_line_error(run(env, "accounts", "remove", "nobody"), "no managed account 'nobody'")
+    one_line_error(run(env, "accounts", "check", "nobody"), "no managed account 'nobody'")
+    one_line_error(run(env, "accounts", "add", "carol", "--cookies-file", str(tmp_path / "missing.json")),
+                   "cannot read cookies file", "No such file")
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text("[{not json")
+    one_line_error(run(env, "accounts", "add", "carol", "--cookies-file", str(garbage)), "not valid JSON")
+    expired = tmp_path / "expired.json"
+    expired.write_text(render_cookie_file(network.session_cookies("carol"), expired=True))
+    one_line_error(run(env, "accounts", "add", "carol", "--cookies-file", str(expired)), "expired")
+
+    good = tmp_path / "good.json"
+    good.write_text(render_cookie_file(network.session_cookies("carol")))
+    one_line_error(run({**env, "IG_SECRET_KEY": "not-a-key"}, "accounts", "add", "carol", "--cookies-file", str(good)),
+                   "IG_SECRET_KEY")
+    assert run(env, "accounts", "add", "carol", "--cookies-file", str(good)).returncode == 0
+    wrong_key = {**env, "IG_SECRET_KEY": generate_key()}
+    one_line_error(run(wrong_key, "accounts", "check", "carol"), "cannot decrypt", "carol")
+    one_line_error(run(wrong_key, "accounts", "add", "carol", "--cookies-file", str(good)), "cannot decrypt")
+
+    one_line_error(run({**env, "IG_DATABASE_URL": "nonsense"}, "accounts", "list"), "IG_DATABASE_URL")
+    refused = run({**env, "IG_DATABASE_URL": "postgresql://postgres:pw-secret@127.0.0.1:1/x"}, "accounts", "list")
+    one_line_error(refused, "cannot use the database")
+    assert "pw-secret" not in refused.stderr
+    for secret in network.session_cookies("carol").values():
+        if len(secret) > 12:
+            assert secret not in refused.stderr
