@@ -12,7 +12,7 @@ from typing import Any
 
 from dagster import ConfigurableResource
 from pydantic import Field, PrivateAttr
-from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -29,9 +29,14 @@ from .models import (
     utcnow,
 )
 from .records import AccountRecord, FollowGraphWrite, NetworkCounts, StoredProfile
-from .upsert import batches, upsert
+from .upsert import batches, bulk_insert, upsert
 
 _IN_BATCH = 900  # keeps IN (...) lists under SQLite's parameter limit
+_PROFILE_INSERT_COLUMNS = (
+    "instagram_account_id", "ig_user_id", "username", "display_name", "is_private", "is_verified",
+    "profile_pic_url", "following", "follows_you", "follow_graph_sync_run_id", "dm_interaction_state",
+    "story_interaction_state", "created_at", "updated_at",
+)
 
 
 class UnknownAccountError(LookupError):
@@ -283,20 +288,19 @@ class DatabaseResource(ConfigurableResource):
                         for w in updates
                     ],
                 )
-            inserts = (
-                {
-                    "instagram_account_id": account_id, "ig_user_id": w.ig_user_id, "username": w.username,
-                    "display_name": w.display_name, "is_private": w.is_private, "is_verified": w.is_verified,
-                    "profile_pic_url": w.profile_pic_url, "following": w.following,
-                    "follows_you": w.follows_you, "follow_graph_sync_run_id": sync_run_id,
-                    "dm_interaction_state": "unknown", "story_interaction_state": "unknown",
-                    "created_at": now, "updated_at": now,
-                }
-                for w in write.profiles
-                if w.id is None
+            bulk_insert(
+                s,
+                profiles,
+                _PROFILE_INSERT_COLUMNS,
+                (
+                    (
+                        account_id, w.ig_user_id, w.username, w.display_name, w.is_private, w.is_verified,
+                        w.profile_pic_url, w.following, w.follows_you, sync_run_id, "unknown", "unknown", now, now,
+                    )
+                    for w in write.profiles
+                    if w.id is None
+                ),
             )
-            for chunk in batches(inserts):
-                s.execute(insert(profiles), chunk)
             for chunk in batches({"pid": pid} for pid in write.reset_ids):
                 s.execute(
                     update(profiles)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
@@ -46,3 +48,76 @@ def upsert(
         session.execute(stmt, chunk)
         sent += len(chunk)
     return sent
+
+
+def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """The fastest plain insert each driver offers, inside the session's transaction.
+
+    COPY on PostgreSQL, `executemany` on SQLite: no per-value processing by SQLAlchemy, which costs
+    more than the database itself for hundreds of thousands of rows. Values must already be in
+    the database's form: text, numbers, booleans, None, and timestamps as `datetime`.
+    """
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    names = ", ".join(columns)
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            buffer = io.StringIO()
+            written = _write_copy_text(rows, buffer)
+            buffer.seek(0)
+            cursor.copy_expert(f"COPY {table.name} ({names}) FROM STDIN", buffer)
+            return written
+        converted = _sqlite_rows(rows)
+        cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})", converted)
+        return len(converted)
+    finally:
+        cursor.close()
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _write_copy_text(rows: Iterable[Sequence[Any]], out: io.StringIO) -> int:
+    """COPY's text format: tab-separated, `\\N` for NULL, t/f, backslash escapes."""
+    moments: dict[datetime, str] = {}  # a sync stamps every row with the same few timestamps
+
+    def text(value: Any) -> str:
+        if value is None:
+            return "\\N"
+        kind = type(value)
+        if kind is str:
+            return value.translate(_COPY_ESCAPES)
+        if kind is bool:
+            return "t" if value else "f"
+        if kind is datetime:
+            if value not in moments:
+                moments[value] = value.astimezone(UTC).isoformat()
+            return moments[value]
+        return str(value)
+
+    written = 0
+    for row in rows:
+        out.write("\t".join([text(v) for v in row]))
+        out.write("\n")
+        written += 1
+    return written
+
+
+def _sqlite_rows(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
+    """Timestamps (the columns holding a datetime in the first row) in the text form SQLAlchemy's
+    SQLite DateTime writes and reads back; the rest as is."""
+    moments: dict[datetime, str] = {}
+    out: list[Sequence[Any]] = []
+    stamp_columns: list[int] | None = None
+    for row in rows:
+        if stamp_columns is None:
+            stamp_columns = [i for i, v in enumerate(row) if isinstance(v, datetime)]
+        if stamp_columns:
+            row = list(row)
+            for i in stamp_columns:
+                value = row[i]
+                if value is not None:
+                    if value not in moments:
+                        moments[value] = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+                    row[i] = moments[value]
+        out.append(row)
+    return out

@@ -158,3 +158,21 @@ def test_bad_database_urls_give_one_clear_line(tmp_path) -> None:  # type: ignor
     (tmp_path / "a-file").write_text("")
     with pytest.raises(DatabaseConfigError, match="cannot create the folder"):
         DatabaseResource(url=f"sqlite:///{tmp_path}/a-file/db.sqlite3").migrate()
+
+
+def test_bulk_insert_round_trips_awkward_text(database: DatabaseResource) -> None:
+    alice = database.register_account("alice", cookies())
+    nasty = "tab\there, new\nline, back\\slash, \\N, 'quote\", ✨ ünïcödé"
+    run = database.open_sync_run(alice.id, "follow_graph", None)
+    write = FollowGraphWrite(profiles=[
+        ProfileWrite(None, "1", "user1", nasty, None, True, "https://x/y?a=1&b=\t2", True, False),
+        ProfileWrite(None, "2", "user2", None, False, None, None, False, True),
+    ])
+    database.apply_follow_graph(alice.id, run, write, expected_version=None, stats={})
+    with database.session() as s:
+        rows = s.execute(
+            select(InstagramProfile.display_name, InstagramProfile.is_private, InstagramProfile.is_verified,
+                   InstagramProfile.profile_pic_url, InstagramProfile.created_at).order_by(InstagramProfile.ig_user_id)
+        ).all()
+    assert [tuple(r[:4]) for r in rows] == [(nasty, None, True, "https://x/y?a=1&b=\t2"), (None, False, None, None)]
+    assert all(r.created_at.tzinfo is not None and abs((datetime.now(UTC) - r.created_at).total_seconds()) < 60 for r in rows)
