@@ -61,11 +61,9 @@ def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: It
     names = ", ".join(columns)
     try:
         if session.get_bind().dialect.name == "postgresql":
-            buffer = io.StringIO()
-            written = _write_copy_text(rows, buffer)
-            buffer.seek(0)
-            cursor.copy_expert(f"COPY {table.name} ({names}) FROM STDIN", buffer)
-            return written
+            source = _CopySource(rows)
+            cursor.copy_expert(f"COPY {table.name} ({names}) FROM STDIN", source)
+            return source.rows
         converted = _sqlite_rows(rows)
         cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})", converted)
         return len(converted)
@@ -76,11 +74,17 @@ def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: It
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _write_copy_text(rows: Iterable[Sequence[Any]], out: io.StringIO) -> int:
-    """COPY's text format: tab-separated, `\\N` for NULL, t/f, backslash escapes."""
-    moments: dict[datetime, str] = {}  # a sync stamps every row with the same few timestamps
+class _CopySource:
+    """A file-like COPY source in PostgreSQL's text format, produced as psycopg2 reads it, so the
+    whole table never sits in memory as one string."""
 
-    def text(value: Any) -> str:
+    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
+        self._rows = iter(rows)
+        self._pending = ""
+        self._moments: dict[datetime, str] = {}  # a sync stamps every row with the same few timestamps
+        self.rows = 0
+
+    def _text(self, value: Any) -> str:
         if value is None:
             return "\\N"
         kind = type(value)
@@ -89,17 +93,27 @@ def _write_copy_text(rows: Iterable[Sequence[Any]], out: io.StringIO) -> int:
         if kind is bool:
             return "t" if value else "f"
         if kind is datetime:
-            if value not in moments:
-                moments[value] = value.astimezone(UTC).isoformat()
-            return moments[value]
+            if value not in self._moments:
+                self._moments[value] = value.astimezone(UTC).isoformat()
+            return self._moments[value]
         return str(value)
 
-    written = 0
-    for row in rows:
-        out.write("\t".join([text(v) for v in row]))
-        out.write("\n")
-        written += 1
-    return written
+    def read(self, size: int = -1) -> str:
+        size = size if size and size > 0 else 1 << 20
+        parts = [self._pending]
+        length = len(self._pending)
+        for row in self._rows:
+            line = "\t".join([self._text(v) for v in row]) + "\n"
+            parts.append(line)
+            length += len(line)
+            self.rows += 1
+            if length >= size:
+                break
+        data = "".join(parts)
+        self._pending = data[size:]
+        return data[:size]
+
+
 
 
 def _sqlite_rows(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
