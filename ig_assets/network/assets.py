@@ -8,7 +8,12 @@ from typing import Any
 import dagster as dg
 
 from ig_assets.partitions import account_partitions
-from ig_resources.database import DatabaseResource
+from ig_resources.database import (
+    ConcurrentSyncError,
+    DatabaseResource,
+    SecretKeyError,
+    UnknownAccountError,
+)
 from ig_resources.database.records import AccountRecord
 from ig_resources.instagram import InstagramClientResource, InstagramError
 from ig_resources.instagram.protocol import InstagramClient
@@ -125,8 +130,6 @@ def _fetch(client: InstagramClient) -> FetchedGraph:
 
 
 def _account(database: DatabaseResource, username: str) -> AccountRecord:
-    from ig_resources.database import UnknownAccountError
-
     try:
         return database.account(username)
     except UnknownAccountError as exc:
@@ -153,10 +156,11 @@ def _sync_run(database: DatabaseResource, account: AccountRecord, dagster_run_id
             stats = run.stats or ({"requests": dict(run.client.requests)} if run.client else {})
             reason = exc.description if isinstance(exc, dg.Failure) else str(exc) or type(exc).__name__
             database.fail_sync_run(run.id, reason, stats)
-        if isinstance(exc, InstagramError):
+        if isinstance(exc, InstagramError | SecretKeyError | ConcurrentSyncError):
+            # An account-level stop, not a crash: say which account, and why.
             raise dg.Failure(
                 description=f"account '{account.username}': {exc}",
-                metadata={"reason": exc.reason, "sync_run_id": run.id},
+                metadata={"reason": getattr(exc, "reason", type(exc).__name__), "sync_run_id": run.id},
                 allow_retries=False,
             ) from None
         raise

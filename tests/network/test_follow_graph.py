@@ -247,3 +247,18 @@ def test_cookie_values_never_reach_logs_metadata_or_errors(world: World, caplog:
     assert "login_required" in blob  # the failure is there, described
     for secret in secrets:
         assert secret not in blob
+
+
+def test_wrong_secret_key_or_unknown_account_fail_with_a_reason(world: World) -> None:
+    from ig_resources.database import generate_key
+
+    world.database = DatabaseResource(url=world.database.url, secret_key=generate_key())
+    result = world.sync()
+    failure = result.failure_data_for_node("follow_graph")
+    assert failure is not None and "account 'alice'" in failure.error.message
+    assert "cannot decrypt" in failure.error.message
+    assert world.sync_runs()[-1].status == "failed"
+
+    world.instance.add_dynamic_partitions("instagram_accounts", ["ghost"])
+    ghost = world.sync("ghost")
+    assert "no managed account 'ghost'" in ghost.failure_data_for_node("follow_graph").error.message
