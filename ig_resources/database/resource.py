@@ -12,7 +12,7 @@ from typing import Any
 
 from dagster import ConfigurableResource
 from pydantic import Field, PrivateAttr
-from sqlalchemy import Engine, bindparam, delete, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -427,12 +427,6 @@ class DatabaseResource(ConfigurableResource):
             query = query.where(e.kind == kind)
         with self.session() as s:
             return [tuple(r) for r in s.execute(query.order_by(e.id))]  # type: ignore[misc]
-
-    def purge_all(self) -> None:
-        """Drop every row of every table (tests and `demo --reset` only)."""
-        with self.session() as s:
-            for table in (InstagramProfileEvent, ConversationPeer, SyncRun, InstagramProfile, InstagramAccount):
-                s.execute(delete(table))
 
 
 def _finish(s: Session, sync_run_id: int, status: str, stats: dict[str, Any], error: str | None) -> None:
