@@ -44,6 +44,17 @@ def test_migrations_reach_head_and_are_idempotent(database: DatabaseResource) ->
     assert current_revision(database.engine) == "0001"
 
 
+def test_migrations_build_exactly_the_models(database: DatabaseResource) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from ig_resources.database.models import Base
+
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
 def test_cookies_are_encrypted_at_rest_and_round_trip(database: DatabaseResource) -> None:
     account = database.register_account("alice", cookies(), "Mozilla/5.0 test")
     with database.engine.connect() as c:
