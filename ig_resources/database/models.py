@@ -170,3 +170,18 @@ class SyncRun(Timestamps, Base):
     finished_at: Mapped[datetime | None]
     error_message: Mapped[str | None] = mapped_column(Text)
     stats_json: Mapped[dict[str, Any] | None]
+
+
+class InstagramRequestLog(Base):
+    """When each request to Instagram was sent, per account and budget bucket: the shared memory
+    that lets separate run processes keep one account within its pacing budget."""
+
+    __tablename__ = "instagram_request_log"
+    __table_args__ = (Index("ix_instagram_request_log_window", "instagram_account_id", "bucket", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_account_id: Mapped[int] = mapped_column(
+        ForeignKey("instagram_accounts.id", ondelete="CASCADE")
+    )
+    bucket: Mapped[str] = mapped_column(String(32))
+    requested_at: Mapped[datetime]

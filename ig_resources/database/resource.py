@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from dagster import ConfigurableResource
 from pydantic import Field, PrivateAttr
-from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from ig_resources.instagram.pacing import Budget, BudgetStore, window_wait
 from ig_resources.instagram.session import SessionCookies
 
 from .crypto import CookieCipher
@@ -25,6 +26,7 @@ from .models import (
     InstagramAccount,
     InstagramProfile,
     InstagramProfileEvent,
+    InstagramRequestLog,
     SyncRun,
     utcnow,
 )
@@ -379,6 +381,43 @@ class DatabaseResource(ConfigurableResource):
             )
             found.update({pk: pid for pk, pid in rows})
         return found
+
+    # -- pacing ---------------------------------------------------------------------------------
+
+    def reserve_request(self, account_id: int, bucket: str, budget: Budget) -> float:
+        """Record one request to Instagram now if the account's budget allows it (returns 0), or
+        return the seconds until it will. Serialised per account by the account row lock, so run
+        processes that share the database share the budget."""
+        log = InstagramRequestLog
+        with self.session() as s:
+            s.execute(select(InstagramAccount.id).where(InstagramAccount.id == account_id).with_for_update())
+            now = utcnow()
+            since = now - timedelta(seconds=budget.window_seconds)
+            sent = s.scalars(
+                select(log.requested_at).where(
+                    log.instagram_account_id == account_id, log.bucket == bucket, log.requested_at > since
+                )
+            ).all()
+            wait = window_wait([t.timestamp() for t in sent], budget, now.timestamp())
+            if wait == 0:
+                s.add(log(instagram_account_id=account_id, bucket=bucket, requested_at=now))
+                if len(sent) == 0:  # a quiet moment: forget what no window can see any more
+                    s.execute(
+                        delete(log).where(
+                            log.instagram_account_id == account_id, log.bucket == bucket, log.requested_at <= since
+                        )
+                    )
+            return wait
+
+    def budget_store(self, account_id: int) -> BudgetStore:
+        """The account's shared request budgets, for `Pacer`."""
+        database = self
+
+        class AccountBudgets:
+            def reserve(self, bucket: str, budget: Budget) -> float:
+                return database.reserve_request(account_id, bucket, budget)
+
+        return AccountBudgets()
 
     # -- reads for checks and metadata ----------------------------------------------------------
 

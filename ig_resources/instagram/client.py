@@ -32,6 +32,7 @@ from .errors import (
     ServerError,
 )
 from .models import FollowPage, InboxPage, InboxThread, StoryTray, UserProfile
+from .pacing import Pacer
 from .session import SessionCookies
 
 DEFAULT_API_BASE_URL: Final = "https://i.instagram.com"
@@ -305,6 +306,7 @@ class WebApiClient:
         page_size: int = MAX_PAGE_SIZE,
         timeout_seconds: float = 30.0,
         transport: httpx.BaseTransport | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, not {page_size}")
@@ -320,6 +322,7 @@ class WebApiClient:
         cookies = session.plain()
         self._secrets = _secret_fragments(cookies)
         self._www_claim = "0"  # the web app starts with 0 and then echoes x-ig-set-www-claim
+        self._pacer = pacer
         headers = {
             "User-Agent": user_agent or DEFAULT_USER_AGENT,
             "X-IG-App-ID": WEB_APP_ID,
@@ -458,9 +461,34 @@ class WebApiClient:
     ) -> dict[str, Any]:
         """Send one request and return its JSON object, or raise the typed error it means.
 
-        Every request of the client passes here, so retries, backoff and pacing can be added in one
-        place. Errors are raised `from None`: an httpx exception carries the request, hence the cookies.
+        Every request of the client passes here. With a `Pacer`, each attempt first waits for the
+        account's budget and a short pause, and a 429 or 5xx is retried after a backoff (honouring
+        `Retry-After`) until the pacer's retries are spent.
         """
+        attempt = 0
+        while True:
+            if self._pacer is not None:
+                self._pacer.before_request(kind)
+            try:
+                return self._send(kind, method, path, params)
+            except (RateLimitedError, ServerError) as exc:
+                if self._pacer is None:
+                    raise
+                attempt += 1
+                delay = self._pacer.retry_delay(kind, attempt, retry_after=exc.retry_after, now=datetime.now(UTC))
+                if delay is None:
+                    raise
+                self._pacer.sleep(delay)
+
+    def _send(
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """One attempt. Errors are raised `from None`: an httpx exception carries the request, hence
+        the cookies."""
         self.requests[kind] += 1
         try:
             response = self._http.request(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from .client import DEFAULT_API_BASE_URL, DEFAULT_WEB_BASE_URL, MAX_PAGE_SIZE, WebApiClient
+from .pacing import Pacer
 from .session import SessionCookies
 
 
@@ -21,10 +22,13 @@ class InstagramClientResource(dg.ConfigurableResource):
     page_size: int = MAX_PAGE_SIZE
     timeout_seconds: float = 30.0
 
-    def open(self, session: SessionCookies, user_agent: str | None = None) -> WebApiClient:
+    def open(
+        self, session: SessionCookies, user_agent: str | None = None, *, pacer: Pacer | None = None
+    ) -> WebApiClient:
         """A new client for `session`; use it as a context manager so its connections are closed.
 
         `user_agent` should be the account's stored browser user agent: one stable value per account.
+        `pacer` applies the account's request budgets, pauses and retries (none without it).
         """
         return WebApiClient(
             session,
@@ -33,4 +37,5 @@ class InstagramClientResource(dg.ConfigurableResource):
             user_agent=user_agent,
             page_size=self.page_size,
             timeout_seconds=self.timeout_seconds,
+            pacer=pacer,
         )
