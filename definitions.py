@@ -25,9 +25,11 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
         for field, name in (("api_base_url", "IG_API_BASE_URL"), ("web_base_url", "IG_WEB_BASE_URL"))
         if (value := _env_or_default(name))
     }
+    # Only the offline sandbox may be hammered: IG_PACING=off.
+    pacing = os.environ.get("IG_PACING", "on").lower() not in ("off", "0", "false", "no")
     return {
         "database": DatabaseResource(**database, secret_key=dg.EnvVar("IG_SECRET_KEY")),
-        "instagram": InstagramClientResource(**instagram),
+        "instagram": InstagramClientResource(**instagram, pacing=pacing),
     }
 
 

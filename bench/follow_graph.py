@@ -198,7 +198,8 @@ def measure_materialize(args: argparse.Namespace) -> dict[str, Any]:
     from ig_resources.instagram import InstagramClientResource
 
     database = _setup(args)
-    resources = {"database": database, "instagram": InstagramClientResource(api_base_url=args.url, web_base_url=args.url)}
+    resources = {"database": database,
+                 "instagram": InstagramClientResource(api_base_url=args.url, web_base_url=args.url, pacing=False)}
     timings = []
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("instagram_accounts", [USERNAME])

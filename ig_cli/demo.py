@@ -67,6 +67,7 @@ class DemoPaths:
             "IG_SECRET_KEY": self.secret_key.read_text().strip(),
             "IG_API_BASE_URL": sandbox_url,
             "IG_WEB_BASE_URL": sandbox_url,
+            "IG_PACING": "off",  # the sandbox is local and offline
         }
 
 

@@ -38,6 +38,7 @@ def env(tmp_path: Path, database_url: str, sandbox: tuple[SandboxServer, Sandbox
         "IG_API_BASE_URL": sandbox[0].url,
         "IG_WEB_BASE_URL": sandbox[0].url,
         "IG_STATE_DIR": str(tmp_path / "state"),
+        "IG_PACING": "off",
         "DAGSTER_HOME": str(home),
     }
 

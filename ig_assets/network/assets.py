@@ -73,10 +73,11 @@ def follow_graph(
     account = _account(database, context.partition_key)
     with _sync_run(database, account, context.run.run_id) as run:
         cookies = database.session_cookies(account)
-        with instagram.open(cookies, account.user_agent) as client:
+        with instagram.open(cookies, account.user_agent, budgets=database.budget_store(account.id)) as client:
             run.client = client
             graph = _fetch(client)
             requests = dict(client.requests)
+            pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
         database.record_identity(account.id, graph.viewer_pk, graph.viewer_username)
         baseline, stored = database.follow_state(account.id)
         verdicts = judge_graph(graph, stored, config.policy(), has_baseline=baseline is not None)
@@ -97,7 +98,7 @@ def follow_graph(
                 allow_retries=False,
             )
         write, changes = plan_rebuild(graph, stored, baseline=baseline, now=datetime.now(UTC))
-        stats = summarise(graph, changes, verdicts, requests, baseline=baseline)
+        stats = {**summarise(graph, changes, verdicts, requests, baseline=baseline), "pacing": pacing}
         database.apply_follow_graph(account.id, run.id, write, expected_version=baseline, stats=stats)
         run.committed = True
 
@@ -106,7 +107,8 @@ def follow_graph(
         f"{account.username}: {counts.followers:,} followers, {counts.following:,} following, "
         f"{counts.mutuals:,} mutuals; {stats['requests_total']:,} requests"
     )
-    yield dg.MaterializeResult(metadata=_metadata(stats, counts.profiles, run.id, len(write.profiles) + len(write.reset_ids)))
+    metadata = _metadata(stats, counts.profiles, run.id, len(write.profiles) + len(write.reset_ids))
+    yield dg.MaterializeResult(metadata={**metadata, "pacing": dg.MetadataValue.json(pacing)})
     yield dg.AssetCheckResult(check_name=PLAUSIBLE_SIZE, passed=True, metadata=check_metadata)
 
 

@@ -323,6 +323,8 @@ class WebApiClient:
         self._secrets = _secret_fragments(cookies)
         self._www_claim = "0"  # the web app starts with 0 and then echoes x-ig-set-www-claim
         self._pacer = pacer
+        #: waits, pauses and retries so far (None when not paced)
+        self.pacing = pacer.stats if pacer is not None else None
         headers = {
             "User-Agent": user_agent or DEFAULT_USER_AGENT,
             "X-IG-App-ID": WEB_APP_ID,

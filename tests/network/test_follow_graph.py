@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from ig_assets.network import asset_checks, follow_graph
 from ig_resources.database import DatabaseResource
-from ig_resources.database.models import ConversationPeer, InstagramProfile, SyncRun
+from ig_resources.database.models import ConversationPeer, InstagramProfile, InstagramRequestLog, SyncRun
 from ig_resources.instagram import InstagramClientResource
 from ig_resources.instagram.sandbox import (
     AccountSpec,
@@ -42,6 +42,7 @@ class World:
     network: SandboxNetwork
     database: DatabaseResource
     instance: dg.DagsterInstance
+    paced: bool = False
 
     def sync(self, account: str = "alice", **config: Any) -> dg.ExecuteInProcessResult:
         return dg.materialize(
@@ -50,7 +51,10 @@ class World:
             instance=self.instance,
             resources={
                 "database": self.database,
-                "instagram": InstagramClientResource(api_base_url=self.server.url, web_base_url=self.server.url),
+                "instagram": InstagramClientResource(
+                    api_base_url=self.server.url, web_base_url=self.server.url, pacing=self.paced,
+                    pause_mean_seconds=0, backoff_base_seconds=0.05,
+                ),
             },
             run_config={"ops": {"follow_graph": {"config": config}}} if config else None,
             raise_on_error=False,
@@ -262,3 +266,20 @@ def test_wrong_secret_key_or_unknown_account_fail_with_a_reason(world: World) ->
     world.instance.add_dynamic_partitions("instagram_accounts", ["ghost"])
     ghost = world.sync("ghost")
     assert "no managed account 'ghost'" in ghost.failure_data_for_node("follow_graph").error.message
+
+
+def test_paced_sync_rides_out_throttling_and_spends_the_shared_budget(world: World) -> None:
+    world.paced = True
+    world.server.faults.add(Fault("rate_limit_429", endpoint="followers", after_pages=2, times=2))
+    result = world.sync()
+    assert result.success
+    meta = metadata(result)
+    assert meta["pacing"]["retries"] == {"followers": 2}
+    assert meta["requests"]["followers"] == math.ceil(1_234 / 200) + 2  # two throttled attempts, retried
+    with world.database.session() as s:
+        logged = s.scalar(
+            select(func.count()).select_from(InstagramRequestLog).where(
+                InstagramRequestLog.instagram_account_id == world.account_id()
+            )
+        )
+    assert logged == meta["requests_total"]
