@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,11 +67,13 @@ def accounts_list(include_removed: bool) -> None:
     if not rows:
         click.echo("no accounts (add one: ig-pipeline accounts add USERNAME --cookies-file FILE)")
         return
-    table = [("USERNAME", "IG USER ID", "LOGIN", "LAST FOLLOW GRAPH SYNC", "STATUS")]
+    now = datetime.now(UTC)
+    table = [("USERNAME", "IG USER ID", "LOGIN", "COOLING DOWN UNTIL", "LAST FOLLOW GRAPH SYNC", "STATUS")]
     for a in rows:
         synced = a.follow_graph_synced_at.strftime("%Y-%m-%d %H:%M UTC") if a.follow_graph_synced_at else "never"
+        cooling = a.cooldown_until.strftime("%Y-%m-%d %H:%M UTC") if a.cooldown_until and a.cooldown_until > now else "-"
         status = "removed" if a.removed_at else ("renamed to " + a.current_username if a.current_username else "active")
-        table.append((a.username, a.ig_user_id or "?", a.login_state, synced, status))
+        table.append((a.username, a.ig_user_id or "?", a.login_state, cooling, synced, status))
     click.echo(format_table(table))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 from pydantic import SecretStr
@@ -51,15 +51,31 @@ def test_sensor_adds_and_removes_partitions_in_one_tick(database: DatabaseResour
         assert set(account_partitions.get_partition_keys(dynamic_partitions_store=instance)) == {"bob", "carol"}
 
 
-def test_schedule_requests_one_run_per_account() -> None:
+def test_schedule_requests_one_run_per_healthy_account(database: DatabaseResource) -> None:
+    when = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+
+    def tick(instance: dg.DagsterInstance) -> dg.SkipReason | list[dg.RunRequest]:
+        with dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=when, resources={"database": database}
+        ) as context:
+            return follow_graph_schedule(context)
+
     with dg.instance_for_test() as instance:
-        when = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
-        with dg.build_schedule_context(instance=instance, scheduled_execution_time=when) as context:
-            empty = follow_graph_schedule(context)
-        assert isinstance(empty, dg.SkipReason)
-        instance.add_dynamic_partitions("instagram_accounts", ["bob", "alice"])
-        with dg.build_schedule_context(instance=instance, scheduled_execution_time=when) as context:
-            requests = follow_graph_schedule(context)
-        assert [(r.partition_key, r.run_key) for r in requests] == [
-            ("alice", "alice:20261123T0600"), ("bob", "bob:20261123T0600"),
+        assert isinstance(tick(instance), dg.SkipReason)
+        for name, pk in (("bob", "2"), ("alice", "1"), ("carol", "3")):
+            database.register_account(name, _cookies(pk))
+        instance.add_dynamic_partitions("instagram_accounts", ["bob", "alice", "carol"])
+        assert [(r.partition_key, r.run_key) for r in tick(instance)] == [
+            ("alice", "alice:20261123T0600"), ("bob", "bob:20261123T0600"), ("carol", "carol:20261123T0600"),
         ]
+        # A throttled account and a logged-out one are left out until they may run again.
+        database.record_health(database.account("alice").id, cooldown_until=datetime.now(UTC) + timedelta(hours=1),
+                               reason="rate_limited: 429")
+        database.record_health(database.account("carol").id, login_state="login_required", reason="login_required")
+        assert [r.partition_key for r in tick(instance)] == ["bob"]
+        database.register_account("carol", _cookies("3"))  # a new login clears the stop
+        assert [r.partition_key for r in tick(instance)] == ["bob", "carol"]
+        database.record_health(database.account("bob").id, login_state="checkpoint_required", reason="challenge")
+        database.record_health(database.account("carol").id, login_state="checkpoint_required", reason="challenge")
+        skipped = tick(instance)
+        assert isinstance(skipped, dg.SkipReason) and "cooling down until" in (skipped.skip_message or "")

@@ -7,6 +7,7 @@ from typing import Any
 
 import dagster as dg
 
+from ig_assets.accounts.rules import blocked_reason, health_after
 from ig_assets.partitions import account_partitions
 from ig_resources.database import (
     ConcurrentSyncError,
@@ -71,6 +72,11 @@ def follow_graph(
     the previous graph in place.
     """
     account = _account(database, context.partition_key)
+    if reason := blocked_reason(
+        account.username, account.login_state, account.cooldown_until, account.cooldown_reason or account.login_state_reason,
+        datetime.now(UTC),
+    ):
+        raise dg.Failure(description=f"{reason}; nothing was sent", allow_retries=False)
     with _sync_run(database, account, context.run.run_id) as run:
         cookies = database.session_cookies(account)
         with instagram.open(cookies, account.user_agent, budgets=database.budget_store(account.id)) as client:
@@ -158,10 +164,20 @@ def _sync_run(database: DatabaseResource, account: AccountRecord, dagster_run_id
             stats = run.stats or ({"requests": dict(run.client.requests)} if run.client else {})
             reason = exc.description if isinstance(exc, dg.Failure) else str(exc) or type(exc).__name__
             database.fail_sync_run(run.id, reason, stats)
+        consequence = ""
+        if isinstance(exc, InstagramError) and (change := health_after(exc, datetime.now(UTC))):
+            database.record_health(
+                account.id, login_state=change.login_state, cooldown_until=change.cooldown_until, reason=change.reason
+            )
+            consequence = (
+                f"; the account is now {change.login_state} until someone logs in again"
+                if change.login_state
+                else f"; the account cools down until {change.cooldown_until:%Y-%m-%d %H:%M} UTC"
+            )
         if isinstance(exc, InstagramError | SecretKeyError | ConcurrentSyncError):
-            # An account-level stop, not a crash: say which account, and why.
+            # An account-level stop, not a crash: say which account, why, and when it may run again.
             raise dg.Failure(
-                description=f"account '{account.username}': {exc}",
+                description=f"account '{account.username}': {exc}{consequence}",
                 metadata={"reason": getattr(exc, "reason", type(exc).__name__), "sync_run_id": run.id},
                 allow_retries=False,
             ) from None

@@ -63,6 +63,9 @@ class InstagramAccount(Timestamps, Base):
     login_state_reason: Mapped[str | None] = mapped_column(Text)
     user_agent: Mapped[str | None] = mapped_column(Text)
     removed_at: Mapped[datetime | None]
+    # Instagram throttled the account: nothing is sent for it before this time.
+    cooldown_until: Mapped[datetime | None]
+    cooldown_reason: Mapped[str | None] = mapped_column(Text)
 
     continuous_processing_state: Mapped[str] = mapped_column(String(32), default="idle")
     continuous_processing_next_story_sync_at: Mapped[datetime | None]

@@ -20,6 +20,8 @@ class AccountRecord:
     removed_at: datetime | None
     created_at: datetime
     follow_graph_synced_at: datetime | None
+    cooldown_until: datetime | None = None
+    cooldown_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

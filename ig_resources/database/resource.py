@@ -183,6 +183,24 @@ class DatabaseResource(ConfigurableResource):
                 row.removed_at = utcnow()
                 row.cookies_json = None  # a removed account keeps no live session
 
+    def record_health(
+        self,
+        account_id: int,
+        *,
+        login_state: str | None = None,
+        cooldown_until: datetime | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Store what an Instagram answer meant for the account (decided by the account-health rules)."""
+        with self.session() as s:
+            row = s.get_one(InstagramAccount, account_id)
+            if login_state is not None:
+                row.login_state = login_state
+                row.login_state_reason = reason
+            if cooldown_until is not None:
+                row.cooldown_until = cooldown_until
+                row.cooldown_reason = reason
+
     def record_identity(self, account_id: int, ig_user_id: str, current_username: str) -> None:
         """Remember Instagram's id and current handle (a rename keeps the partition key)."""
         with self.session() as s:
@@ -489,6 +507,8 @@ def _account_record(row: InstagramAccount) -> AccountRecord:
         removed_at=row.removed_at,
         created_at=row.created_at,
         follow_graph_synced_at=row.follow_graph_synced_at,
+        cooldown_until=row.cooldown_until,
+        cooldown_reason=row.cooldown_reason,
     )
 
 

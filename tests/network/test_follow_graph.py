@@ -283,3 +283,29 @@ def test_paced_sync_rides_out_throttling_and_spends_the_shared_budget(world: Wor
             )
         )
     assert logged == meta["requests_total"]
+
+
+def test_throttling_storm_cools_down_only_that_account(world: World) -> None:
+    assert world.sync().success
+    world.server.faults.add(Fault("rate_limit_429", endpoint="followers", account="alice", retry_after=600))
+    stormy = world.sync()
+    message = stormy.failure_data_for_node("follow_graph").error.message
+    assert "cools down until" in message
+    account = world.database.account("alice")
+    assert account.cooldown_until is not None and account.login_state == "logged_in"
+
+    sent = world.server.request_counts.total()
+    again = world.sync()  # refused before sending anything
+    assert "cooling down until" in again.failure_data_for_node("follow_graph").error.message
+    assert world.server.request_counts.total() == sent
+    assert world.sync("bob").success  # the other account never notices
+
+
+def test_logged_out_account_stops_until_a_new_login(world: World) -> None:
+    world.server.faults.add(Fault("checkpoint_required", endpoint="current_user", account="alice", times=1))
+    first = world.sync()
+    assert "checkpoint_required until someone logs in again" in first.failure_data_for_node("follow_graph").error.message
+    assert world.database.account("alice").login_state == "checkpoint_required"
+    assert "accounts add alice" in world.sync().failure_data_for_node("follow_graph").error.message
+    world.database.register_account("alice", parse_cookie_file(render_cookie_file(world.network.session_cookies("alice"))))
+    assert world.sync().success

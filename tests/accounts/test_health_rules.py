@@ -1,0 +1,59 @@
+"""Account-health rules on their own."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ig_assets.accounts.rules import (
+    ACTION_BLOCKED_COOLDOWN,
+    THROTTLE_COOLDOWN,
+    blocked_reason,
+    health_after,
+)
+from ig_resources.instagram.errors import (
+    ActionBlockedError,
+    AuthenticationError,
+    CheckpointRequiredError,
+    MalformedResponseError,
+    NotFoundError,
+    PrivateAccountError,
+    RateLimitedError,
+    ServerError,
+)
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_checkpoint_and_logout_stop_the_account() -> None:
+    checkpoint = health_after(CheckpointRequiredError("followers: checkpoint_required"), NOW)
+    logout = health_after(AuthenticationError("followers: login_required"), NOW)
+    assert checkpoint is not None and checkpoint.login_state == "checkpoint_required" and checkpoint.cooldown_until is None
+    assert logout is not None and logout.login_state == "login_required"
+    assert "login_required" in logout.reason
+
+
+def test_throttling_cools_down_until_retry_after_or_a_window() -> None:
+    told = health_after(RateLimitedError("followers: 429", retry_after=NOW + timedelta(minutes=7)), NOW)
+    untold = health_after(RateLimitedError("followers: Please wait a few minutes"), NOW)
+    stale = health_after(RateLimitedError("x", retry_after=NOW - timedelta(minutes=1)), NOW)
+    assert told is not None and told.cooldown_until == NOW + timedelta(minutes=7) and told.login_state is None
+    assert untold is not None and untold.cooldown_until == NOW + THROTTLE_COOLDOWN
+    assert stale is not None and stale.cooldown_until == NOW + THROTTLE_COOLDOWN
+    blocked = health_after(ActionBlockedError("comment: feedback_required"), NOW)
+    assert blocked is not None and blocked.cooldown_until == NOW + ACTION_BLOCKED_COOLDOWN
+
+
+@pytest.mark.parametrize("error", [NotFoundError("x"), PrivateAccountError("x"), ServerError("x"), MalformedResponseError("x")])
+def test_profile_and_run_level_errors_leave_the_account_alone(error: Exception) -> None:
+    assert health_after(error, NOW) is None  # type: ignore[arg-type]
+
+
+def test_blocked_reason_names_account_reason_and_when() -> None:
+    assert blocked_reason("alice", "logged_in", None, None, NOW) is None
+    assert blocked_reason("alice", "logged_in", NOW - timedelta(seconds=1), "429", NOW) is None
+    cooling = blocked_reason("alice", "logged_in", NOW + timedelta(hours=1), "rate_limited: 429", NOW)
+    assert cooling == "account 'alice' is cooling down until 2026-11-23 13:00 UTC (rate_limited: 429)"
+    stopped = blocked_reason("alice", "checkpoint_required", None, "challenge", NOW)
+    assert stopped is not None and "checkpoint_required" in stopped and "accounts add alice" in stopped
