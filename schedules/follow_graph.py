@@ -30,10 +30,7 @@ def follow_graph_schedule(
     for account in database.accounts():
         if account.username not in keys:
             continue
-        reason = blocked_reason(
-            account.username, account.login_state, account.cooldown_until,
-            account.cooldown_reason or account.login_state_reason, now,
-        )
+        reason = blocked_reason(account, now)
         (held if reason else due).append(reason or account.username)
     for reason in held:
         context.log.info(f"skipped: {reason}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ig_resources.database.records import AccountRecord
 from ig_resources.instagram.errors import (
     ActionBlockedError,
     AuthenticationError,
@@ -63,19 +64,18 @@ def health_after(error: InstagramError, now: datetime) -> HealthChange | None:
     return None
 
 
-def blocked_reason(
-    username: str, login_state: str, cooldown_until: datetime | None, reason: str | None, now: datetime
-) -> str | None:
+def blocked_reason(account: AccountRecord, now: datetime) -> str | None:
     """Why the account must not send anything now (naming it, the reason, and when it may run again),
     or None when it may."""
-    if login_state in STOPPED_STATES:
+    if account.login_state in STOPPED_STATES:
         return (
-            f"account '{username}' is stopped ({login_state}: {reason or 'no detail'}); "
-            f"it runs again after: ig-pipeline accounts add {username} --cookies-file FILE"
+            f"account '{account.username}' is stopped ({account.login_state}: "
+            f"{account.login_state_reason or 'no detail'}); it runs again after: "
+            f"ig-pipeline accounts add {account.username} --cookies-file FILE"
         )
-    if cooldown_until is not None and cooldown_until > now:
+    if account.cooldown_until is not None and account.cooldown_until > now:
         return (
-            f"account '{username}' is cooling down until {cooldown_until:%Y-%m-%d %H:%M} UTC "
-            f"({reason or 'throttled by Instagram'})"
+            f"account '{account.username}' is cooling down until {account.cooldown_until:%Y-%m-%d %H:%M} UTC "
+            f"({account.cooldown_reason or 'throttled by Instagram'})"
         )
     return None

@@ -72,10 +72,7 @@ def follow_graph(
     the previous graph in place.
     """
     account = _account(database, context.partition_key)
-    if reason := blocked_reason(
-        account.username, account.login_state, account.cooldown_until, account.cooldown_reason or account.login_state_reason,
-        datetime.now(UTC),
-    ):
+    if reason := blocked_reason(account, datetime.now(UTC)):
         raise dg.Failure(description=f"{reason}; nothing was sent", allow_retries=False)
     with _sync_run(database, account, context.run.run_id) as run:
         cookies = database.session_cookies(account)
@@ -113,8 +110,9 @@ def follow_graph(
         f"{account.username}: {counts.followers:,} followers, {counts.following:,} following, "
         f"{counts.mutuals:,} mutuals; {stats['requests_total']:,} requests"
     )
-    metadata = _metadata(stats, counts.profiles, run.id, len(write.profiles) + len(write.reset_ids))
-    yield dg.MaterializeResult(metadata={**metadata, "pacing": dg.MetadataValue.json(pacing)})
+    yield dg.MaterializeResult(
+        metadata=_metadata(stats, counts.profiles, run.id, len(write.profiles) + len(write.reset_ids))
+    )
     yield dg.AssetCheckResult(check_name=PLAUSIBLE_SIZE, passed=True, metadata=check_metadata)
 
 
@@ -209,6 +207,7 @@ def _metadata(stats: dict[str, Any], row_count: int, sync_run_id: int, rows_writ
         "tray_users": stats["tray_users"],
         "requests": dg.MetadataValue.json(stats["requests"]),
         "requests_total": stats["requests_total"],
+        "pacing": dg.MetadataValue.json(stats["pacing"]),
         "rows_written": rows_written,
         "sync_run_id": sync_run_id,
         "changes": dg.MetadataValue.md("\n".join(lines)),

@@ -12,6 +12,7 @@ from ig_assets.accounts.rules import (
     blocked_reason,
     health_after,
 )
+from ig_resources.database.records import AccountRecord
 from ig_resources.instagram.errors import (
     ActionBlockedError,
     AuthenticationError,
@@ -50,10 +51,19 @@ def test_profile_and_run_level_errors_leave_the_account_alone(error: Exception) 
     assert health_after(error, NOW) is None  # type: ignore[arg-type]
 
 
+def account(login_state: str = "logged_in", cooldown_until: datetime | None = None, reason: str | None = None) -> AccountRecord:
+    return AccountRecord(
+        id=1, username="alice", ig_user_id="1", current_username=None, login_state=login_state,
+        login_state_reason=reason if login_state != "logged_in" else None, user_agent=None, has_cookies=True,
+        removed_at=None, created_at=NOW, follow_graph_synced_at=None, cooldown_until=cooldown_until,
+        cooldown_reason=reason if cooldown_until else None,
+    )
+
+
 def test_blocked_reason_names_account_reason_and_when() -> None:
-    assert blocked_reason("alice", "logged_in", None, None, NOW) is None
-    assert blocked_reason("alice", "logged_in", NOW - timedelta(seconds=1), "429", NOW) is None
-    cooling = blocked_reason("alice", "logged_in", NOW + timedelta(hours=1), "rate_limited: 429", NOW)
+    assert blocked_reason(account(), NOW) is None
+    assert blocked_reason(account(cooldown_until=NOW - timedelta(seconds=1), reason="429"), NOW) is None
+    cooling = blocked_reason(account(cooldown_until=NOW + timedelta(hours=1), reason="rate_limited: 429"), NOW)
     assert cooling == "account 'alice' is cooling down until 2026-11-23 13:00 UTC (rate_limited: 429)"
-    stopped = blocked_reason("alice", "checkpoint_required", None, "challenge", NOW)
-    assert stopped is not None and "checkpoint_required" in stopped and "accounts add alice" in stopped
+    stopped = blocked_reason(account("checkpoint_required", reason="challenge"), NOW)
+    assert stopped is not None and "checkpoint_required: challenge" in stopped and "accounts add alice" in stopped
