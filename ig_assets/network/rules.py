@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ig_resources.database.records import (
+    DmStateWrite,
     EventWrite,
     FollowGraphWrite,
     PeerWrite,
@@ -27,6 +28,8 @@ from ig_resources.instagram.models import (
     UserSummary,
     from_unix_seconds,
 )
+
+from .interaction import dm_state
 
 # Events a rebuild writes, besides `story_seen`.
 FOLLOWER_GAINED = "follower_gained"
@@ -280,12 +283,12 @@ def plan_rebuild(
         if holder is not None and holder.ig_user_id not in (None, pk):
             write.releases.append((holder.id, f"{username}~{holder.ig_user_id}"))
 
-    _plan_inbox(graph.threads, graph.viewer_pk, write)
+    _plan_inbox(graph.threads, graph.viewer_pk, write, now)
     _plan_tray(graph.tray, write)
     return write, changes
 
 
-def _plan_inbox(threads: Sequence[InboxThread], viewer_pk: str, write: FollowGraphWrite) -> None:
+def _plan_inbox(threads: Sequence[InboxThread], viewer_pk: str, write: FollowGraphWrite, now: datetime) -> None:
     peers: dict[str, PeerWrite] = {}
     for thread in threads:  # newest first, so the first thread a peer appears in is their latest
         for member in thread.users:
@@ -296,7 +299,9 @@ def _plan_inbox(threads: Sequence[InboxThread], viewer_pk: str, write: FollowGra
                 thread.thread_title or None, bool(thread.is_group), thread.last_activity_at,
             )
     write.peers.extend(peers.values())
-    write.messageable_ids.extend(peers)
+    for pk in peers:  # seed 000 §1: inbox users are messageable, their retry window cleared
+        state = dm_state(in_inbox=True, follows_you=False, is_private=None, failures=0, last_failure=None, now=now)
+        write.dm_states.append(DmStateWrite(pk, state.state, state.reason, state.retry_after))
 
 
 def _plan_tray(tray: Sequence[TrayReel], write: FollowGraphWrite) -> None:

@@ -74,6 +74,16 @@ class PeerWrite:
 
 
 @dataclass(frozen=True, slots=True)
+class DmStateWrite:
+    """A profile's direct-message state as the messageability rule decided it."""
+
+    ig_user_id: str
+    state: str
+    reason: str
+    retry_after: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class StorySighting:
     ig_user_id: str
     seen_at: datetime
@@ -92,7 +102,7 @@ class FollowGraphWrite:
     profiles: list[ProfileWrite] = field(default_factory=list)
     releases: list[tuple[int, str]] = field(default_factory=list)
     reset_ids: list[int] = field(default_factory=list)
-    messageable_ids: list[str] = field(default_factory=list)
+    dm_states: list[DmStateWrite] = field(default_factory=list)
     peers: list[PeerWrite] = field(default_factory=list)
     stories: list[StorySighting] = field(default_factory=list)
     events: list[EventWrite] = field(default_factory=list)

@@ -335,15 +335,23 @@ class DatabaseResource(ConfigurableResource):
 
     def _write_inbox_and_stories(self, s: Session, account_id: int, write: FollowGraphWrite, now: datetime) -> None:
         profiles = InstagramProfile.__table__
-        wanted = {*write.messageable_ids, *(p.ig_user_id for p in write.peers), *(e.ig_user_id for e in write.events)}
+        wanted = {
+            *(d.ig_user_id for d in write.dm_states), *(p.ig_user_id for p in write.peers),
+            *(e.ig_user_id for e in write.events),
+        }
         ids = self._profile_ids(s, account_id, wanted)
-        for chunk in batches({"pid": ids[pk]} for pk in write.messageable_ids if pk in ids):
+        states = (
+            {"pid": ids[d.ig_user_id], "state": d.state, "reason": d.reason, "retry": d.retry_after}
+            for d in write.dm_states
+            if d.ig_user_id in ids
+        )
+        for chunk in batches(states):
             s.execute(
                 update(profiles)
                 .where(profiles.c.id == bindparam("pid"))
                 .values(
-                    dm_interaction_state="messageable", dm_interaction_reason="inbox_thread",
-                    dm_interaction_retry_after_at=None, updated_at=now,
+                    dm_interaction_state=bindparam("state"), dm_interaction_reason=bindparam("reason"),
+                    dm_interaction_retry_after_at=bindparam("retry"), updated_at=now,
                 ),
                 chunk,
             )

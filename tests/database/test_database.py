@@ -19,7 +19,14 @@ from ig_resources.database import (
 )
 from ig_resources.database.migrations import current_revision, head_revision
 from ig_resources.database.models import InstagramAccount, InstagramProfile
-from ig_resources.database.records import EventWrite, FollowGraphWrite, PeerWrite, ProfileWrite, StorySighting
+from ig_resources.database.records import (
+    DmStateWrite,
+    EventWrite,
+    FollowGraphWrite,
+    PeerWrite,
+    ProfileWrite,
+    StorySighting,
+)
 from ig_resources.database.upsert import upsert
 from ig_resources.instagram.session import SessionCookies
 
@@ -104,7 +111,7 @@ def test_apply_rebuild_is_atomic_and_guarded_by_version(database: DatabaseResour
     first = database.open_sync_run(alice.id, "follow_graph", "run-1")
     write = FollowGraphWrite(
         profiles=[profile(1), profile(2, following=True), profile(3, follows_you=False, following=True)],
-        messageable_ids=["2"],
+        dm_states=[DmStateWrite("2", "messageable", "inbox_thread", None)],
         peers=[PeerWrite("2", "user2", None, "340282366841710300949128", None, False, datetime.now(UTC))],
         stories=[StorySighting("3", datetime(2026, 11, 23, tzinfo=UTC))],
         events=[EventWrite("3", "story_seen", "1763856000", datetime(2026, 11, 23, tzinfo=UTC))],
@@ -131,7 +138,7 @@ def test_apply_rebuild_is_atomic_and_guarded_by_version(database: DatabaseResour
     # Re-applying the same events and peers duplicates nothing.
     again = database.open_sync_run(alice.id, "follow_graph", "run-4")
     database.apply_follow_graph(
-        alice.id, again, FollowGraphWrite(messageable_ids=["2"], peers=write.peers, events=write.events),
+        alice.id, again, FollowGraphWrite(dm_states=write.dm_states, peers=write.peers, events=write.events),
         expected_version=first, stats={},
     )
     assert database.duplicate_keys(alice.id) == dict.fromkeys(database.duplicate_keys(alice.id), 0)

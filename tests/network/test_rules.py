@@ -146,7 +146,9 @@ def test_inbox_members_are_messageable_peers_and_tray_owners_are_seen() -> None:
     reel = TrayReel(id="2", user=UserSummary(pk="2", username="user2"), latest_reel_media=1_763_900_000, media_count=3)
     g = graph([1, 2], [2], threads=[thread, group], tray=[reel])
     write, _ = plan_rebuild(g, [], baseline=None, now=NOW)
-    assert write.messageable_ids == ["8", "9"]  # the viewer is never a peer
+    assert [(d.ig_user_id, d.state, d.reason, d.retry_after) for d in write.dm_states] == [
+        ("8", "messageable", "inbox_thread", None), ("9", "messageable", "inbox_thread", None),
+    ]  # the viewer is never a peer
     assert [(p.ig_user_id, p.thread_id) for p in write.peers] == [("8", thread.thread_id), ("9", group.thread_id)]
     assert {w.ig_user_id for w in write.profiles} == {"1", "2", "8", "9"}
     assert write.stories[0].seen_at == datetime.fromtimestamp(1_763_900_000, UTC)
