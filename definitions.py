@@ -13,17 +13,17 @@ from schedules import follow_graph_schedule
 from sensors import account_partitions_sensor
 
 
-def _env_or_default(name: str, default: str | None = None) -> str | dg.EnvVar | None:
+def _env(name: str) -> dg.EnvVar | None:
     # EnvVar keeps the value (a database password, say) out of the UI; unset means the embedded default.
-    return dg.EnvVar(name) if os.environ.get(name) else default
+    return dg.EnvVar(name) if os.environ.get(name) else None
 
 
 def _resources() -> dict[str, dg.ConfigurableResource]:
-    database = {"url": url} if (url := _env_or_default("IG_DATABASE_URL")) else {}
+    database = {"url": url} if (url := _env("IG_DATABASE_URL")) else {}
     instagram = {
         field: value
         for field, name in (("api_base_url", "IG_API_BASE_URL"), ("web_base_url", "IG_WEB_BASE_URL"))
-        if (value := _env_or_default(name))
+        if (value := _env(name))
     }
     # Only the offline sandbox may be hammered: IG_PACING=off.
     pacing = os.environ.get("IG_PACING", "on").lower() not in ("off", "0", "false", "no")

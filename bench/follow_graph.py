@@ -165,20 +165,16 @@ def _max_rss_mb() -> float:
 
 
 def measure_fetch(args: argparse.Namespace) -> dict[str, Any]:
-    """The client alone: the same requests the asset makes, users collected the same way."""
-    from ig_assets.network.rules import collect_users
+    """The client alone: the asset's own fetch, without Dagster or the database."""
+    from ig_assets.network.assets import fetch_graph
     from ig_resources.instagram import WebApiClient
 
     started = time.perf_counter()
     with WebApiClient(_session(args), api_base_url=args.url, web_base_url=args.url) as client:
-        me = client.current_user()
-        threads = list(client.iter_inbox_threads())
-        tray = client.story_tray()
-        followers = collect_users(client.iter_followers(me.pk))
-        following = collect_users(client.iter_following(me.pk))
+        graph = fetch_graph(client)
         requests = sum(client.requests.values())
     seconds = time.perf_counter() - started
-    assert threads and tray and followers and following
+    assert graph.threads and graph.tray and graph.followers and graph.following
     return {"seconds": seconds, "requests": requests, "max_rss_mb": _max_rss_mb()}
 
 
@@ -221,21 +217,17 @@ def measure_write(args: argparse.Namespace) -> dict[str, Any]:
     from sqlalchemy import insert, text
     from sqlalchemy.orm import Session
 
-    from ig_assets.network.rules import FetchedGraph, collect_users, plan_rebuild
+    from ig_assets.network.assets import fetch_graph
+    from ig_assets.network.rules import plan_rebuild
     from ig_resources.database.models import InstagramProfile
+    from ig_resources.database.resource import PROFILE_INSERT_COLUMNS, profile_insert_rows
     from ig_resources.database.upsert import bulk_insert
     from ig_resources.instagram import WebApiClient
 
     database = _setup(args)
     account = database.account(USERNAME)
     with WebApiClient(_session(args), api_base_url=args.url, web_base_url=args.url) as client:
-        me = client.current_user()
-        graph = FetchedGraph(
-            viewer_pk=me.pk, viewer_username=me.username,
-            followers=collect_users(client.iter_followers(me.pk)),
-            following=collect_users(client.iter_following(me.pk)),
-            threads=list(client.iter_inbox_threads()), tray=client.story_tray().tray,
-        )
+        graph = fetch_graph(client)
     baseline, stored = database.follow_state(account.id)
     write, _ = plan_rebuild(graph, stored, baseline=baseline, now=datetime.now(UTC))
     run = database.open_sync_run(account.id, "follow_graph", None)
@@ -243,15 +235,7 @@ def measure_write(args: argparse.Namespace) -> dict[str, Any]:
     database.apply_follow_graph(account.id, run, write, expected_version=baseline, stats={})
     write_seconds = time.perf_counter() - started
 
-    now = datetime.now(UTC)
-    columns = ("instagram_account_id", "ig_user_id", "username", "display_name", "is_private", "is_verified",
-               "profile_pic_url", "following", "follows_you", "follow_graph_sync_run_id", "dm_interaction_state",
-               "story_interaction_state", "created_at", "updated_at")
-    rows = [
-        (account.id, w.ig_user_id, w.username, w.display_name, w.is_private, w.is_verified, w.profile_pic_url,
-         w.following, w.follows_you, run, "unknown", "unknown", now, now)
-        for w in write.profiles
-    ]
+    rows = list(profile_insert_rows(account.id, run, write.profiles, datetime.now(UTC)))
     table = InstagramProfile.__table__
 
     def empty() -> None:
@@ -263,13 +247,13 @@ def measure_write(args: argparse.Namespace) -> dict[str, Any]:
     empty()
     started = time.perf_counter()
     with Session(database.engine) as session, session.begin():
-        bulk_insert(session, table, columns, rows)
+        bulk_insert(session, table, PROFILE_INSERT_COLUMNS, rows)
     bulk_seconds = time.perf_counter() - started
     # For context: the same rows as SQLAlchemy Core executemany (per-value Python processing).
     empty()
     started = time.perf_counter()
     with database.engine.begin() as c:
-        c.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        c.execute(insert(table), [dict(zip(PROFILE_INSERT_COLUMNS, row, strict=True)) for row in rows])
     core_seconds = time.perf_counter() - started
     return {"write_seconds": write_seconds, "bulk_seconds": bulk_seconds, "core_seconds": core_seconds,
             "rows": len(rows)}

@@ -38,9 +38,7 @@ def user_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except USER_ERRORS as exc:
-            raise click.ClickException(str(exc)) from None
-        except ValueError as exc:  # e.g. cookies of another Instagram user than the account's
+        except (*USER_ERRORS, ValueError) as exc:  # ValueError: e.g. cookies of another Instagram user
             raise click.ClickException(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]

@@ -147,18 +147,14 @@ def _materialize_all(usernames: list[str]) -> tuple[list[dict[str, Any]], list[s
     import dagster as dg
 
     from definitions import defs
+    from sensors import apply_partition_requests
 
     instance = dg.DagsterInstance.get()
     database = defs.resources["database"]
     sensor = defs.resolve_sensor_def("account_partitions_sensor")
     with dg.build_sensor_context(instance=instance, resources={"database": database}) as context:
         result = sensor(context)
-    for request in result.dynamic_partitions_requests or []:
-        if isinstance(request, dg.AddDynamicPartitionsRequest):
-            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-        else:
-            for key in request.partition_keys:
-                instance.delete_dynamic_partition(request.partitions_def_name, key)
+    apply_partition_requests(instance, result)
 
     job = defs.resolve_job_def("follow_graph_job")
     rows, failed = [], []

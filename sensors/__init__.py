@@ -1,3 +1,3 @@
-from .account_partitions import account_partitions_sensor
+from .account_partitions import account_partitions_sensor, apply_partition_requests
 
-__all__ = ["account_partitions_sensor"]
+__all__ = ["account_partitions_sensor", "apply_partition_requests"]

@@ -31,3 +31,14 @@ def account_partitions_sensor(context: dg.SensorEvaluationContext, database: Dat
         run_requests=[dg.RunRequest(partition_key=key, run_key=f"registered:{key}") for key in added],
         dynamic_partitions_requests=requests,
     )
+
+
+def apply_partition_requests(instance: dg.DagsterInstance, result: dg.SensorResult) -> None:
+    """Apply a tick's partition requests to the instance, as the daemon does (for the demo and tests,
+    which evaluate the sensor without a daemon)."""
+    for request in result.dynamic_partitions_requests or []:
+        if isinstance(request, dg.AddDynamicPartitionsRequest):
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        else:
+            for key in request.partition_keys:
+                instance.delete_dynamic_partition(request.partitions_def_name, key)

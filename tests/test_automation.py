@@ -11,7 +11,7 @@ from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram.session import SessionCookies
 from schedules import follow_graph_schedule
-from sensors import account_partitions_sensor
+from sensors import account_partitions_sensor, apply_partition_requests
 
 
 def _cookies(pk: str) -> SessionCookies:
@@ -21,12 +21,7 @@ def _cookies(pk: str) -> SessionCookies:
 def _tick(instance: dg.DagsterInstance, database: DatabaseResource) -> dg.SensorResult:
     with dg.build_sensor_context(instance=instance, resources={"database": database}) as context:
         result = account_partitions_sensor(context)
-    for request in result.dynamic_partitions_requests or []:  # apply them, as the daemon does
-        if isinstance(request, dg.AddDynamicPartitionsRequest):
-            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-        else:
-            for key in request.partition_keys:
-                instance.delete_dynamic_partition(request.partitions_def_name, key)
+    apply_partition_requests(instance, result)
     return result
 
 

@@ -78,7 +78,7 @@ def follow_graph(
         cookies = database.session_cookies(account)
         with instagram.open(cookies, account.user_agent, budgets=database.budget_store(account.id)) as client:
             run.client = client
-            graph = _fetch(client)
+            graph = fetch_graph(client)
             requests = dict(client.requests)
             pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
         database.record_identity(account.id, graph.viewer_pk, graph.viewer_username)
@@ -105,18 +105,19 @@ def follow_graph(
         database.apply_follow_graph(account.id, run.id, write, expected_version=baseline, stats=stats)
         run.committed = True
 
-    counts = database.network_counts(account.id)
     context.log.info(
-        f"{account.username}: {counts.followers:,} followers, {counts.following:,} following, "
-        f"{counts.mutuals:,} mutuals; {stats['requests_total']:,} requests"
+        f"{account.username}: {stats['followers']:,} followers, {stats['following']:,} following, "
+        f"{stats['mutuals']:,} mutuals; {stats['requests_total']:,} requests"
     )
+    # The rebuild inserts and never deletes, so the account's rows are the stored ones plus the new.
+    row_count = len(stored) + changes.new_profiles
     yield dg.MaterializeResult(
-        metadata=_metadata(stats, counts.profiles, run.id, len(write.profiles) + len(write.reset_ids))
+        metadata=_metadata(stats, row_count, run.id, len(write.profiles) + len(write.reset_ids))
     )
     yield dg.AssetCheckResult(check_name=PLAUSIBLE_SIZE, passed=True, metadata=check_metadata)
 
 
-def _fetch(client: InstagramClient) -> FetchedGraph:
+def fetch_graph(client: InstagramClient) -> FetchedGraph:
     """Seed 000 §1 order: inbox users, story tray, then both follow lists, all of them."""
     me = client.current_user()
     threads = list(client.iter_inbox_threads())

@@ -5,7 +5,7 @@ It holds no domain rules: it stores what the rules in `ig_assets` decided, in on
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,15 +30,27 @@ from .models import (
     SyncRun,
     utcnow,
 )
-from .records import AccountRecord, FollowGraphWrite, NetworkCounts, StoredProfile
+from .records import AccountRecord, FollowGraphWrite, NetworkCounts, ProfileWrite, StoredProfile
 from .upsert import batches, bulk_insert, upsert
 
 _IN_BATCH = 900  # keeps IN (...) lists under SQLite's parameter limit
-_PROFILE_INSERT_COLUMNS = (
+PROFILE_INSERT_COLUMNS = (
     "instagram_account_id", "ig_user_id", "username", "display_name", "is_private", "is_verified",
     "profile_pic_url", "following", "follows_you", "follow_graph_sync_run_id", "dm_interaction_state",
     "story_interaction_state", "created_at", "updated_at",
 )
+
+
+def profile_insert_rows(
+    account_id: int, sync_run_id: int, profiles: Iterable[ProfileWrite], now: datetime
+) -> Iterator[tuple[Any, ...]]:
+    """The new profiles of a rebuild as rows of `PROFILE_INSERT_COLUMNS`."""
+    for w in profiles:
+        if w.id is None:
+            yield (
+                account_id, w.ig_user_id, w.username, w.display_name, w.is_private, w.is_verified,
+                w.profile_pic_url, w.following, w.follows_you, sync_run_id, "unknown", "unknown", now, now,
+            )
 
 
 class UnknownAccountError(LookupError):
@@ -309,17 +321,7 @@ class DatabaseResource(ConfigurableResource):
                     ],
                 )
             bulk_insert(
-                s,
-                profiles,
-                _PROFILE_INSERT_COLUMNS,
-                (
-                    (
-                        account_id, w.ig_user_id, w.username, w.display_name, w.is_private, w.is_verified,
-                        w.profile_pic_url, w.following, w.follows_you, sync_run_id, "unknown", "unknown", now, now,
-                    )
-                    for w in write.profiles
-                    if w.id is None
-                ),
+                s, profiles, PROFILE_INSERT_COLUMNS, profile_insert_rows(account_id, sync_run_id, write.profiles, now)
             )
             for chunk in batches({"pid": pid} for pid in write.reset_ids):
                 s.execute(
