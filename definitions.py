@@ -9,7 +9,8 @@ import dagster as dg
 from ig_assets import network
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource
-from schedules import follow_graph_schedule
+from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
+from schedules import follow_graph_schedule, profile_refresh_schedule
 from sensors import account_partitions_sensor
 
 
@@ -27,9 +28,13 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
     }
     # Only the offline sandbox may be hammered: IG_PACING=off.
     pacing = os.environ.get("IG_PACING", "on").lower() not in ("off", "0", "false", "no")
+    media: dict[str, object] = {"root": root} if (root := _env("IG_MEDIA_ROOT")) else {}
+    # The sandbox serves its CDN on loopback: IG_TRUSTED_MEDIA_HOSTS=127.0.0.1 adds it to Instagram's CDNs.
+    extra_hosts = [h.strip() for h in os.environ.get("IG_TRUSTED_MEDIA_HOSTS", "").split(",") if h.strip()]
     return {
         "database": DatabaseResource(**database, secret_key=dg.EnvVar("IG_SECRET_KEY")),
         "instagram": InstagramClientResource(**instagram, pacing=pacing),
+        "media": MediaStore(**media, trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, *extra_hosts]),
     }
 
 
@@ -38,6 +43,6 @@ defs = dg.Definitions(
     asset_checks=network.asset_checks,
     jobs=network.jobs,
     sensors=[account_partitions_sensor],
-    schedules=[follow_graph_schedule],
+    schedules=[follow_graph_schedule, profile_refresh_schedule],
     resources=_resources(),
 )

@@ -1,3 +1,4 @@
 from .follow_graph import follow_graph_schedule
+from .profile_refresh import profile_refresh_schedule
 
-__all__ = ["follow_graph_schedule"]
+__all__ = ["follow_graph_schedule", "profile_refresh_schedule"]

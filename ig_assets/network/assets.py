@@ -1,22 +1,15 @@
 """`follow_graph`: who follows each managed account, whom it follows, who it talks to, whose stories it sees."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
 
-from ig_assets.accounts.rules import blocked_reason, health_after
+from ig_assets.accounts.runs import runnable_account, sync_run
 from ig_assets.partitions import account_partitions
-from ig_resources.database import (
-    ConcurrentSyncError,
-    DatabaseResource,
-    SecretKeyError,
-    UnknownAccountError,
-)
-from ig_resources.database.records import AccountRecord
-from ig_resources.instagram import InstagramClientResource, InstagramError
+from ig_resources.database import DatabaseResource
+from ig_resources.instagram import InstagramClientResource
 from ig_resources.instagram.protocol import InstagramClient
 
 from .rules import (
@@ -71,10 +64,8 @@ def follow_graph(
     Everything is fetched first; the rebuild is one transaction, so a failed or truncated sync leaves
     the previous graph in place.
     """
-    account = _account(database, context.partition_key)
-    if reason := blocked_reason(account, datetime.now(UTC)):
-        raise dg.Failure(description=f"{reason}; nothing was sent", allow_retries=False)
-    with _sync_run(database, account, context.run.run_id) as run:
+    account = runnable_account(database, context.partition_key)
+    with sync_run(database, account, "follow_graph", context.run.run_id) as run:
         cookies = database.session_cookies(account)
         with instagram.open(cookies, account.user_agent, budgets=database.budget_store(account.id)) as client:
             run.client = client
@@ -134,53 +125,6 @@ def fetch_graph(client: InstagramClient) -> FetchedGraph:
         viewer_pk=me.pk,
         viewer_username=me.username,
     )
-
-
-def _account(database: DatabaseResource, username: str) -> AccountRecord:
-    try:
-        return database.account(username)
-    except UnknownAccountError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
-
-
-class _RunState:
-    def __init__(self, sync_run_id: int) -> None:
-        self.id = sync_run_id
-        self.client: InstagramClient | None = None
-        self.stats: dict[str, Any] = {}
-        self.committed = False
-
-
-@contextmanager
-def _sync_run(database: DatabaseResource, account: AccountRecord, dagster_run_id: str) -> Iterator[_RunState]:
-    """queued -> running -> succeeded (committed with the graph) | failed (with the reason and requests)."""
-    run = _RunState(database.open_sync_run(account.id, "follow_graph", dagster_run_id))
-    database.mark_sync_running(run.id)
-    try:
-        yield run
-    except BaseException as exc:
-        if not run.committed:
-            stats = run.stats or ({"requests": dict(run.client.requests)} if run.client else {})
-            reason = exc.description if isinstance(exc, dg.Failure) else str(exc) or type(exc).__name__
-            database.fail_sync_run(run.id, reason, stats)
-        consequence = ""
-        if isinstance(exc, InstagramError) and (change := health_after(exc, datetime.now(UTC))):
-            database.record_health(
-                account.id, login_state=change.login_state, cooldown_until=change.cooldown_until, reason=change.reason
-            )
-            consequence = (
-                f"; the account is now {change.login_state} until someone logs in again"
-                if change.login_state
-                else f"; the account cools down until {change.cooldown_until:%Y-%m-%d %H:%M} UTC"
-            )
-        if isinstance(exc, InstagramError | SecretKeyError | ConcurrentSyncError):
-            # An account-level stop, not a crash: say which account, why, and when it may run again.
-            raise dg.Failure(
-                description=f"account '{account.username}': {exc}{consequence}",
-                metadata={"reason": getattr(exc, "reason", type(exc).__name__), "sync_run_id": run.id},
-                allow_retries=False,
-            ) from None
-        raise
 
 
 def _metadata(stats: dict[str, Any], row_count: int, sync_run_id: int, rows_written: int) -> dict[str, Any]:

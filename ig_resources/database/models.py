@@ -89,6 +89,7 @@ class InstagramProfile(Timestamps, Base):
         UniqueConstraint("instagram_account_id", "username"),
         UniqueConstraint("instagram_account_id", "ig_user_id"),
         Index("ix_instagram_profiles_account_flags", "instagram_account_id", "following", "follows_you"),
+        Index("ix_instagram_profiles_account_refreshed", "instagram_account_id", "details_refreshed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +116,98 @@ class InstagramProfile(Timestamps, Base):
     story_interaction_reason: Mapped[str | None] = mapped_column(Text)
     story_interaction_retry_after_at: Mapped[datetime | None]
     last_story_seen_at: Mapped[datetime | None]
+
+    # Profile refresh (seed 000 §2): the snapshot of the last `profile_details` fetch.
+    external_url: Mapped[str | None] = mapped_column(Text)
+    follower_count: Mapped[int | None] = mapped_column(Integer)
+    following_count: Mapped[int | None] = mapped_column(Integer)
+    media_count: Mapped[int | None] = mapped_column(Integer)
+    last_post_at: Mapped[datetime | None]
+    is_business: Mapped[bool | None]
+    category: Mapped[str | None] = mapped_column(String(128))
+    details_refreshed_at: Mapped[datetime | None]
+    #: ok | not_found | malformed: the outcome of the last refresh, with the reason when not ok
+    details_status: Mapped[str | None] = mapped_column(String(32))
+    details_error: Mapped[str | None] = mapped_column(Text)
+    # Failed sends so far: the messageability rule grows the retry window with them.
+    dm_interaction_failures: Mapped[int] = mapped_column(Integer, default=0)
+    story_interaction_failures: Mapped[int] = mapped_column(Integer, default=0)
+    avatar_url_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    avatar_synced_at: Mapped[datetime | None]
+    avatar_sha256: Mapped[str | None] = mapped_column(String(64))
+    #: why the trust policy refused the current avatar (None when stored or not yet tried)
+    avatar_skip_reason: Mapped[str | None] = mapped_column(Text)
+    #: raw JSON of what was parsed (`instagram`: the trimmed profile body), as seed 004 keeps metadata
+    metadata_json: Mapped[dict[str, Any] | None] = mapped_column("metadata")
+
+
+class InstagramProfileSnapshot(Base):
+    """Counts of a profile at each refresh: the history growth is computed from."""
+
+    __tablename__ = "instagram_profile_snapshots"
+    __table_args__ = (UniqueConstraint("instagram_profile_id", "captured_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_profile_id: Mapped[int] = mapped_column(ForeignKey("instagram_profiles.id", ondelete="CASCADE"))
+    captured_at: Mapped[datetime]
+    follower_count: Mapped[int | None] = mapped_column(Integer)
+    following_count: Mapped[int | None] = mapped_column(Integer)
+    media_count: Mapped[int | None] = mapped_column(Integer)
+    last_post_at: Mapped[datetime | None]
+
+
+class ProfileTag(Base):
+    """A tag profiles can carry (seed 004), e.g. `profile_scan_excluded`, `automatic_reply`."""
+
+    __tablename__ = "profile_tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InstagramProfileTagging(Base):
+    """A tag on a profile; `source` is `policy` (set and cleared by a rule) or `manual` (a person's)."""
+
+    __tablename__ = "instagram_profile_taggings"
+    __table_args__ = (UniqueConstraint("instagram_profile_id", "profile_tag_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_profile_id: Mapped[int] = mapped_column(ForeignKey("instagram_profiles.id", ondelete="CASCADE"))
+    profile_tag_id: Mapped[int] = mapped_column(ForeignKey("profile_tags.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(16), default="policy")
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InstagramProfileActionLog(Base):
+    """Per-profile action audit trail (seed 004): every fetch, download or skip, with its outcome."""
+
+    __tablename__ = "instagram_profile_action_logs"
+    __table_args__ = (Index("ix_instagram_profile_action_logs_profile_action", "instagram_profile_id", "action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"))
+    instagram_profile_id: Mapped[int] = mapped_column(ForeignKey("instagram_profiles.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(32))
+    #: queued | running | succeeded | failed | skipped
+    status: Mapped[str] = mapped_column(String(16))
+    #: what started it: schedule, sensor, backfill or manual (from the Dagster run's tags)
+    trigger_source: Mapped[str] = mapped_column(String(32))
+    metadata_json: Mapped[dict[str, Any] | None] = mapped_column("metadata")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MediaBlob(Base):
+    """One file of the content-addressed media store, by the sha256 of its bytes."""
+
+    __tablename__ = "media_blobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(64))
+    byte_size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ConversationPeer(Timestamps, Base):

@@ -30,10 +30,13 @@ from .models import (
     SyncRun,
     utcnow,
 )
+from .profiles import ProfileStore
 from .records import AccountRecord, FollowGraphWrite, NetworkCounts, ProfileWrite, StoredProfile
 from .upsert import batches, bulk_insert, upsert
 
 _IN_BATCH = 900  # keeps IN (...) lists under SQLite's parameter limit
+#: the request log is kept this long (an audit of what was sent), then pruned
+REQUEST_LOG_RETENTION = timedelta(days=1)
 PROFILE_INSERT_COLUMNS = (
     "instagram_account_id", "ig_user_id", "username", "display_name", "is_private", "is_verified",
     "profile_pic_url", "following", "follows_you", "follow_graph_sync_run_id", "dm_interaction_state",
@@ -65,7 +68,7 @@ class DatabaseUnavailableError(RuntimeError):
     """The database cannot be reached or opened; the message never shows a password."""
 
 
-class DatabaseResource(ConfigurableResource):
+class DatabaseResource(ProfileStore, ConfigurableResource):
     """SQLAlchemy access to the app database named by `IG_DATABASE_URL` (SQLite or PostgreSQL).
 
     `secret_key` (`IG_SECRET_KEY`) is the Fernet key that encrypts session cookies at rest; it is
@@ -234,6 +237,10 @@ class DatabaseResource(ConfigurableResource):
             s.execute(
                 update(SyncRun).where(SyncRun.id == sync_run_id).values(status="running", started_at=utcnow())
             )
+
+    def complete_sync_run(self, sync_run_id: int, stats: dict[str, Any]) -> None:
+        with self.session() as s:
+            _finish(s, sync_run_id, "succeeded", stats, None)
 
     def fail_sync_run(self, sync_run_id: int, error: str, stats: dict[str, Any]) -> None:
         with self.session() as s:
@@ -429,10 +436,11 @@ class DatabaseResource(ConfigurableResource):
             wait = window_wait([t.timestamp() for t in sent], budget, now.timestamp())
             if wait == 0:
                 s.add(log(instagram_account_id=account_id, bucket=bucket, requested_at=now))
-                if len(sent) == 0:  # a quiet moment: forget what no window can see any more
+                if len(sent) == 0:  # a quiet moment: forget what is older than any window and a day
+                    horizon = now - max(timedelta(seconds=budget.window_seconds), REQUEST_LOG_RETENTION)
                     s.execute(
                         delete(log).where(
-                            log.instagram_account_id == account_id, log.bucket == bucket, log.requested_at <= since
+                            log.instagram_account_id == account_id, log.bucket == bucket, log.requested_at <= horizon
                         )
                     )
             return wait

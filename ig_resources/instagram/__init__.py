@@ -15,6 +15,7 @@ from .client import (
     WebApiClient,
     classify_response,
     follow_page_from_graphql,
+    profile_details_from_body,
     retry_after_from,
     story_tray_from_graphql,
     user_profile_from_body,
@@ -36,6 +37,7 @@ from .models import (
     InboxThread,
     StoryTray,
     TrayReel,
+    ProfileDetails,
     UserProfile,
     UserSummary,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "SessionCookies",
     "StoryTray",
     "TrayReel",
+    "ProfileDetails",
     "UserProfile",
     "UserSummary",
     "WebApiClient",
@@ -75,6 +78,7 @@ __all__ = [
     "parse_cookie_file",
     "retry_after_from",
     "story_tray_from_graphql",
+    "profile_details_from_body",
     "user_profile_from_body",
 ]
 

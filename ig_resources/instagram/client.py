@@ -31,7 +31,7 @@ from .errors import (
     RateLimitedError,
     ServerError,
 )
-from .models import FollowPage, InboxPage, InboxThread, StoryTray, UserProfile
+from .models import FollowPage, InboxPage, InboxThread, ProfileDetails, StoryTray, UserProfile
 from .pacing import Pacer
 from .session import SessionCookies
 
@@ -53,6 +53,7 @@ KIND_FOLLOWERS: Final = "followers"
 KIND_FOLLOWING: Final = "following"
 KIND_INBOX: Final = "inbox"
 KIND_STORY_TRAY: Final = "story_tray"
+KIND_PROFILE: Final = "profile"
 
 _M = TypeVar("_M", bound=BaseModel)
 _PLEASE_WAIT: Final = "please wait a few minutes"
@@ -231,8 +232,8 @@ def _require(
     return value
 
 
-def user_profile_from_body(body: Mapping[str, Any], *, kind: str = KIND_CURRENT_USER) -> UserProfile:
-    """A profile from any of its wrappers: mobile `user`, web `data.user`, legacy `?__a=1` `graphql.user`."""
+def _user_object(body: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """The user object of any profile wrapper: mobile `user`, web `data.user`, legacy `graphql.user`."""
     wrappers: list[tuple[str, Any]] = [("user", body.get("user", ...))]
     for outer in ("data", "graphql"):
         if isinstance(body.get(outer), dict):
@@ -241,8 +242,17 @@ def user_profile_from_body(body: Mapping[str, Any], *, kind: str = KIND_CURRENT_
         if user is None:
             raise NotFoundError(f"{kind}: no such user ({where} is null)", endpoint=kind)
         if isinstance(user, dict):
-            return _validate(kind, UserProfile, user)
+            return user
     raise MalformedResponseError(f"{kind}: the body has no 'user' object", endpoint=kind)
+
+
+def user_profile_from_body(body: Mapping[str, Any], *, kind: str = KIND_CURRENT_USER) -> UserProfile:
+    return _validate(kind, UserProfile, _user_object(body, kind))
+
+
+def profile_details_from_body(body: Mapping[str, Any], *, kind: str = KIND_PROFILE) -> ProfileDetails:
+    """`ProfileDetails` (with the last post time and the raw record) from any profile wrapper."""
+    return _validate(kind, ProfileDetails, _user_object(body, kind), status_code=200)
 
 
 def follow_page_from_graphql(body: Mapping[str, Any], *, kind: str = KIND_FOLLOWERS) -> FollowPage:
@@ -382,6 +392,21 @@ class WebApiClient:
                 endpoint=kind, status_code=200,
             )
         return profile
+
+    def profile_details(self, username: str, user_pk: str) -> ProfileDetails:
+        """One profile in full, in one request when the handle is current.
+
+        `web_profile_info` by handle is asked first: its body also carries the newest posts, hence the
+        last post time. A 404 there means the handle changed or the user is gone, so the permanent pk
+        decides (`users/{pk}/info/`), as reference §11 advises; a NotFoundError from it is final.
+        """
+        kind = KIND_PROFILE
+        pk = _pk_path(user_pk)
+        try:
+            body = self._request(kind, "GET", "/api/v1/users/web_profile_info/", {"username": username})
+        except NotFoundError:
+            body = self._request(kind, "GET", f"/api/v1/users/{pk}/info/")
+        return profile_details_from_body(body, kind=kind)
 
     def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:
         # Not a generator itself, so a bad pk fails at the call rather than at the first next().

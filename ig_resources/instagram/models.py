@@ -119,6 +119,44 @@ class UserProfile(_Lenient):
     )
 
 
+#: parts of a profile body too big or too volatile to keep as its raw record (posts, reels, saved media)
+_BULKY_PROFILE_KEYS = frozenset(
+    {
+        "edge_owner_to_timeline_media", "edge_felix_video_timeline", "edge_saved_media",
+        "edge_media_collections", "edge_mutual_followed_by", "edge_related_profiles",
+        "hd_profile_pic_versions", "biography_with_entities", "profile_context_facepile_users",
+    }
+)
+
+
+class ProfileDetails(UserProfile):
+    """A profile as `profile_details` stores it: the parsed fields, the time of the newest post the
+    body shows, and the raw body (minus its media lists) to keep beside them."""
+
+    last_post_at: datetime | None = None
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _newest_post_and_raw(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        out["raw"] = {k: v for k, v in data.items() if k not in _BULKY_PROFILE_KEYS and k != "raw"}
+        media = data.get("edge_owner_to_timeline_media")
+        edges = media.get("edges") if isinstance(media, dict) else None
+        if out.get("last_post_at") is None and isinstance(edges, list):
+            # The first posts of the web body; a pinned post may lead, so take the newest of them.
+            times = [
+                _int_or_none(e["node"].get("taken_at_timestamp"))
+                for e in edges
+                if isinstance(e, dict) and isinstance(e.get("node"), dict)
+            ]
+            newest = max((t for t in times if t), default=None)
+            out["last_post_at"] = from_unix_seconds(newest)
+        return out
+
+
 class FollowPage(_Lenient):
     """One page of `friendships/{pk}/followers/` or `.../following/`.
 

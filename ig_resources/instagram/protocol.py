@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Protocol
 
-from .models import FollowPage, InboxThread, StoryTray, UserProfile
+from .models import FollowPage, InboxThread, ProfileDetails, StoryTray, UserProfile
 
 
 class InstagramClient(Protocol):
@@ -15,6 +15,10 @@ class InstagramClient(Protocol):
 
     def current_user(self) -> UserProfile:
         """The logged-in account, with the follower and following counts its profile reports."""
+        ...
+
+    def profile_details(self, username: str, user_pk: str) -> ProfileDetails:
+        """One profile in full (counts, bio, picture, newest post time); NotFoundError if gone."""
         ...
 
     def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:

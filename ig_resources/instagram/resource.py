@@ -7,9 +7,11 @@ import time
 import dagster as dg
 from pydantic import Field
 
-from .client import DEFAULT_API_BASE_URL, DEFAULT_WEB_BASE_URL, MAX_PAGE_SIZE, WebApiClient
+from .client import DEFAULT_API_BASE_URL, DEFAULT_WEB_BASE_URL, KIND_PROFILE, MAX_PAGE_SIZE, WebApiClient
 from .pacing import DEFAULT_BUCKET, Budget, BudgetStore, Pacer, PacingPolicy
 from .session import SessionCookies
+
+PROFILE_BUCKET = "profile"
 
 
 class InstagramClientResource(dg.ConfigurableResource):
@@ -32,12 +34,21 @@ class InstagramClientResource(dg.ConfigurableResource):
     requests_per_window: int = 199
     window_minutes: float = 30.0
     pause_mean_seconds: float = Field(default=1 / 0.6, description="Mean pause before a request; 0 for none")
+    profile_requests_per_window: int = Field(
+        default=75, description="Budget of profile lookups (instaloader's limit for www non-GraphQL calls)"
+    )
+    profile_window_minutes: float = 11.0
     max_retries: int = 3
     backoff_base_seconds: float = 30.0
 
     def policy(self) -> PacingPolicy:
         return PacingPolicy(
-            budgets={DEFAULT_BUCKET: Budget(self.requests_per_window, self.window_minutes * 60)},
+            budgets={
+                DEFAULT_BUCKET: Budget(self.requests_per_window, self.window_minutes * 60),
+                PROFILE_BUCKET: Budget(self.profile_requests_per_window, self.profile_window_minutes * 60),
+            },
+            # Profile lookups are what gets accounts locked (reference §10): their own, smaller budget.
+            buckets={KIND_PROFILE: PROFILE_BUCKET},
             pause_rate=1 / self.pause_mean_seconds if self.pause_mean_seconds > 0 else 0,
             max_retries=self.max_retries,
             backoff_base_seconds=self.backoff_base_seconds,

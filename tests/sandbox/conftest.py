@@ -123,7 +123,11 @@ def _list_template(items: list[Any]) -> Any:
     template: dict[str, Any] = {}
     for key in dicts[0]:
         if key in common:
-            template[key] = next((d[key] for d in dicts if d[key] is not None), None)
+            values = [d[key] for d in dicts]
+            if all(isinstance(v, dict) for v in values):  # nested objects: what all of them share
+                template[key] = _list_template(values)
+            else:
+                template[key] = next((v for v in values if v is not None), None)
     return template
 
 

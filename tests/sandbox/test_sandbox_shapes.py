@@ -4,7 +4,7 @@ pipeline's own models.
 Deliberately NOT emulated (and therefore ignored or not compared):
 - users_info__pgrimaud.json (2021 vintage of another user's profile): shopping/charity/
   profile_context fields; the sandbox follows the 2020 users_usernameinfo capture instead.
-- web_profile_info: the 12 timeline/felix media edges (the sandbox has no posts).
+- web_profile_info: the reels (felix) media edges; timeline edges carry the keys every captured node has.
 - reels tray items: `video_versions` etc. exist only on video items, so they are not required.
 - inbox: no public capture exists; checked against reference §7 and `InboxPage` instead.
 """

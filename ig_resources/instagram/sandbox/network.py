@@ -385,6 +385,10 @@ class SandboxNetwork:
             self.accounts[acc.username] = account
             self._sessions[cookies["sessionid"].replace("%3A", ":")] = acc.username
         self._by_index = {a.index: a for a in self.accounts.values()}
+        #: people who changed their profile picture (index -> how many times): a new file on the CDN
+        self.avatar_versions: dict[int, int] = {}
+        #: how many times the CDN re-signed its URLs: same files, new `oh`/`oe` query parameters
+        self.cdn_generation = 0
         if state is not None:
             self._apply_state(state)
 
@@ -540,12 +544,69 @@ class SandboxNetwork:
     def _profile(self, index: int) -> dict[str, Any]:
         acct = self._by_index.get(index)
         if acct is None:
-            return self.universe.profile(index)
-        user = self.universe.profile(
-            index, follower_count=acct.followers.count, following_count=acct.following.count
-        )
-        user["is_private"] = False
+            user = self.universe.profile(index)
+        else:
+            user = self.universe.profile(
+                index, follower_count=acct.followers.count, following_count=acct.following.count
+            )
+            user["is_private"] = False
+        version, generation = self.avatar_versions.get(index, 0), self.cdn_generation
+        if version or generation:
+            pictures = [user, user["hd_profile_pic_url_info"], *user["hd_profile_pic_versions"]]
+            for picture, key in zip(pictures, ("profile_pic_url", "url", *["url"] * 4), strict=False):
+                picture[key] = _picture_url(picture[key], version, generation)
         return user
+
+    def _recent_posts(self, index: int, p: dict[str, Any]) -> list[dict[str, Any]]:
+        """The first posts a web profile body carries (newest first), in the web GraphQL node shape."""
+        count = min(12, int(p["media_count"]))
+        h = mix64(self.universe._key ^ (index * 0x9E3779B97F4A7C15 + 0x51F))
+        # The newest post is up to 60 days old; older ones follow at 1-10 day gaps.
+        taken = self.epoch - (h % (60 * 86400))
+        posts = []
+        for i in range(count):
+            shortcode = _shortcode(mix64(h + i))
+            url = f"https://scontent-lhr8-1.cdninstagram.com/v/t51.2885-15/{mix64(h - i)}_n.jpg?stp=dst-jpg_e35"
+            likes = mix64(h ^ i) % 500
+            # The keys every node of the real capture carries (web_profile_info__pgrimaud.json).
+            posts.append(
+                {
+                    "node": {
+                        "__typename": "GraphImage",
+                        "id": str(3_000_000_000_000_000_000 + mix64(h + i) % 10**18),
+                        "shortcode": shortcode,
+                        "dimensions": {"height": 1350, "width": 1080},
+                        "display_url": url,
+                        "edge_media_to_tagged_user": {"edges": []},
+                        "fact_check_overall_rating": None,
+                        "fact_check_information": None,
+                        "gating_info": None,
+                        "sharing_friction_info": {"should_have_sharing_friction": False, "bloks_app_url": None},
+                        "media_overlay_info": None,
+                        "media_preview": None,
+                        "owner": {"id": str(p["pk"]), "username": p["username"]},
+                        "is_video": False,
+                        "has_upcoming_event": False,
+                        "accessibility_caption": None,
+                        "edge_media_to_caption": {"edges": []},
+                        "edge_media_to_comment": {"count": mix64(h ^ (i + 99)) % 40},
+                        "comments_disabled": False,
+                        "taken_at_timestamp": taken,
+                        "edge_liked_by": {"count": likes},
+                        "edge_media_preview_like": {"count": likes},
+                        "location": None,
+                        "nft_asset_info": None,
+                        "thumbnail_src": url,
+                        "thumbnail_resources": [
+                            {"src": url, "config_width": px, "config_height": px} for px in (150, 240, 320, 480, 640)
+                        ],
+                        "coauthor_producers": [],
+                        "pinned_for_users": [],
+                    }
+                }
+            )
+            taken -= 86400 * (1 + mix64(h + 7 * i) % 10)
+        return posts
 
     def web_profile_info(self, username: str, viewer: ManagedAccount | None = None) -> dict[str, Any] | None:
         """Body of `users/web_profile_info/?username=` (web vocabulary)."""
@@ -572,7 +633,8 @@ class SandboxNetwork:
                 "edge_owner_to_timeline_media": {
                     "count": p["media_count"],
                     "page_info": {"has_next_page": p["media_count"] > 12, "end_cursor": None},
-                    "edges": [],
+                    # A private profile's posts are hidden unless the viewer follows it.
+                    "edges": self._recent_posts(index, p) if followed_by_viewer or not p["is_private"] else [],
                 },
                 "is_private": p["is_private"],
                 "is_verified": p["is_verified"],
@@ -1141,6 +1203,19 @@ class SandboxNetwork:
                 "user": {"pk": self.universe.pk(u), "username": new, "previous_username": old},
             }
 
+    def change_avatar(self, user: str | int) -> dict[str, Any]:
+        """A person uploads a new profile picture: a new file, hence a new avatar fingerprint."""
+        with self.lock:
+            u = self.find_user(user)
+            self.avatar_versions[u] = self.avatar_versions.get(u, 0) + 1
+            return {"op": "change_avatar", "user": {"pk": self.universe.pk(u), "version": self.avatar_versions[u]}}
+
+    def resign_urls(self) -> dict[str, Any]:
+        """The CDN signs every picture URL anew (as its `oe` expiry passes): same files, new URLs."""
+        with self.lock:
+            self.cdn_generation += 1
+            return {"op": "resign_urls", "generation": self.cdn_generation}
+
     def advance(self, account: str | int, generation: int | None = None) -> dict[str, Any]:
         """Apply the deterministic change batches up to `generation` (default: the next one).
 
@@ -1270,13 +1345,20 @@ class SandboxNetwork:
             if user is None or not params.get("new_username"):
                 raise MutationError("rename needs 'user' and 'new_username'")
             return self.rename(user, str(params["new_username"]))
+        if op == "change_avatar":
+            if user is None:
+                raise MutationError("change_avatar needs 'user'")
+            return self.change_avatar(user)
+        if op == "resign_urls":
+            return self.resign_urls()
         if op == "advance":
             if account is None:
                 raise MutationError("advance needs 'account'")
             gen = params.get("generation")
             return self.advance(account, None if gen is None else int(gen))
         raise MutationError(
-            f"unknown op {op!r} (follower_leaves, follower_joins, account_unfollows, account_follows, rename, advance)"
+            f"unknown op {op!r} (follower_leaves, follower_joins, account_unfollows, account_follows, rename, "
+            "change_avatar, resign_urls, advance)"
         )
 
     # -- state file ----------------------------------------------------------------------------
@@ -1291,6 +1373,8 @@ class SandboxNetwork:
                 "epoch": self.epoch,
                 "new_users": self.universe.extra,
                 "renames": {str(u): name for u, name in sorted(self.universe.renames.items())},
+                "avatar_versions": {str(u): v for u, v in sorted(self.avatar_versions.items())},
+                "cdn_generation": self.cdn_generation,
                 "accounts": {
                     a.name: {
                         "generation": a.generation,
@@ -1343,6 +1427,8 @@ class SandboxNetwork:
             self.universe.extra = int(state.get("new_users", 0))
             for u_text, name in state.get("renames", {}).items():
                 self.universe.set_username(int(u_text), str(name))
+            self.avatar_versions = {int(u): int(v) for u, v in state.get("avatar_versions", {}).items()}
+            self.cdn_generation = int(state.get("cdn_generation", 0))
             for name, data in state.get("accounts", {}).items():
                 acct = self.accounts.get(name)
                 if acct is None:
@@ -1454,3 +1540,24 @@ _SELF_FLAGS: dict[str, Any] = {
 def hash_text(text: str) -> int:
     """Stable 64-bit hash of a short string (not Python's salted `hash`)."""
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+_SHORTCODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _shortcode(h: int) -> str:
+    return "C" + "".join(_SHORTCODE_ALPHABET[(h >> (6 * i)) & 63] for i in range(10))
+
+
+def _picture_url(url: str, version: int, generation: int) -> str:
+    """`url` after `version` picture changes (a new file name) and `generation` re-signings (new
+    `oh`/`oe` values only)."""
+    head, sep, query = url.partition("?")
+    if version and head.endswith("_n.jpg"):
+        head = f"{head[: -len('_n.jpg')]}{version:02d}_n.jpg"
+    if generation:
+        params = [part for part in query.split("&") if not part.startswith(("oh=", "oe="))]
+        sig = mix64(hash_text(head) + generation)
+        params += [f"oh={sig:016x}{mix64(sig):016x}", f"oe={0x69000000 + generation * 86400:08X}"]
+        query = "&".join(params)
+    return f"{head}{sep or '?'}{query}"

@@ -38,6 +38,7 @@ from .faults import (
     challenge_body,
     checkpoint_body,
 )
+from .cdn import CDN_PREFIX, picture_png, rewrite_cdn_urls
 from .network import CursorError, ManagedAccount, SandboxError, SandboxNetwork
 
 # App ids Instagram's clients send (web, Android, iOS, mobile web); anything else is refused.
@@ -206,6 +207,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._admin(method, path, query, body)
             elif path.startswith("/api/v1/"):
                 self._api(method, path, query, body)
+            elif path.startswith(CDN_PREFIX) and method == "GET":
+                sandbox.count("cdn", None)
+                self._send(200, picture_png(path), content_type="image/png")
             else:
                 self._send_json(404, PAGE_NOT_FOUND)
         except _Reply as reply:
@@ -287,7 +291,9 @@ class _Handler(BaseHTTPRequestHandler):
         network = self.server.sandbox.network
 
         def found(data: dict[str, Any] | None) -> tuple[int, bytes]:
-            return (200, _dumps(data)) if data is not None else (404, _dumps(USER_NOT_FOUND))
+            if data is None:
+                return 404, _dumps(USER_NOT_FOUND)
+            return 200, rewrite_cdn_urls(_dumps(data), self.server.sandbox.url)
 
         def follow_list() -> tuple[int, bytes]:
             pk = int(match.group(1))

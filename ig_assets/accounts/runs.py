@@ -1,0 +1,77 @@
+"""The account-level guard every Instagram-facing asset runs inside.
+
+`runnable_account` refuses to start for an account that is cooling down or logged out; `sync_run`
+records the run in `sync_runs` and turns an account-level error into the account's new health and a
+`dg.Failure` that names the account, the reason and when it may run again: never a crash, and never
+a concern of any other account.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import dagster as dg
+
+from ig_resources.database import ConcurrentSyncError, DatabaseResource, SecretKeyError, UnknownAccountError
+from ig_resources.database.records import AccountRecord
+from ig_resources.instagram import InstagramError
+from ig_resources.instagram.protocol import InstagramClient
+
+from .rules import blocked_reason, health_after
+
+
+def runnable_account(database: DatabaseResource, username: str) -> AccountRecord:
+    """The partition's account, or a Failure when it is unknown or must not send anything now."""
+    try:
+        account = database.account(username)
+    except UnknownAccountError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    if reason := blocked_reason(account, datetime.now(UTC)):
+        raise dg.Failure(
+            description=f"{reason}; nothing was sent",
+            metadata={"account_state": account.login_state, "reason": reason},
+            allow_retries=False,
+        )
+    return account
+
+
+class RunState:
+    def __init__(self, sync_run_id: int) -> None:
+        self.id = sync_run_id
+        self.client: InstagramClient | None = None
+        self.stats: dict[str, Any] = {}
+        self.committed = False
+
+
+@contextmanager
+def sync_run(database: DatabaseResource, account: AccountRecord, kind: str, dagster_run_id: str) -> Iterator[RunState]:
+    """queued -> running -> succeeded (the body commits) | failed (with the reason and requests)."""
+    run = RunState(database.open_sync_run(account.id, kind, dagster_run_id))
+    database.mark_sync_running(run.id)
+    try:
+        yield run
+    except BaseException as exc:
+        if not run.committed:
+            stats = run.stats or ({"requests": dict(run.client.requests)} if run.client else {})
+            reason = exc.description if isinstance(exc, dg.Failure) else str(exc) or type(exc).__name__
+            database.fail_sync_run(run.id, reason, stats)
+        consequence, state = "", {}
+        if isinstance(exc, InstagramError) and (change := health_after(exc, datetime.now(UTC))):
+            database.record_health(
+                account.id, login_state=change.login_state, cooldown_until=change.cooldown_until, reason=change.reason
+            )
+            if change.login_state:
+                consequence = f"; the account is now {change.login_state} until someone logs in again"
+                state = {"account_state": change.login_state}
+            else:
+                consequence = f"; the account cools down until {change.cooldown_until:%Y-%m-%d %H:%M} UTC"
+                state = {"account_state": "cooling_down", "cooldown_until": f"{change.cooldown_until:%Y-%m-%d %H:%M} UTC"}
+        if isinstance(exc, InstagramError | SecretKeyError | ConcurrentSyncError):
+            # An account-level stop, not a crash: say which account, why, and when it may run again.
+            raise dg.Failure(
+                description=f"account '{account.username}': {exc}{consequence}",
+                metadata={"reason": getattr(exc, "reason", type(exc).__name__), "sync_run_id": run.id, **state},
+                allow_retries=False,
+            ) from None
+        raise

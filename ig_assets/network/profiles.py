@@ -1,0 +1,257 @@
+"""`profile_details` and `avatars`: keep every profile of each account's network fresh (seed 000 §2)."""
+
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from ig_assets.accounts.runs import runnable_account, sync_run
+from ig_assets.partitions import account_partitions
+from ig_resources.database import DatabaseResource
+from ig_resources.database.records import (
+    ActionLogWrite,
+    AvatarCandidate,
+    AvatarResult,
+    ProfileRefreshWrite,
+    ProfileToRefresh,
+)
+from ig_resources.instagram import (
+    InstagramClientResource,
+    MalformedResponseError,
+    NotFoundError,
+    ServerError,
+)
+from ig_resources.instagram.protocol import InstagramClient
+from ig_resources.media import MediaDownloader, MediaRejectedError, MediaStore
+
+from .assets import follow_graph
+from .refresh import DOWNLOAD_AVATAR, FETCH_DETAILS, MALFORMED, NOT_FOUND, plan_update, trigger_source
+from .scan_policy import PROFILE_SCAN_EXCLUDED
+from .trust import media_download_verdict
+
+#: reasons the store or the trust policy give that hold until the avatar changes (not worth a retry)
+_FINAL_REFUSALS = frozenset({"promotional_url", "no_url", "content_type", "too_large", "untrusted_host"})
+
+
+class ProfileDetailsConfig(dg.Config):
+    """How many profiles one run refreshes; the least recently refreshed go first, so the schedule or a
+    backfill walks the whole network over successive runs."""
+
+    batch_size: int = 200
+
+
+@dg.asset(
+    partitions_def=account_partitions,
+    group_name="network",
+    kinds={"instagram", "sql"},
+    pool="instagram_api",
+    deps=[follow_graph],
+)
+def profile_details(
+    context: dg.AssetExecutionContext,
+    config: ProfileDetailsConfig,
+    database: DatabaseResource,
+    instagram: InstagramClientResource,
+) -> dg.MaterializeResult:
+    """Display name, bio, link, avatar, counts, last post time and kind of account of a batch of the
+    network's profiles; their count history (`instagram_profile_snapshots`), messageability and
+    story-reply state, the `profile_scan_excluded` tag for page-like accounts, and an action log row
+    each. A missing or malformed profile is recorded on it and the batch goes on; an account-level
+    stop keeps what was refreshed before it."""
+    account = runnable_account(database, context.partition_key)
+    due = database.profiles_to_refresh(account.id, config.batch_size)
+    now = datetime.now(UTC)
+    source = trigger_source(context.run.tags)
+    write = ProfileRefreshWrite(refreshed_at=now, scan_tag=PROFILE_SCAN_EXCLUDED)
+    with sync_run(database, account, "profile_details", context.run.run_id) as run:
+        cookies = database.session_cookies(account)
+        with instagram.open(cookies, account.user_agent, budgets=database.budget_store(account.id)) as client:
+            run.client = client
+            try:
+                refresh_batch(client, due, write, now, source, context.run.run_id)
+            finally:
+                # Whatever was refreshed before an account-level stop is kept.
+                database.apply_profile_refresh(account.id, write)
+            requests = dict(client.requests)
+            pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
+        stats = _refresh_stats(write, requests, len(due))
+        database.complete_sync_run(run.id, {**stats, "pacing": pacing})
+        run.committed = True
+    context.log.info(
+        f"{account.username}: {stats['refreshed']} profiles refreshed, {stats['not_found']} not found, "
+        f"{stats['malformed']} malformed; {stats['requests_total']} requests"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            **stats,
+            "requests": dg.MetadataValue.json(requests),
+            "pacing": dg.MetadataValue.json(pacing),
+            "preview": dg.MetadataValue.md(_preview(write, due)),
+            "dagster/row_count": stats["refreshed"],
+        }
+    )
+
+
+def refresh_batch(
+    client: InstagramClient,
+    due: list[ProfileToRefresh],
+    write: ProfileRefreshWrite,
+    now: datetime,
+    source: str,
+    run_id: str,
+) -> None:
+    """Fetch each due profile and add its update (or its recorded failure) to `write`. Profile-level
+    answers (gone, private, malformed, a server error after retries) are recorded and the batch goes
+    on; account-level ones (throttle, logout, checkpoint) propagate."""
+    for profile in due:
+        meta: dict[str, Any] = {"dagster_run_id": run_id}
+        try:
+            details = client.profile_details(profile.username, profile.ig_user_id)
+        except (NotFoundError, MalformedResponseError, ServerError) as exc:
+            status = exc.reason  # not_found, private_account, malformed_response, server_error
+            write.failures.append((profile.id, status, str(exc)))
+            write.actions.append(ActionLogWrite(profile.id, FETCH_DETAILS, "failed", source, {**meta, "reason": status, "error": str(exc)}))
+            continue
+        update = plan_update(profile, details, now)
+        write.updates.append(update)
+        if details.username != profile.username:
+            meta["current_username"] = details.username  # renamed; the next follow-graph sync records it
+        write.actions.append(ActionLogWrite(profile.id, FETCH_DETAILS, "succeeded", source, meta))
+
+
+class AvatarsConfig(dg.Config):
+    batch_size: int = 500
+
+
+@dg.asset(
+    partitions_def=account_partitions,
+    group_name="network",
+    kinds={"instagram", "sql"},
+    deps=[profile_details],
+)
+def avatars(
+    context: dg.AssetExecutionContext, config: AvatarsConfig, database: DatabaseResource, media: MediaStore
+) -> dg.MaterializeResult:
+    """Profile pictures whose fingerprint changed, downloaded into the content-addressed media store
+    under `MediaDownloadTrustPolicy` (connected profiles only, never promotional URLs). A picture
+    whose URL was only re-signed keeps its fingerprint and is not downloaded again."""
+    try:
+        account = database.account(context.partition_key)
+    except LookupError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    candidates = database.avatars_to_download(account.id, config.batch_size)
+    source = trigger_source(context.run.tags)
+    with media.downloader() as downloader:
+        results, actions = download_avatars(downloader, candidates, source, context.run.run_id)
+    database.apply_avatar_results(account.id, results, actions)
+
+    stored = [r for r in results if r.sha256]
+    outcome: dict[str, int] = {}
+    for r in results:
+        key = "stored" if r.sha256 else f"{r.status}:{r.reason}"
+        outcome[key] = outcome.get(key, 0) + 1
+    sheet = _contact_sheet(media, account.username, candidates, stored)
+    context.log.info(f"{account.username}: {len(stored)} avatars stored, {len(results) - len(stored)} not")
+    return dg.MaterializeResult(
+        metadata={
+            "candidates": len(candidates),
+            "stored": len(stored),
+            "downloads": downloader.downloads,
+            "outcomes": dg.MetadataValue.json(outcome),
+            "avatars": dg.MetadataValue.md(_avatar_table(candidates, stored)),
+            **({"contact_sheet": dg.MetadataValue.path(str(sheet))} if sheet else {}),
+            "dagster/row_count": len(stored),
+        }
+    )
+
+
+def download_avatars(
+    downloader: MediaDownloader, candidates: list[AvatarCandidate], source: str, run_id: str
+) -> tuple[list[AvatarResult], list[ActionLogWrite]]:
+    results: list[AvatarResult] = []
+    actions: list[ActionLogWrite] = []
+    for c in candidates:
+        meta: dict[str, Any] = {"dagster_run_id": run_id}
+        verdict = media_download_verdict(url=c.url, following=c.following, follows_you=c.follows_you, tags=c.tags)
+        if not verdict.allowed:
+            results.append(AvatarResult(c.id, "skipped", verdict.reason))
+            actions.append(ActionLogWrite(c.id, DOWNLOAD_AVATAR, "skipped", source, {**meta, "reason": verdict.reason}))
+            continue
+        try:
+            blob = downloader.fetch(c.url or "")
+        except MediaRejectedError as exc:
+            # A refusal tied to this picture waits for a new one; a failed transfer is retried next run.
+            reason = exc.reason if exc.reason in _FINAL_REFUSALS else None
+            results.append(AvatarResult(c.id, "failed", reason))
+            actions.append(ActionLogWrite(c.id, DOWNLOAD_AVATAR, "failed", source, {**meta, "reason": exc.reason, "error": str(exc)}))
+            continue
+        results.append(AvatarResult(c.id, "succeeded", None, blob.sha256, blob.content_type, blob.byte_size))
+        actions.append(
+            ActionLogWrite(c.id, DOWNLOAD_AVATAR, "succeeded", source, {**meta, "sha256": blob.sha256, "bytes": blob.byte_size, "already_stored": blob.existed})
+        )
+    return results, actions
+
+
+def _refresh_stats(write: ProfileRefreshWrite, requests: dict[str, int], due: int) -> dict[str, Any]:
+    failures: dict[str, int] = {}
+    for _, status, _ in write.failures:
+        failures[status] = failures.get(status, 0) + 1
+    refreshed = len(write.updates)
+    total = sum(requests.values())
+    return {
+        "due": due,
+        "refreshed": refreshed,
+        "not_found": failures.get(NOT_FOUND, 0),
+        "malformed": failures.get(MALFORMED, 0),
+        "other_failures": sum(n for s, n in failures.items() if s not in (NOT_FOUND, MALFORMED)),
+        "scan_excluded": sum(1 for u in write.updates if u.scan_excluded),
+        "avatars_changed": sum(1 for u in write.updates if u.avatar_changed),
+        "snapshots": sum(1 for u in write.updates if u.snapshot),
+        "requests_total": total,
+        "requests_per_profile": round(total / max(1, refreshed + len(write.failures)), 3),
+    }
+
+
+def _preview(write: ProfileRefreshWrite, due: list[ProfileToRefresh]) -> str:
+    names = {p.id: p.username for p in due}
+    lines = ["| profile | followers | following | posts | last post | DM | scan |", "|---|---:|---:|---:|---|---|---|"]
+    for u in write.updates[:15]:
+        v = u.values
+        last = f"{v['last_post_at']:%Y-%m-%d}" if v["last_post_at"] else ""
+        scan = u.scan_reason if u.scan_excluded else ""
+        lines.append(
+            f"| {names.get(u.id, u.id)} | {v['follower_count'] or 0:,} | {v['following_count'] or 0:,} | "
+            f"{v['media_count'] or 0:,} | {last} | {v['dm_interaction_state']} ({v['dm_interaction_reason']}) | {scan} |"
+        )
+    for pid, status, error in write.failures[:10]:
+        lines.append(f"| {names.get(pid, pid)} | | | | | {status}: {error[:80]} | |")
+    return "\n".join(lines)
+
+
+def _avatar_table(candidates: list[AvatarCandidate], stored: list[AvatarResult]) -> str:
+    names = {c.id: c.username for c in candidates}
+    lines = ["| profile | sha256 | type | bytes |", "|---|---|---|---:|"]
+    lines += [f"| {names[r.id]} | `{r.sha256[:12]}…` | {r.content_type} | {r.byte_size:,} |" for r in stored[:20] if r.sha256]
+    return "\n".join(lines)
+
+
+def _contact_sheet(media: MediaStore, username: str, candidates: list[AvatarCandidate], stored: list[AvatarResult]) -> Path | None:
+    """An HTML page of the avatars this run stored, beside the store (the UI links its path)."""
+    if not stored:
+        return None
+    names = {c.id: c.username for c in candidates}
+    cells = "".join(
+        f'<figure><img src="{media.path_of(r.sha256, r.content_type).as_uri()}" width="96" height="96">'
+        f"<figcaption>{escape(names[r.id])}</figcaption></figure>"
+        for r in stored if r.sha256 and r.content_type
+    )
+    sheet = Path(media.root) / "contact-sheets" / f"{username}.html"
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text(
+        f"<!doctype html><title>avatars of {escape(username)}</title>"
+        f"<style>figure{{display:inline-block;margin:4px;font:11px sans-serif}}</style>{cells}",
+        encoding="utf-8",
+    )
+    return sheet

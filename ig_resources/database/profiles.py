@@ -1,0 +1,205 @@
+"""Profile refresh storage: which profiles are due, and the one-transaction write of a refreshed batch.
+
+A mixin of `DatabaseResource` (it uses only `self.session()`), kept apart so the resource module
+stays about accounts, sync runs and the follow graph.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, exists, or_, select, update
+from sqlalchemy.orm import Session
+
+from .models import (
+    ConversationPeer,
+    InstagramProfile,
+    InstagramProfileActionLog,
+    InstagramProfileSnapshot,
+    InstagramProfileTagging,
+    MediaBlob,
+    ProfileTag,
+    utcnow,
+)
+from .records import ActionLogWrite, AvatarCandidate, AvatarResult, ProfileRefreshWrite, ProfileToRefresh
+from .upsert import upsert
+
+_PROFILES = InstagramProfile.__table__
+
+
+class ProfileStore:
+    """Reads and writes of `profile_details` and `avatars`."""
+
+    def session(self) -> AbstractContextManager[Session]:  # provided by DatabaseResource
+        raise NotImplementedError
+
+    # -- profile_details ----------------------------------------------------------------------
+
+    def profiles_to_refresh(self, account_id: int, limit: int) -> list[ProfileToRefresh]:
+        """Up to `limit` profiles of the account's network, never refreshed first, then least recently.
+
+        The network is the follow graph plus inbox peers; profiles that left it are not refreshed.
+        """
+        p = InstagramProfile
+        in_inbox = exists().where(
+            ConversationPeer.instagram_account_id == account_id, ConversationPeer.ig_user_id == p.ig_user_id
+        )
+        with self.session() as s:
+            rows = s.execute(
+                select(
+                    p.id, p.ig_user_id, p.username, p.following, p.follows_you, in_inbox.label("in_inbox"),
+                    p.avatar_url_fingerprint, p.dm_interaction_reason, p.dm_interaction_failures,
+                    p.story_interaction_failures,
+                )
+                .where(
+                    p.instagram_account_id == account_id,
+                    p.ig_user_id.is_not(None),
+                    or_(p.following.is_(True), p.follows_you.is_(True), in_inbox),
+                )
+                # NULLs first on both backends: never-refreshed profiles lead.
+                .order_by(p.details_refreshed_at.is_not(None), p.details_refreshed_at, p.id)
+                .limit(limit)
+            ).all()
+            tags = _tags_of(s, [r.id for r in rows])
+        return [ProfileToRefresh(*row, tags=tags.get(row.id, {})) for row in rows]
+
+    def apply_profile_refresh(self, account_id: int, write: ProfileRefreshWrite) -> None:
+        """Store a refreshed batch: snapshot columns, count history, scan-policy tags, failures and
+        action logs, in one transaction (a crash leaves the previous state of every profile)."""
+        now = write.refreshed_at or utcnow()
+        with self.session() as s:
+            by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+            for u in write.updates:
+                by_columns[tuple(sorted(u.values))].append({"pid": u.id, **{f"v_{k}": v for k, v in u.values.items()}})
+            for columns, params in by_columns.items():
+                s.execute(
+                    update(_PROFILES)
+                    .where(_PROFILES.c.id == bindparam("pid"))
+                    .values({**{c: bindparam(f"v_{c}") for c in columns}, "updated_at": now}),
+                    params,
+                )
+            if write.failures:
+                # The earlier snapshot stays; the profile moves to the back of the queue with its reason.
+                s.execute(
+                    update(_PROFILES)
+                    .where(_PROFILES.c.id == bindparam("pid"))
+                    .values(
+                        details_status=bindparam("v_status"), details_error=bindparam("v_error"),
+                        details_refreshed_at=now, updated_at=now,
+                    ),
+                    [{"pid": pid, "v_status": status, "v_error": error} for pid, status, error in write.failures],
+                )
+            snapshots = [{"instagram_profile_id": u.id, **u.snapshot} for u in write.updates if u.snapshot]
+            if snapshots:
+                upsert(s, InstagramProfileSnapshot.__table__, snapshots, conflict=("instagram_profile_id", "captured_at"))
+            self._apply_scan_tags(s, write, now)
+            _insert_actions(s, account_id, write.actions, now)
+
+    def _apply_scan_tags(self, s: Session, write: ProfileRefreshWrite, now: datetime) -> None:
+        if not any(u.scan_excluded is not None for u in write.updates):
+            return
+        tag_id = _tag_id(s, write.scan_tag)
+        tagged = [
+            {"instagram_profile_id": u.id, "profile_tag_id": tag_id, "source": "policy", "reason": u.scan_reason,
+             "created_at": now}
+            for u in write.updates if u.scan_excluded
+        ]
+        if tagged:
+            upsert(s, InstagramProfileTagging.__table__, tagged,
+                   conflict=("instagram_profile_id", "profile_tag_id"), update=("reason",))
+        cleared = [u.id for u in write.updates if u.scan_excluded is False]
+        if cleared:
+            t = InstagramProfileTagging
+            s.execute(delete(t).where(t.profile_tag_id == tag_id, t.source == "policy", t.instagram_profile_id.in_(cleared)))
+
+    # -- avatars --------------------------------------------------------------------------------
+
+    def avatars_to_download(self, account_id: int, limit: int) -> list[AvatarCandidate]:
+        """Profiles whose current avatar is not stored: never tried, or refused only because the
+        profile was not connected and it is now."""
+        p = InstagramProfile
+        connected = or_(p.following.is_(True), p.follows_you.is_(True))
+        with self.session() as s:
+            rows = s.execute(
+                select(p.id, p.username, p.profile_pic_url, p.following, p.follows_you)
+                .where(
+                    p.instagram_account_id == account_id,
+                    p.avatar_url_fingerprint.is_not(None),
+                    p.avatar_synced_at.is_(None),
+                    or_(p.avatar_skip_reason.is_(None),
+                        and_(p.avatar_skip_reason == "profile_not_connected", connected)),
+                )
+                .order_by(p.id)
+                .limit(limit)
+            ).all()
+            tags = _tags_of(s, [r.id for r in rows])
+        return [AvatarCandidate(*row, tags=frozenset(tags.get(row.id, {}))) for row in rows]
+
+    def apply_avatar_results(self, account_id: int, results: list[AvatarResult], actions: list[ActionLogWrite]) -> None:
+        now = utcnow()
+        with self.session() as s:
+            blobs = {r.sha256: r for r in results if r.sha256}
+            if blobs:
+                upsert(s, MediaBlob.__table__, [
+                    {"sha256": r.sha256, "content_type": r.content_type, "byte_size": r.byte_size, "created_at": now}
+                    for r in blobs.values()
+                ], conflict=("sha256",))
+            if results:
+                s.execute(
+                    update(_PROFILES)
+                    .where(_PROFILES.c.id == bindparam("pid"))
+                    .values(
+                        avatar_sha256=bindparam("v_sha"), avatar_synced_at=bindparam("v_synced"),
+                        avatar_skip_reason=bindparam("v_reason"), updated_at=now,
+                    ),
+                    [
+                        {"pid": r.id, "v_sha": r.sha256, "v_synced": now if r.sha256 else None, "v_reason": r.reason}
+                        for r in results
+                    ],
+                )
+            _insert_actions(s, account_id, actions, now)
+
+    # -- reads for metadata and tests -----------------------------------------------------------
+
+    def profile_rows(self, account_id: int) -> Iterator[InstagramProfile]:
+        with self.session() as s:
+            rows = s.scalars(select(InstagramProfile).where(InstagramProfile.instagram_account_id == account_id)).all()
+            s.expunge_all()
+        return iter(rows)
+
+
+def _tags_of(s: Session, profile_ids: list[int]) -> dict[int, dict[str, str]]:
+    if not profile_ids:
+        return {}
+    t = InstagramProfileTagging
+    found: dict[int, dict[str, str]] = defaultdict(dict)
+    for pid, name, source in s.execute(
+        select(t.instagram_profile_id, ProfileTag.name, t.source)
+        .join(ProfileTag, ProfileTag.id == t.profile_tag_id)
+        .where(t.instagram_profile_id.in_(profile_ids))
+    ):
+        found[pid][name] = source
+    return found
+
+
+def _tag_id(s: Session, name: str) -> int:
+    upsert(s, ProfileTag.__table__, [{"name": name, "created_at": utcnow()}], conflict=("name",))
+    return s.scalar(select(ProfileTag.id).where(ProfileTag.name == name))  # type: ignore[return-value]
+
+
+def _insert_actions(s: Session, account_id: int, actions: list[ActionLogWrite], now: datetime) -> None:
+    if actions:
+        s.execute(
+            InstagramProfileActionLog.__table__.insert(),
+            [
+                {
+                    "instagram_account_id": account_id, "instagram_profile_id": a.profile_id, "action": a.action,
+                    "status": a.status, "trigger_source": a.trigger_source, "metadata": a.metadata, "created_at": now,
+                }
+                for a in actions
+            ],
+        )
