@@ -25,6 +25,10 @@ from ig_resources.database import generate_key, state_dir
 from .common import add_account, format_table, user_errors
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+#: profiles refreshed per account per demo run (the schedule's batches walk the rest over time)
+DEMO_PROFILE_BATCH = 300
+#: the account `ig-pipeline demo --faults` lets the sandbox throttle
+FAULTY_ACCOUNT = "demo_medium"
 DEMO_INSTANCE_YAML = """\
 # Demo instance: SQLite storage in this folder, one run per account partition at a time.
 concurrency:
@@ -68,6 +72,7 @@ class DemoPaths:
             "IG_API_BASE_URL": sandbox_url,
             "IG_WEB_BASE_URL": sandbox_url,
             "IG_PACING": "off",  # the sandbox is local and offline
+            "IG_TRUSTED_MEDIA_HOSTS": "127.0.0.1",  # the sandbox's picture CDN
         }
 
 
@@ -100,9 +105,15 @@ def running_sandbox(paths: DemoPaths) -> Iterator[str]:
 
 @click.command()
 @click.option("--fresh", is_flag=True, help="Forget the previous demo: new database, runs and network.")
+@click.option(
+    "--faults", is_flag=True,
+    help=f"Let the sandbox throttle '{FAULTY_ACCOUNT}' (HTTP 429 on every request): it is marked and cools down, "
+    "the other accounts complete.",
+)
 @user_errors
-def demo(fresh: bool) -> None:
-    """Sync the follow graph of three sandbox accounts as real Dagster runs, then print a summary."""
+def demo(fresh: bool, faults: bool) -> None:
+    """Sync the follow graph of three sandbox accounts, then refresh a batch of their profiles and
+    avatars, as real Dagster runs; print a summary."""
     paths = DemoPaths(state_dir())
     if fresh and paths.root.exists():
         import shutil
@@ -121,6 +132,10 @@ def demo(fresh: bool) -> None:
             if progress["generation"]:  # the network moves on between demo runs
                 _admin(url, "mutate", {"op": "advance", "account": username, "generation": progress["generation"]})
             click.echo(add_account(username, network.cookie_file(username)))
+        _reset_throttling(usernames)
+        if faults:
+            _admin(url, "faults", {"kind": "rate_limit_429", "endpoint": "*", "account": FAULTY_ACCOUNT})
+            click.echo(f"sandbox: every request of {FAULTY_ACCOUNT} now answers HTTP 429")
         rows, failed = _materialize_all(usernames)
     progress["generation"] += 1
     paths.progress.write_text(json.dumps(progress))
@@ -128,10 +143,44 @@ def demo(fresh: bool) -> None:
     click.echo("")
     click.echo(_summary_table(rows))
     click.echo("")
+    click.echo(_profiles_table(rows))
+    media = Path(os.environ.get("IG_MEDIA_ROOT") or paths.root / "media")
+    sheets = sorted((media / "contact-sheets").glob("*.html"))
+    click.echo(f"\nAvatars: {sum(1 for p in media.rglob('*.png'))} stored in {media}; contact sheets: "
+               + (", ".join(str(p) for p in sheets) or "none"))
+    if faults or failed:
+        click.echo("")
+        click.echo(_accounts_table(usernames))
+    click.echo("")
     click.echo(f"Dagster home: {paths.dagster_home}   app database: {os.environ.get('IG_DATABASE_URL') or paths.root / 'ig_pipeline.sqlite3'}")
     click.echo("See the runs, partitions, metadata and checks in the UI: make ui")
-    if failed:
-        raise click.ClickException(f"follow_graph failed for: {', '.join(failed)}")
+    unexpected = [name for name in failed if not (faults and name == FAULTY_ACCOUNT)]
+    if unexpected:
+        raise click.ClickException(f"runs failed for: {', '.join(unexpected)}")
+
+
+def _reset_throttling(usernames: list[str]) -> None:
+    """A new sandbox process has no faults: a cool-down left by an earlier `--faults` demo is over."""
+    from .common import database_from_env
+
+    db = database_from_env()
+    for username in usernames:
+        db.clear_cooldown(db.account(username).id)
+
+
+def _accounts_table(usernames: list[str]) -> str:
+    from datetime import UTC, datetime
+
+    from .common import database_from_env
+
+    now = datetime.now(UTC)
+    table: list[tuple[Any, ...]] = [("ACCOUNT", "LOGIN", "COOLING DOWN UNTIL", "REASON")]
+    for a in database_from_env().accounts():
+        if a.username in usernames:
+            cooling = a.cooldown_until is not None and a.cooldown_until > now
+            until = f"{a.cooldown_until:%Y-%m-%d %H:%M} UTC" if cooling and a.cooldown_until else "-"
+            table.append((a.username, a.login_state, until, ((a.cooldown_reason if cooling else None) or "-")[:90]))
+    return format_table(table)
 
 
 def _admin(url: str, action: str, payload: dict[str, Any]) -> None:
@@ -143,7 +192,8 @@ def _admin(url: str, action: str, payload: dict[str, Any]) -> None:
 
 
 def _materialize_all(usernames: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Add the partitions as the sensor decides, then one real run per account in the demo instance."""
+    """Add the partitions as the sensor decides, then per account one real run of the follow graph and
+    one of the profile refresh, in the demo instance."""
     import dagster as dg
 
     from definitions import defs
@@ -156,55 +206,78 @@ def _materialize_all(usernames: list[str]) -> tuple[list[dict[str, Any]], list[s
         result = sensor(context)
     apply_partition_requests(instance, result)
 
-    job = defs.resolve_job_def("follow_graph_job")
     rows, failed = [], []
     for username in usernames:
-        started = time.perf_counter()
-        run = job.execute_in_process(
-            instance=instance,
-            partition_key=username,
-            raise_on_error=False,
-            tags={"ig_pipeline/trigger": "demo"},
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
-        elapsed = time.perf_counter() - started
-        meta: dict[str, Any] = {}
-        for event in run.get_asset_materialization_events():
-            meta = {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
-        checks = run.get_asset_check_evaluations()
-        rows.append(
-            {
-                "account": username,
-                "status": "ok" if run.success else "FAILED",
-                "seconds": elapsed,
-                "checks": f"{sum(c.passed for c in checks)}/{len(checks)}",
-                **meta,
-            }
-        )
-        if not run.success:
+        row: dict[str, Any] = {"account": username, "status": "ok", "seconds": 0.0}
+        for job_name, ops in (
+            ("follow_graph_job", {}),
+            ("profile_refresh_job", {"profile_details": {"config": {"batch_size": DEMO_PROFILE_BATCH}}}),
+        ):
+            started = time.perf_counter()
+            run = defs.resolve_job_def(job_name).execute_in_process(
+                instance=instance,
+                partition_key=username,
+                raise_on_error=False,
+                tags={"ig_pipeline/trigger": "demo"},
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}, "ops": ops},
+            )
+            row["seconds"] += time.perf_counter() - started
+            for event in run.get_asset_materialization_events():
+                asset = event.asset_key.path[-1]
+                row[asset] = {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
+            if job_name == "follow_graph_job":
+                checks = run.get_asset_check_evaluations()
+                row["checks"] = f"{sum(c.passed for c in checks)}/{len(checks)}"
+            if not run.success:
+                row["status"] = "FAILED"
+                failure = next(iter(run.get_step_failure_events()), None)
+                if failure and failure.step_failure_data.user_failure_data:
+                    row["failure"] = failure.step_failure_data.user_failure_data.description
+        if row["status"] != "ok":
             failed.append(username)
+        rows.append(row)
     return rows, failed
 
 
+def _n(values: dict[str, Any], key: str) -> str:
+    value = values.get(key)
+    return f"{value:,}" if isinstance(value, int) and value is not True else "-"
+
+
 def _summary_table(rows: list[dict[str, Any]]) -> str:
-    def n(row: dict[str, Any], key: str) -> str:
-        value = row.get(key)
-        return f"{value:,}" if isinstance(value, int) and value is not True else "-"
-
-    def change(row: dict[str, Any], key: str) -> str:
-        return "-" if row.get("first_sync") else n(row, key)
-
     table: list[tuple[Any, ...]] = [
         ("ACCOUNT", "FOLLOWERS", "FOLLOWING", "MUTUALS", "+FOLLOWERS", "-FOLLOWERS", "INBOX", "TRAY",
          "REQUESTS", "SECONDS", "CHECKS", "RUN")
     ]
     for row in rows:
+        g = row.get("follow_graph", {})
+
+        def change(key: str, g: dict[str, Any] = g) -> str:
+            return "-" if g.get("first_sync") else _n(g, key)
+
         table.append(
             (
-                row["account"], n(row, "followers"), n(row, "following"), n(row, "mutuals"),
-                change(row, "followers_added"), change(row, "followers_removed"), n(row, "inbox_users"),
-                n(row, "tray_users"), n(row, "requests_total"), f"{row['seconds']:.1f}", row["checks"],
+                row["account"], _n(g, "followers"), _n(g, "following"), _n(g, "mutuals"),
+                change("followers_added"), change("followers_removed"), _n(g, "inbox_users"),
+                _n(g, "tray_users"), _n(g, "requests_total"), f"{row['seconds']:.1f}", row.get("checks", "-"),
                 row["status"],
+            )
+        )
+    return format_table(table)
+
+
+def _profiles_table(rows: list[dict[str, Any]]) -> str:
+    table: list[tuple[Any, ...]] = [
+        ("ACCOUNT", "PROFILES REFRESHED", "NOT FOUND", "MALFORMED", "SCAN-EXCLUDED", "AVATARS STORED",
+         "REQUESTS/PROFILE", "NOTE")
+    ]
+    for row in rows:
+        d, a = row.get("profile_details", {}), row.get("avatars", {})
+        note = row.get("failure", "")
+        table.append(
+            (
+                row["account"], _n(d, "refreshed"), _n(d, "not_found"), _n(d, "malformed"), _n(d, "scan_excluded"),
+                _n(a, "stored"), d.get("requests_per_profile", "-"), note[:100],
             )
         )
     return format_table(table)

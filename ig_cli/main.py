@@ -68,13 +68,32 @@ def accounts_list(include_removed: bool) -> None:
         click.echo("no accounts (add one: ig-pipeline accounts add USERNAME --cookies-file FILE)")
         return
     now = datetime.now(UTC)
-    table = [("USERNAME", "IG USER ID", "LOGIN", "COOLING DOWN UNTIL", "LAST FOLLOW GRAPH SYNC", "STATUS")]
+    table = [("USERNAME", "IG USER ID", "LOGIN", "COOLING DOWN UNTIL", "LAST FOLLOW GRAPH SYNC", "STATUS", "REASON")]
     for a in rows:
         synced = a.follow_graph_synced_at.strftime("%Y-%m-%d %H:%M UTC") if a.follow_graph_synced_at else "never"
-        cooling = a.cooldown_until.strftime("%Y-%m-%d %H:%M UTC") if a.cooldown_until and a.cooldown_until > now else "-"
+        cooling_now = a.cooldown_until is not None and a.cooldown_until > now
+        cooling = a.cooldown_until.strftime("%Y-%m-%d %H:%M UTC") if cooling_now and a.cooldown_until else "-"
         status = "removed" if a.removed_at else ("renamed to " + a.current_username if a.current_username else "active")
-        table.append((a.username, a.ig_user_id or "?", a.login_state, cooling, synced, status))
+        reason = (a.cooldown_reason if cooling_now else None) or (
+            a.login_state_reason if a.login_state != "logged_in" else None
+        )
+        table.append((a.username, a.ig_user_id or "?", a.login_state, cooling, synced, status, _clip(reason or "-", 70)))
     click.echo(format_table(table))
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@accounts.command("resume")
+@click.argument("username")
+@user_errors
+def accounts_resume(username: str) -> None:
+    """End an account's cool-down now (after checking that Instagram no longer throttles it)."""
+    db = database_from_env()
+    account = db.account(username)
+    db.clear_cooldown(account.id)
+    click.echo(f"{account.username} may run again")
 
 
 @accounts.command("remove")

@@ -118,3 +118,21 @@ def test_bad_input_gives_one_line_and_non_zero_exit(env: dict[str, str], tmp_pat
     for secret in network.session_cookies("carol").values():
         if len(secret) > 12:
             assert secret not in refused.stderr
+
+
+@pytest.mark.slow
+def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(tmp_path: Path) -> None:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("IG_", "DAGSTER_"))}
+    env = {**base, "IG_STATE_DIR": str(tmp_path / "demo")}
+    faulty = run(env, "demo", "--faults")
+    assert faulty.returncode == 0, faulty.stderr[-2000:]
+    lines = {line.split()[0]: line for line in faulty.stdout.splitlines() if line.startswith("demo_")}
+    assert "cooling down until" in faulty.stdout and "rate_limited" in faulty.stdout
+    listed = run({**env, "IG_SECRET_KEY": (tmp_path / "demo" / "secret.key").read_text().strip()}, "accounts", "list")
+    rows = {line.split()[0]: line for line in listed.stdout.splitlines()[1:]}
+    assert "rate_limited" in rows["demo_medium"] and "rate_limited" not in rows["demo_small"]
+    assert "FAILED" not in lines["demo_small"] and "FAILED" not in lines["demo_large"]
+
+    again = run(env, "demo")  # a new sandbox throttles nobody: every account completes, avatars shown
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "FAILED" not in again.stdout and "Avatars: " in again.stdout

@@ -216,6 +216,13 @@ class DatabaseResource(ProfileStore, ConfigurableResource):
                 row.cooldown_until = cooldown_until
                 row.cooldown_reason = reason
 
+    def clear_cooldown(self, account_id: int) -> None:
+        """Let a cooling-down account run again now (an operator's decision, or a sandbox reset)."""
+        with self.session() as s:
+            row = s.get_one(InstagramAccount, account_id)
+            row.cooldown_until = None
+            row.cooldown_reason = None
+
     def record_identity(self, account_id: int, ig_user_id: str, current_username: str) -> None:
         """Remember Instagram's id and current handle (a rename keeps the partition key)."""
         with self.session() as s:
