@@ -29,6 +29,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	scripts/ensure-postgres
 	$(BIN)/python bench/follow_graph.py
+	$(BIN)/python bench/profiles.py
 
 ## Re-pin requirements.lock from a clean resolve of pyproject.toml.
 lock:

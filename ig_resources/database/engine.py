@@ -69,7 +69,11 @@ def engine_for(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    # values_plus_batch: executemany UPDATEs go out in pages (psycopg2's execute_batch), not one round
+    # trip per row; a refreshed batch of profiles is thousands of them.
+    return create_engine(
+        url, pool_pre_ping=True, connect_args={"connect_timeout": 10}, executemany_mode="values_plus_batch"
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
