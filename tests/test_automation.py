@@ -1,16 +1,17 @@
-"""account_partitions_sensor and follow_graph_schedule through Dagster's own test contexts."""
+"""account_partitions_sensor and the per-account schedules through Dagster's own test contexts."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
+import pytest
 from pydantic import SecretStr
 
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram.session import SessionCookies
-from schedules import follow_graph_schedule
+from schedules import follow_graph_schedule, profile_refresh_schedule
 from sensors import account_partitions_sensor, apply_partition_requests
 
 
@@ -46,14 +47,15 @@ def test_sensor_adds_and_removes_partitions_in_one_tick(database: DatabaseResour
         assert set(account_partitions.get_partition_keys(dynamic_partitions_store=instance)) == {"bob", "carol"}
 
 
-def test_schedule_requests_one_run_per_healthy_account(database: DatabaseResource) -> None:
+@pytest.mark.parametrize("schedule", [follow_graph_schedule, profile_refresh_schedule], ids=lambda s: s.name)
+def test_schedule_requests_one_run_per_healthy_account(database: DatabaseResource, schedule: dg.ScheduleDefinition) -> None:
     when = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
     def tick(instance: dg.DagsterInstance) -> dg.SkipReason | list[dg.RunRequest]:
         with dg.build_schedule_context(
             instance=instance, scheduled_execution_time=when, resources={"database": database}
         ) as context:
-            return follow_graph_schedule(context)
+            return schedule(context)
 
     with dg.instance_for_test() as instance:
         assert isinstance(tick(instance), dg.SkipReason)
