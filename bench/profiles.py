@@ -42,9 +42,10 @@ def main() -> None:
 
 def orchestrate(args: argparse.Namespace) -> None:
     work = Path(tempfile.mkdtemp(prefix="ig-bench-profiles-"))
-    # followers + following - mutuals = the profiles of the network
-    followers = round(args.profiles * 0.835)
-    following = args.profiles - followers + round(0.3 * (args.profiles - followers))
+    # network = followers + following - mutuals, and mutuals are 30 % of following (the sandbox's layout
+    # rounds a little, hence the small margin)
+    followers = round(args.profiles * 0.8)
+    following = round((args.profiles - followers) / 0.7) + 80
     spec = {"seed": 2027, "accounts": [{"username": USERNAME, "followers": followers, "following": following,
                                         "mutual_fraction": 0.3, "inbox_threads": 10, "tray_reels": 5}]}
     (work / "spec.json").write_text(json.dumps(spec))

@@ -1,5 +1,7 @@
 """`profile_details` and `avatars`: keep every profile of each account's network fresh (seed 000 §2)."""
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -31,6 +33,8 @@ from .refresh import DOWNLOAD_AVATAR, FETCH_DETAILS, MALFORMED, NOT_FOUND, plan_
 from .scan_policy import PROFILE_SCAN_EXCLUDED
 from .trust import media_download_verdict
 
+#: profiles per write transaction: small enough to overlap with fetching, large enough to batch well
+WRITE_CHUNK = 500
 #: reasons the store or the trust policy give that hold until the avatar changes (not worth a retry)
 _FINAL_REFUSALS = frozenset({"promotional_url", "no_url", "content_type", "too_large", "untrusted_host"})
 
@@ -64,19 +68,25 @@ def profile_details(
     due = database.profiles_to_refresh(account.id, config.batch_size)
     now = datetime.now(UTC)
     source = trigger_source(context.run.tags)
-    write = ProfileRefreshWrite(refreshed_at=now, scan_tag=PROFILE_SCAN_EXCLUDED)
     with sync_run(database, account, "profile_details", context.run.run_id) as run:
         cookies = database.session_cookies(account)
         with instagram.open(cookies, account.user_agent, budgets=database.budget_store(account.id)) as client:
             run.client = client
-            try:
-                refresh_batch(client, due, write, now, source, context.run.run_id)
-            finally:
-                # Whatever was refreshed before an account-level stop is kept.
-                database.apply_profile_refresh(account.id, write)
+            # Chunks are written on a second thread while the next are fetched; whatever was refreshed
+            # before an account-level stop is written too (the writer drains before the error propagates).
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="profile-writer") as writer:
+                pending: list[Future[None]] = []
+                try:
+                    done = refresh_batch(
+                        client, due, now, source, context.run.run_id,
+                        flush=lambda w: pending.append(writer.submit(database.apply_profile_refresh, account.id, w)),
+                    )
+                finally:
+                    for future in pending:
+                        future.result()
             requests = dict(client.requests)
             pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
-        stats = _refresh_stats(write, requests, len(due))
+        stats = _refresh_stats(done, requests, len(due))
         database.complete_sync_run(run.id, {**stats, "pacing": pacing})
         run.committed = True
     context.log.info(
@@ -88,7 +98,7 @@ def profile_details(
             **stats,
             "requests": dg.MetadataValue.json(requests),
             "pacing": dg.MetadataValue.json(pacing),
-            "preview": dg.MetadataValue.md(_preview(write, due)),
+            "preview": dg.MetadataValue.md(_preview(done, due)),
             "dagster/row_count": stats["refreshed"],
         }
     )
@@ -97,28 +107,44 @@ def profile_details(
 def refresh_batch(
     client: InstagramClient,
     due: list[ProfileToRefresh],
-    write: ProfileRefreshWrite,
     now: datetime,
     source: str,
     run_id: str,
-) -> None:
-    """Fetch each due profile and add its update (or its recorded failure) to `write`. Profile-level
-    answers (gone, private, malformed, a server error after retries) are recorded and the batch goes
-    on; account-level ones (throttle, logout, checkpoint) propagate."""
-    for profile in due:
-        meta: dict[str, Any] = {"dagster_run_id": run_id}
-        try:
-            details = client.profile_details(profile.username, profile.ig_user_id)
-        except (NotFoundError, MalformedResponseError, ServerError) as exc:
-            status = exc.reason  # not_found, private_account, malformed_response, server_error
-            write.failures.append((profile.id, status, str(exc)))
-            write.actions.append(ActionLogWrite(profile.id, FETCH_DETAILS, "failed", source, {**meta, "reason": status, "error": str(exc)}))
-            continue
-        update = plan_update(profile, details, now)
-        write.updates.append(update)
-        if details.username != profile.username:
-            meta["current_username"] = details.username  # renamed; the next follow-graph sync records it
-        write.actions.append(ActionLogWrite(profile.id, FETCH_DETAILS, "succeeded", source, meta))
+    *,
+    flush: Callable[[ProfileRefreshWrite], None],
+    chunk_size: int = WRITE_CHUNK,
+) -> ProfileRefreshWrite:
+    """Fetch each due profile and hand its update (or its recorded failure) to `flush` in chunks of
+    `chunk_size`; returns everything, for the run's figures. Profile-level answers (gone, private,
+    malformed, a server error after retries) are recorded and the batch goes on; account-level ones
+    (throttle, logout, checkpoint) propagate after the chunk in hand is flushed."""
+    done = ProfileRefreshWrite(refreshed_at=now, scan_tag=PROFILE_SCAN_EXCLUDED)
+    chunk = ProfileRefreshWrite(refreshed_at=now, scan_tag=PROFILE_SCAN_EXCLUDED)
+    try:
+        for profile in due:
+            meta: dict[str, Any] = {"dagster_run_id": run_id}
+            try:
+                details = client.profile_details(profile.username, profile.ig_user_id)
+            except (NotFoundError, MalformedResponseError, ServerError) as exc:
+                status = exc.reason  # not_found, private_account, malformed_response, server_error
+                chunk.failures.append((profile.id, status, str(exc)))
+                chunk.actions.append(
+                    ActionLogWrite(profile.id, FETCH_DETAILS, "failed", source, {**meta, "reason": status, "error": str(exc)})
+                )
+            else:
+                chunk.updates.append(plan_update(profile, details, now))
+                if details.username != profile.username:
+                    meta["current_username"] = details.username  # renamed; the next follow-graph sync records it
+                chunk.actions.append(ActionLogWrite(profile.id, FETCH_DETAILS, "succeeded", source, meta))
+            if len(chunk.actions) >= chunk_size:
+                done.absorb(chunk)
+                flush(chunk)
+                chunk = ProfileRefreshWrite(refreshed_at=now, scan_tag=PROFILE_SCAN_EXCLUDED)
+    finally:
+        if chunk.actions:
+            done.absorb(chunk)
+            flush(chunk)
+    return done
 
 
 class AvatarsConfig(dg.Config):

@@ -68,8 +68,8 @@ class ProfileStore:
         return [ProfileToRefresh(*row, tags=tags.get(row.id, {})) for row in rows]
 
     def apply_profile_refresh(self, account_id: int, write: ProfileRefreshWrite) -> None:
-        """Store a refreshed batch: snapshot columns, count history, scan-policy tags, failures and
-        action logs, in one transaction (a crash leaves the previous state of every profile)."""
+        """Store a refreshed chunk: snapshot columns, count history, scan-policy tags, failures and
+        action logs, in one transaction (a crash leaves each profile in its previous or its new state)."""
         now = write.refreshed_at or utcnow()
         with self.session() as s:
             by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)

@@ -169,6 +169,11 @@ class ProfileRefreshWrite:
     #: the tag the scan policy sets and clears (its name belongs to the rule)
     scan_tag: str = ""
 
+    def absorb(self, other: ProfileRefreshWrite) -> None:
+        self.updates += other.updates
+        self.failures += other.failures
+        self.actions += other.actions
+
 
 @dataclass(frozen=True, slots=True)
 class AvatarCandidate:
