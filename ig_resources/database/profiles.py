@@ -7,7 +7,6 @@ stays about accounts, sync runs and the follow graph.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
@@ -162,14 +161,6 @@ class ProfileStore:
                     ],
                 )
             _insert_actions(s, account_id, actions, now)
-
-    # -- reads for metadata and tests -----------------------------------------------------------
-
-    def profile_rows(self, account_id: int) -> Iterator[InstagramProfile]:
-        with self.session() as s:
-            rows = s.scalars(select(InstagramProfile).where(InstagramProfile.instagram_account_id == account_id)).all()
-            s.expunge_all()
-        return iter(rows)
 
 
 def _tags_of(s: Session, profile_ids: list[int]) -> dict[int, dict[str, str]]:

@@ -35,9 +35,9 @@ from .models import (
     FollowPage,
     InboxPage,
     InboxThread,
+    ProfileDetails,
     StoryTray,
     TrayReel,
-    ProfileDetails,
     UserProfile,
     UserSummary,
 )

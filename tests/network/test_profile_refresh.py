@@ -24,9 +24,16 @@ from ig_resources.database.models import (
     ProfileTag,
 )
 from ig_resources.instagram import InstagramClientResource
-from ig_resources.instagram.sandbox import AccountSpec, Fault, NetworkSpec, SandboxNetwork, SandboxServer, render_cookie_file
+from ig_resources.instagram.sandbox import (
+    AccountSpec,
+    Fault,
+    NetworkSpec,
+    SandboxNetwork,
+    SandboxServer,
+    render_cookie_file,
+)
 from ig_resources.instagram.session import parse_cookie_file
-from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore, url_fingerprint
+from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
 
 SPEC = NetworkSpec(
     seed=23,

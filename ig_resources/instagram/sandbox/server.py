@@ -27,6 +27,7 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ._mix import mix64
+from .cdn import CDN_PREFIX, picture_png, rewrite_cdn_urls
 from .faults import (
     HTML_LOGIN_PAGE,
     LOGIN_REQUIRED,
@@ -38,7 +39,6 @@ from .faults import (
     challenge_body,
     checkpoint_body,
 )
-from .cdn import CDN_PREFIX, picture_png, rewrite_cdn_urls
 from .network import CursorError, ManagedAccount, SandboxError, SandboxNetwork
 
 # App ids Instagram's clients send (web, Android, iOS, mobile web); anything else is refused.
