@@ -21,9 +21,10 @@ demo: $(STAMP)
 ui: $(STAMP)
 	$(BIN)/ig-pipeline ui
 
-## The whole test suite, against SQLite and the local PostgreSQL (started if it is down).
+## The whole test suite, against SQLite and the local PostgreSQL (started if it is down) and Debian's Chromium.
 test: $(STAMP)
 	scripts/ensure-postgres
+	scripts/ensure-chromium
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

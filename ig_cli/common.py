@@ -18,12 +18,14 @@ from ig_resources.database import (
     default_database_url,
 )
 from ig_resources.instagram import InstagramClientResource, InstagramError
-from ig_resources.instagram.session import CookieFileError, parse_cookie_file
+from ig_resources.instagram.browser import BrowserLoginError, browser_login
+from ig_resources.instagram.session import CookieFileError, SessionCookies, parse_cookie_file
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Mistakes a person can make; reported as one line, never as a traceback.
 USER_ERRORS = (
+    BrowserLoginError,
     CookieFileError,
     DatabaseConfigError,
     DatabaseUnavailableError,
@@ -64,8 +66,21 @@ def instagram_from_env() -> InstagramClientResource:
 
 def add_account(username: str, cookie_text: str, *, user_agent: str | None = None, verify: bool = True) -> str:
     """Parse, check and store an account's cookies; returns the line to show the person."""
+    return store_session(username, parse_cookie_file(cookie_text), user_agent=user_agent, verify=verify)
+
+
+def login_account(username: str, password: str, *, headed: bool = False) -> str:
+    """Log in through the browser (asking the person for any code), then store the session."""
+    database_from_env().check_secret_key()  # fail before the person types a code
+    login = browser_login(
+        username.strip().lstrip("@").lower(), password, web_base_url=instagram_from_env().web_base_url,
+        ask=lambda prompt: click.prompt(prompt), headless=not headed,
+    )
+    return store_session(username, login.cookies, user_agent=login.user_agent, verify=True)
+
+
+def store_session(username: str, cookies: SessionCookies, *, user_agent: str | None, verify: bool) -> str:
     username = username.strip().lstrip("@").lower()
-    cookies = parse_cookie_file(cookie_text)
     db = database_from_env()
     db.check_secret_key()  # a wrong key would leave accounts encrypted under two keys
     note = ""

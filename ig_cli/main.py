@@ -10,7 +10,14 @@ import click
 
 from ig_resources.database.engine import redact
 
-from .common import add_account, database_from_env, format_table, instagram_from_env, user_errors
+from .common import (
+    add_account,
+    database_from_env,
+    format_table,
+    instagram_from_env,
+    login_account,
+    user_errors,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,9 +43,9 @@ def accounts() -> None:
     "--cookies-file",
     "cookies_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
     help="Browser-exported cookies: a JSON cookie list or a Netscape cookies.txt.",
 )
+@click.option("--login", "login", is_flag=True, help="Log in through Chromium instead (as `accounts login`).")
 @click.option("--user-agent", help="The browser's user agent, reused for API calls.")
 @click.option(
     "--verify/--no-verify",
@@ -47,14 +54,32 @@ def accounts() -> None:
     help="Ask Instagram who the cookies log in as before storing them.",
 )
 @user_errors
-def accounts_add(username: str, cookies_file: Path, user_agent: str | None, verify: bool) -> None:
+def accounts_add(username: str, cookies_file: Path | None, login: bool, user_agent: str | None, verify: bool) -> None:
     """Register USERNAME with its session cookies (stored encrypted under IG_SECRET_KEY)."""
+    if login == (cookies_file is not None):
+        raise click.UsageError("give either --cookies-file FILE or --login")
+    if login:
+        click.echo(login_account(username, click.prompt("Instagram password", hide_input=True)))
+        return
     try:
         text = cookies_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         raise click.ClickException(f"cannot read cookies file {cookies_file}: {reason}") from None
     click.echo(add_account(username, text, user_agent=user_agent, verify=verify))
+
+
+@accounts.command("login")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt.")
+@click.option("--headed", is_flag=True, help="Show the browser window (needs a display).")
+@user_errors
+def accounts_login(username: str, password_stdin: bool, headed: bool) -> None:
+    """Log USERNAME in through Instagram's web page in Chromium, answering two-factor and checkpoint
+    pages with the codes you type; store the session encrypted with the browser's user agent. This
+    also ends a `login_required` or `checkpoint_required` stop."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt("Instagram password", hide_input=True)
+    click.echo(login_account(username, password, headed=headed))
 
 
 @accounts.command("list")

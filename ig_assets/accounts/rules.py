@@ -71,7 +71,7 @@ def blocked_reason(account: AccountRecord, now: datetime) -> str | None:
         return (
             f"account '{account.username}' is stopped ({account.login_state}: "
             f"{account.login_state_reason or 'no detail'}); it runs again after: "
-            f"ig-pipeline accounts add {account.username} --cookies-file FILE"
+            f"ig-pipeline accounts login {account.username} (or accounts add --cookies-file FILE)"
         )
     if account.cooldown_until is not None and account.cooldown_until > now:
         return (

@@ -66,4 +66,4 @@ def test_blocked_reason_names_account_reason_and_when() -> None:
     cooling = blocked_reason(account(cooldown_until=NOW + timedelta(hours=1), reason="rate_limited: 429"), NOW)
     assert cooling == "account 'alice' is cooling down until 2026-11-23 13:00 UTC (rate_limited: 429)"
     stopped = blocked_reason(account("checkpoint_required", reason="challenge"), NOW)
-    assert stopped is not None and "checkpoint_required: challenge" in stopped and "accounts add alice" in stopped
+    assert stopped is not None and "checkpoint_required: challenge" in stopped and "accounts login alice" in stopped

@@ -306,6 +306,6 @@ def test_logged_out_account_stops_until_a_new_login(world: World) -> None:
     first = world.sync()
     assert "checkpoint_required until someone logs in again" in first.failure_data_for_node("follow_graph").error.message
     assert world.database.account("alice").login_state == "checkpoint_required"
-    assert "accounts add alice" in world.sync().failure_data_for_node("follow_graph").error.message
+    assert "accounts login alice" in world.sync().failure_data_for_node("follow_graph").error.message
     world.database.register_account("alice", parse_cookie_file(render_cookie_file(world.network.session_cookies("alice"))))
     assert world.sync().success

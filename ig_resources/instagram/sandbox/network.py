@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import json
 import os
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -87,7 +88,8 @@ class AccountSpec(BaseModel):
     inbox_threads: int = Field(default=20, ge=0, le=100_000)
     tray_reels: int = Field(default=10, ge=0, le=1_000)
     full_name: str | None = None
-    password: SecretStr | None = None  # for login pages (not served yet)
+    password: SecretStr | None = None  # for the login page; default `sandbox-<username>`
+    two_factor: bool = False  # the login page asks for a code sent by SMS
 
     @field_validator("username")
     @classmethod
@@ -389,6 +391,10 @@ class SandboxNetwork:
         self.avatar_versions: dict[int, int] = {}
         #: how many times the CDN re-signed its URLs: same files, new `oh`/`oe` query parameters
         self.cdn_generation = 0
+        #: accounts Instagram holds at a checkpoint until a person passes the challenge (index -> nonce)
+        self.checkpoints: dict[int, str] = {}
+        #: verification codes "sent" by e-mail or SMS, newest last (what the person would receive)
+        self.outbox: list[dict[str, Any]] = []
         if state is not None:
             self._apply_state(state)
 
@@ -1216,6 +1222,34 @@ class SandboxNetwork:
             self.cdn_generation += 1
             return {"op": "resign_urls", "generation": self.cdn_generation}
 
+    def checkpoint(self, account: str | int) -> dict[str, Any]:
+        """Instagram holds the account at a checkpoint: every API call answers `checkpoint_required`
+        until someone logs in through the browser and passes the challenge."""
+        with self.lock:
+            acct = self.account(account)
+            nonce = f"{mix64(acct.keys['session'] + len(self.outbox)) & 0xFFFFFFFFFF:010x}"
+            self.checkpoints[acct.index] = nonce
+            return {"op": "checkpoint", "account": acct.name, "checkpoint_url": f"/challenge/{acct.pk}/{nonce}/"}
+
+    def password(self, account: ManagedAccount) -> str:
+        return account.spec.password.get_secret_value() if account.spec.password else f"sandbox-{account.name}"
+
+    def send_code(self, account: ManagedAccount, channel: str) -> str:
+        """A new 6-digit code for `account`, "sent" to its outbox (the admin API shows it)."""
+        with self.lock:
+            code = f"{secrets.randbelow(1_000_000):06d}"
+            self.outbox.append(
+                {"account": account.name, "channel": channel, "code": code, "sent_at": int(time.time())}
+            )
+            return code
+
+    def last_code(self, account: ManagedAccount, channel: str) -> str | None:
+        with self.lock:
+            return next(
+                (m["code"] for m in reversed(self.outbox) if m["account"] == account.name and m["channel"] == channel),
+                None,
+            )
+
     def advance(self, account: str | int, generation: int | None = None) -> dict[str, Any]:
         """Apply the deterministic change batches up to `generation` (default: the next one).
 
@@ -1351,6 +1385,10 @@ class SandboxNetwork:
             return self.change_avatar(user)
         if op == "resign_urls":
             return self.resign_urls()
+        if op == "checkpoint":
+            if account is None:
+                raise MutationError("checkpoint needs 'account'")
+            return self.checkpoint(account)
         if op == "advance":
             if account is None:
                 raise MutationError("advance needs 'account'")
@@ -1358,7 +1396,7 @@ class SandboxNetwork:
             return self.advance(account, None if gen is None else int(gen))
         raise MutationError(
             f"unknown op {op!r} (follower_leaves, follower_joins, account_unfollows, account_follows, rename, "
-            "change_avatar, resign_urls, advance)"
+            "change_avatar, resign_urls, checkpoint, advance)"
         )
 
     # -- state file ----------------------------------------------------------------------------
@@ -1375,6 +1413,7 @@ class SandboxNetwork:
                 "renames": {str(u): name for u, name in sorted(self.universe.renames.items())},
                 "avatar_versions": {str(u): v for u, v in sorted(self.avatar_versions.items())},
                 "cdn_generation": self.cdn_generation,
+                "checkpoints": {str(u): nonce for u, nonce in sorted(self.checkpoints.items())},
                 "accounts": {
                     a.name: {
                         "generation": a.generation,
@@ -1429,6 +1468,7 @@ class SandboxNetwork:
                 self.universe.set_username(int(u_text), str(name))
             self.avatar_versions = {int(u): int(v) for u, v in state.get("avatar_versions", {}).items()}
             self.cdn_generation = int(state.get("cdn_generation", 0))
+            self.checkpoints = {int(u): str(n) for u, n in state.get("checkpoints", {}).items()}
             for name, data in state.get("accounts", {}).items():
                 acct = self.accounts.get(name)
                 if acct is None:

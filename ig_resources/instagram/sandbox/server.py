@@ -39,6 +39,7 @@ from .faults import (
     challenge_body,
     checkpoint_body,
 )
+from .login import is_web_route, web_route
 from .network import CursorError, ManagedAccount, SandboxError, SandboxNetwork
 
 # App ids Instagram's clients send (web, Android, iOS, mobile web); anything else is refused.
@@ -207,6 +208,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self._admin(method, path, query, body)
             elif path.startswith("/api/v1/"):
                 self._api(method, path, query, body)
+            elif is_web_route(path):
+                sandbox.count("web_login", None)
+                cookies = _parse_cookie_header(self.headers.get("Cookie", ""))
+                reply = web_route(sandbox.network, method, path, query, body, cookies, self.headers)
+                self._send(reply.status, reply.body, reply.content_type, tuple(reply.headers))
             elif path.startswith(CDN_PREFIX) and method == "GET":
                 sandbox.count("cdn", None)
                 self._send(200, picture_png(path), content_type="image/png")
@@ -276,6 +282,8 @@ class _Handler(BaseHTTPRequestHandler):
             sent = _parse_cookie_header(self.headers.get("Cookie", "")).get("csrftoken")
             if not sent or self.headers.get("X-CSRFToken") != sent:
                 raise _Reply(403, CSRF_FAILED)
+        if (nonce := network.checkpoints.get(viewer.index)) is not None:
+            raise _Reply(400, checkpoint_body(viewer.pk, nonce))  # held until the challenge is passed
         fault = sandbox.faults.check(kind, (viewer.name, network.universe.username(viewer.index)))
         produce = self._producer(route, match, query, viewer)
         if fault is None:
@@ -432,6 +440,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, {"status": "ok", "url": sandbox.url})
         elif route == "/__sandbox__/accounts" and method == "GET":
             self._send_json(200, {"accounts": sandbox.accounts_summary(), "status": "ok"})
+        elif route == "/__sandbox__/outbox" and method == "GET":
+            with sandbox.network.lock:
+                self._send_json(200, {"messages": list(sandbox.network.outbox), "status": "ok"})
         elif route == "/__sandbox__/faults" and method == "GET":
             self._send_json(200, {"faults": [f.to_dict() for f in sandbox.faults.list()], "status": "ok"})
         elif route == "/__sandbox__/faults" and method == "POST":
