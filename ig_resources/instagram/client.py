@@ -31,7 +31,7 @@ from .errors import (
     RateLimitedError,
     ServerError,
 )
-from .models import FollowPage, InboxPage, InboxThread, ProfileDetails, StoryTray, UserProfile
+from .models import FeedPage, FollowPage, InboxPage, InboxThread, ProfileDetails, StoryTray, UserProfile
 from .pacing import Pacer
 from .session import SessionCookies
 
@@ -54,6 +54,8 @@ KIND_FOLLOWING: Final = "following"
 KIND_INBOX: Final = "inbox"
 KIND_STORY_TRAY: Final = "story_tray"
 KIND_PROFILE: Final = "profile"
+KIND_FEED: Final = "feed"
+FEED_PAGE_SIZE: Final = 12  # what the app asks for
 
 _M = TypeVar("_M", bound=BaseModel)
 _PLEASE_WAIT: Final = "please wait a few minutes"
@@ -407,6 +409,27 @@ class WebApiClient:
         except NotFoundError:
             body = self._request(kind, "GET", f"/api/v1/users/{pk}/info/")
         return profile_details_from_body(body, kind=kind)
+
+    def iter_user_feed(self, user_pk: str) -> Iterator[FeedPage]:
+        """The user's posts, newest first, a page at a time: stop pulling to stop asking (the
+        incremental scan stops at the first post it already has)."""
+        return self._iter_feed(_pk_path(user_pk))
+
+    def _iter_feed(self, pk: str) -> Iterator[FeedPage]:
+        kind = KIND_FEED
+        cursor: str | None = None
+        seen_cursors: set[str] = set()
+        while True:
+            query = {"count": str(FEED_PAGE_SIZE)} | ({"max_id": cursor} if cursor else {})
+            body = self._request(kind, "GET", f"/api/v1/feed/user/{pk}/", query)
+            _require(kind, body, "items", list, status_code=200)
+            page = _validate(kind, FeedPage, body, status_code=200)
+            del body
+            yield page
+            if not page.items or not page.more_available or not page.next_max_id or page.next_max_id in seen_cursors:
+                return
+            seen_cursors.add(page.next_max_id)
+            cursor = page.next_max_id
 
     def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:
         # Not a generator itself, so a bad pk fails at the call rather than at the first next().

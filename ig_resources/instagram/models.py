@@ -239,3 +239,93 @@ class StoryTray(_Lenient):
         if isinstance(value, list):
             return [v for v in value if isinstance(v, dict) and isinstance(v.get("user"), dict)]
         return _list_or_empty(value)
+
+
+def _best_url(candidates: Any) -> str | None:
+    """The largest rendition's URL of an `image_versions2.candidates` or `video_versions` list."""
+    if not isinstance(candidates, list):
+        return None
+    sized = [c for c in candidates if isinstance(c, dict) and isinstance(c.get("url"), str)]
+    if not sized:
+        return None
+    return max(sized, key=lambda c: (_int_or_none(c.get("width")) or 0) * (_int_or_none(c.get("height")) or 0))["url"]
+
+
+class MediaResource(_Lenient):
+    """One picture or video of a post (the post itself, or a carousel child)."""
+
+    pk: str
+    media_type: int | None = None  # 1 image, 2 video
+    image_url: str | None = None
+    video_url: str | None = None
+    video_duration: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _urls(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        out.setdefault("pk", data.get("id"))
+        versions = data.get("image_versions2")
+        out["image_url"] = _best_url(versions.get("candidates") if isinstance(versions, dict) else None)
+        out["video_url"] = _best_url(data.get("video_versions"))
+        return out
+
+    _pk_text = field_validator("pk", mode="before")(_text_id)
+    _type = field_validator("media_type", mode="before")(_int_or_none)
+
+
+class Post(MediaResource):
+    """One post of `feed/user/{pk}/`: a photo (1), video or reel (2) or carousel (8)."""
+
+    code: str
+    taken_at: datetime | None = None
+    product_type: str | None = None
+    caption_text: str | None = None
+    like_count: int | None = None
+    comment_count: int | None = None
+    play_count: int | None = None
+    owner_pk: str | None = None
+    carousel: list[MediaResource] = Field(default_factory=list)
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        caption = data.get("caption")
+        out["caption_text"] = caption.get("text") if isinstance(caption, dict) else None
+        user = data.get("user")
+        out["owner_pk"] = _text_id(user.get("pk")) if isinstance(user, dict) else None
+        out["play_count"] = data.get("play_count") or data.get("view_count")
+        children = data.get("carousel_media")
+        out["carousel"] = [c for c in children if isinstance(c, dict)] if isinstance(children, list) else []
+        # The raw record keeps what is the post's own, not the renditions, comments or likers.
+        out["raw"] = {k: v for k, v in data.items() if k not in _BULKY_POST_KEYS and k != "raw"}
+        return out
+
+    _taken = field_validator("taken_at", mode="before")(from_unix_seconds)
+    _counts = field_validator("like_count", "comment_count", "play_count", mode="before")(_int_or_none)
+
+
+_BULKY_POST_KEYS = frozenset(
+    {
+        "image_versions2", "video_versions", "carousel_media", "preview_comments", "top_likers", "likers",
+        "video_dash_manifest", "music_metadata", "clips_metadata", "user", "caption",
+    }
+)
+
+
+class FeedPage(_Lenient):
+    """One page of `feed/user/{pk}/`. `next_max_id` continues it; `more_available` false ends it."""
+
+    items: list[Post] = Field(default_factory=list)
+    more_available: bool = False
+    next_max_id: str | None = None
+
+    _cursor_text = field_validator("next_max_id", mode="before")(lambda v: _text_id(v) or None)
+    _items_list = field_validator("items", mode="before")(_list_or_empty)
+    _more_bool = field_validator("more_available", mode="before")(lambda v: bool(v))

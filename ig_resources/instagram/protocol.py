@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Protocol
 
-from .models import FollowPage, InboxThread, ProfileDetails, StoryTray, UserProfile
+from .models import FeedPage, FollowPage, InboxThread, ProfileDetails, StoryTray, UserProfile
 
 
 class InstagramClient(Protocol):
@@ -19,6 +19,10 @@ class InstagramClient(Protocol):
 
     def profile_details(self, username: str, user_pk: str) -> ProfileDetails:
         """One profile in full (counts, bio, picture, newest post time); NotFoundError if gone."""
+        ...
+
+    def iter_user_feed(self, user_pk: str) -> Iterator[FeedPage]:
+        """The user's posts, newest first, a page at a time, until Instagram has no more."""
         ...
 
     def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:

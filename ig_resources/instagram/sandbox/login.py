@@ -114,9 +114,18 @@ def _challenge(network: SandboxNetwork, method: str, pk: int, nonce: str, form: 
                 "challengeType": "SelectVerificationMethodForm",
                 "errors": [f"Select a valid choice. {form['choice'][:8]} is not one of the available choices."]}})
         network.send_code(account, "email")
-        return _json(200, {"challengeType": "VerifyEmailCodeForm", "fields": {
-            "security_code": "None", "contact_point": f"{account.name[0]}*****@e****.com", "form_type": "email"},
-            "resend_delay": 60, "status": "ok"})
+        where = f"/{pk}/{nonce}/"
+        contact = f"{account.name[0]}*****@e****.com"
+        return _json(200, {  # challenge_send_code_email__instagramkit.json, trimmed of its page layout
+            "challengeType": "VerifyEmailCodeForm", "errors": [], "experiments": {},
+            "extraData": {"__typename": "GraphChallengePage", "content": [
+                {"__typename": "GraphChallengePageHeader", "description": None, "title": "Enter Your Security Code"},
+                {"__typename": "GraphChallengePageText", "alignment": "center", "html": None,
+                 "text": f"Enter the 6-digit code we sent to the email address {contact}."}]},
+            "fields": {"security_code": "None", "resend_delay": 60, "contact_point": contact, "form_type": "email"},
+            "navigation": {"forward": f"/challenge{where}", "replay": f"/challenge/replay{where}",
+                           "back": f"/challenge/reset{where}"},
+            "privacyPolicyUrl": "/about/legal/privacy/", "type": "CHALLENGE", "status": "ok"})
     code = network.last_code(account, "email")
     if code is None or not secrets.compare_digest(form.get("security_code", ""), code):
         return _json(400, {"status": "fail", "message": "", "challenge": {
