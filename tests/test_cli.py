@@ -12,7 +12,13 @@ import dagster as dg
 import pytest
 
 from ig_resources.database import generate_key
-from ig_resources.instagram.sandbox import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer, render_cookie_file
+from ig_resources.instagram.sandbox import (
+    AccountSpec,
+    NetworkSpec,
+    SandboxNetwork,
+    SandboxServer,
+    render_cookie_file,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -123,8 +123,8 @@ def _list_template(items: list[Any]) -> Any:
     template: dict[str, Any] = {}
     for key in dicts[0]:
         if key in common:
-            values = [d[key] for d in dicts]
-            if all(isinstance(v, dict) for v in values):  # nested objects: what all of them share
+            values = [d[key] for d in dicts if d[key] is not None]  # null: an optional object left out
+            if values and all(isinstance(v, dict) for v in values):  # nested objects: what all share
                 template[key] = _list_template(values)
             else:
                 template[key] = next((v for v in values if v is not None), None)

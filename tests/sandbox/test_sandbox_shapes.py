@@ -217,3 +217,51 @@ def test_every_list_user_parses(network: SandboxNetwork) -> None:
         if cursor is None:
             break
     assert seen == 1234
+
+
+def test_user_feed_has_the_real_shape_and_pages_to_the_end(
+    network: SandboxNetwork, client_for: ClientFactory, load_fixture, assert_same_shape: Shape
+) -> None:
+    from ig_resources.instagram.models import FeedPage
+
+    owner = network.user_summary(next(iter(network.following_of("alpha_shop"))))
+    client = client_for("alpha_shop")
+    first = client.get(f"/api/v1/feed/user/{owner['pk']}/").json()
+    assert_same_shape(load_fixture("feed_user_page_more__instagramkit.json"), first)
+    total = network.user_info(owner["pk"])["user"]["media_count"]
+    codes, cursor = [], None
+    while True:
+        body = client.get(f"/api/v1/feed/user/{owner['pk']}/", params={"max_id": cursor} if cursor else {}).json()
+        page = FeedPage.model_validate(body)
+        codes += [p.code for p in page.items]
+        if not page.more_available:
+            assert "next_max_id" not in body
+            break
+        cursor = page.next_max_id
+    assert len(codes) == len(set(codes)) == total
+
+
+def test_feed_changes_with_new_posts_and_edited_counts(network: SandboxNetwork, client_for: ClientFactory) -> None:
+    owner = network.user_summary(next(iter(network.following_of("alpha_shop"))))
+    client = client_for("alpha_shop")
+
+    def page() -> list[dict[str, Any]]:
+        return client.get(f"/api/v1/feed/user/{owner['pk']}/").json()["items"]
+
+    before = page()
+    network.new_post(owner["pk"])
+    after = page()
+    assert after[1]["code"] == before[0]["code"] and after[0]["taken_at"] > before[0]["taken_at"]
+    network.edit_counts(owner["pk"])
+    edited = page()
+    assert [p["code"] for p in edited] == [p["code"] for p in after]
+    assert sum(p["comment_count"] for p in edited) > sum(p["comment_count"] for p in after)
+
+
+def test_private_feed_needs_a_follow(network: SandboxNetwork, client_for: ClientFactory) -> None:
+    stranger = next(
+        pk for pk in (network.universe.pk(i) for i in range(network.strangers_start, network.strangers_start + 200))
+        if network.user_info(pk)["user"]["is_private"]
+    )
+    answer = client_for("alpha_shop").get(f"/api/v1/feed/user/{stranger}/")
+    assert answer.status_code == 400 and answer.json()["message"] == "Not authorized to view user"

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from . import _words as W
+from . import posts
 from ._mix import AffinePerm, Rng, derive_key, mix64
 from .cookies import CookieFormat, make_session_cookies, render_cookie_file
 from .universe import Universe, is_valid_handle
@@ -391,6 +392,9 @@ class SandboxNetwork:
         self.avatar_versions: dict[int, int] = {}
         #: how many times the CDN re-signed its URLs: same files, new `oh`/`oe` query parameters
         self.cdn_generation = 0
+        #: posts people published since the network was generated, and how often their counts changed
+        self.new_posts: dict[int, int] = {}
+        self.count_generations: dict[int, int] = {}
         #: accounts Instagram holds at a checkpoint until a person passes the challenge (index -> nonce)
         self.checkpoints: dict[int, str] = {}
         #: verification codes "sent" by e-mail or SMS, newest last (what the person would receive)
@@ -563,56 +567,45 @@ class SandboxNetwork:
                 picture[key] = _picture_url(picture[key], version, generation)
         return user
 
-    def _recent_posts(self, index: int, p: dict[str, Any]) -> list[dict[str, Any]]:
-        """The first posts a web profile body carries (newest first), in the web GraphQL node shape."""
-        count = min(12, int(p["media_count"]))
-        h = mix64(self.universe._key ^ (index * 0x9E3779B97F4A7C15 + 0x51F))
-        # The newest post is up to 60 days old; older ones follow at 1-10 day gaps.
-        taken = self.epoch - (h % (60 * 86400))
-        posts = []
-        for i in range(count):
-            shortcode = _shortcode(mix64(h + i))
-            url = f"https://scontent-lhr8-1.cdninstagram.com/v/t51.2885-15/{mix64(h - i)}_n.jpg?stp=dst-jpg_e35"
-            likes = mix64(h ^ i) % 500
-            # The keys every node of the real capture carries (web_profile_info__pgrimaud.json).
-            posts.append(
-                {
-                    "node": {
-                        "__typename": "GraphImage",
-                        "id": str(3_000_000_000_000_000_000 + mix64(h + i) % 10**18),
-                        "shortcode": shortcode,
-                        "dimensions": {"height": 1350, "width": 1080},
-                        "display_url": url,
-                        "edge_media_to_tagged_user": {"edges": []},
-                        "fact_check_overall_rating": None,
-                        "fact_check_information": None,
-                        "gating_info": None,
-                        "sharing_friction_info": {"should_have_sharing_friction": False, "bloks_app_url": None},
-                        "media_overlay_info": None,
-                        "media_preview": None,
-                        "owner": {"id": str(p["pk"]), "username": p["username"]},
-                        "is_video": False,
-                        "has_upcoming_event": False,
-                        "accessibility_caption": None,
-                        "edge_media_to_caption": {"edges": []},
-                        "edge_media_to_comment": {"count": mix64(h ^ (i + 99)) % 40},
-                        "comments_disabled": False,
-                        "taken_at_timestamp": taken,
-                        "edge_liked_by": {"count": likes},
-                        "edge_media_preview_like": {"count": likes},
-                        "location": None,
-                        "nft_asset_info": None,
-                        "thumbnail_src": url,
-                        "thumbnail_resources": [
-                            {"src": url, "config_width": px, "config_height": px} for px in (150, 240, 320, 480, 640)
-                        ],
-                        "coauthor_producers": [],
-                        "pinned_for_users": [],
-                    }
-                }
+    def _posts(self, index: int, ks: range) -> list[dict[str, Any]]:
+        user = self.universe.summary(index)
+        return [
+            posts.post(
+                self.universe._key, index, k, user=user, epoch=self.epoch,
+                new_posts=self.new_posts.get(index, 0), count_generation=self.count_generations.get(index, 0),
             )
-            taken -= 86400 * (1 + mix64(h + 7 * i) % 10)
-        return posts
+            for k in ks
+        ]
+
+    def _recent_posts(self, index: int, p: dict[str, Any]) -> list[dict[str, Any]]:
+        """The first posts a web profile body carries (newest first), as web timeline edges."""
+        return [posts.web_edge(item) for item in self._posts(index, range(min(12, int(p["media_count"]))))]
+
+    def user_feed(self, viewer: ManagedAccount, pk: int | str, max_id: str | None, count: int = 12) -> tuple[int, dict[str, Any]]:
+        """(status, body) of `feed/user/{pk}/`: newest first, `next_max_id` = the last item's id."""
+        with self.lock:
+            index = self.universe.index_of_pk(int(pk))
+            if index is None:
+                return 404, {"message": "User not found", "status": "fail"}
+            p = self._profile(index)
+            if p["is_private"] and not viewer.following.is_member(index) and index != viewer.index:
+                return 400, {"message": "Not authorized to view user", "status": "fail"}
+            total = int(p["media_count"])
+            start = 0
+            if max_id:
+                try:
+                    start = int(max_id.split("~", 1)[0]) + 1
+                except ValueError:
+                    return 400, {"message": "Invalid max_id", "status": "fail"}
+            count = max(1, min(count, 33))
+            items = self._posts(index, range(start, min(total, start + count)))
+            more = start + count < total
+            body: dict[str, Any] = {"items": items, "num_results": len(items), "more_available": more,
+                                    "auto_load_more_enabled": True, "status": "ok"}
+            if more:
+                # The real cursor is the last item's id; the position rides along so paging stays cheap.
+                body["next_max_id"] = f"{start + count - 1}~{items[-1]['id']}"
+            return 200, body
 
     def web_profile_info(self, username: str, viewer: ManagedAccount | None = None) -> dict[str, Any] | None:
         """Body of `users/web_profile_info/?username=` (web vocabulary)."""
@@ -1216,6 +1209,20 @@ class SandboxNetwork:
             self.avatar_versions[u] = self.avatar_versions.get(u, 0) + 1
             return {"op": "change_avatar", "user": {"pk": self.universe.pk(u), "version": self.avatar_versions[u]}}
 
+    def new_post(self, user: str | int) -> dict[str, Any]:
+        """A person publishes a post: it leads their feed, the others move down one place."""
+        with self.lock:
+            u = self.find_user(user)
+            self.new_posts[u] = self.new_posts.get(u, 0) + 1
+            return {"op": "new_post", "user": {"pk": self.universe.pk(u), "new_posts": self.new_posts[u]}}
+
+    def edit_counts(self, user: str | int) -> dict[str, Any]:
+        """Likes and comments grow on every post of a person (what a re-scan must refresh)."""
+        with self.lock:
+            u = self.find_user(user)
+            self.count_generations[u] = self.count_generations.get(u, 0) + 1
+            return {"op": "edit_counts", "user": {"pk": self.universe.pk(u), "generation": self.count_generations[u]}}
+
     def resign_urls(self) -> dict[str, Any]:
         """The CDN signs every picture URL anew (as its `oe` expiry passes): same files, new URLs."""
         with self.lock:
@@ -1383,6 +1390,10 @@ class SandboxNetwork:
             if user is None:
                 raise MutationError("change_avatar needs 'user'")
             return self.change_avatar(user)
+        if op in ("new_post", "edit_counts"):
+            if user is None:
+                raise MutationError(f"{op} needs 'user'")
+            return getattr(self, op)(user)
         if op == "resign_urls":
             return self.resign_urls()
         if op == "checkpoint":
@@ -1396,7 +1407,7 @@ class SandboxNetwork:
             return self.advance(account, None if gen is None else int(gen))
         raise MutationError(
             f"unknown op {op!r} (follower_leaves, follower_joins, account_unfollows, account_follows, rename, "
-            "change_avatar, resign_urls, checkpoint, advance)"
+            "change_avatar, resign_urls, new_post, edit_counts, checkpoint, advance)"
         )
 
     # -- state file ----------------------------------------------------------------------------
@@ -1414,6 +1425,8 @@ class SandboxNetwork:
                 "avatar_versions": {str(u): v for u, v in sorted(self.avatar_versions.items())},
                 "cdn_generation": self.cdn_generation,
                 "checkpoints": {str(u): nonce for u, nonce in sorted(self.checkpoints.items())},
+                "new_posts": {str(u): n for u, n in sorted(self.new_posts.items())},
+                "count_generations": {str(u): n for u, n in sorted(self.count_generations.items())},
                 "accounts": {
                     a.name: {
                         "generation": a.generation,
@@ -1469,6 +1482,8 @@ class SandboxNetwork:
             self.avatar_versions = {int(u): int(v) for u, v in state.get("avatar_versions", {}).items()}
             self.cdn_generation = int(state.get("cdn_generation", 0))
             self.checkpoints = {int(u): str(n) for u, n in state.get("checkpoints", {}).items()}
+            self.new_posts = {int(u): int(n) for u, n in state.get("new_posts", {}).items()}
+            self.count_generations = {int(u): int(n) for u, n in state.get("count_generations", {}).items()}
             for name, data in state.get("accounts", {}).items():
                 acct = self.accounts.get(name)
                 if acct is None:
@@ -1580,13 +1595,6 @@ _SELF_FLAGS: dict[str, Any] = {
 def hash_text(text: str) -> int:
     """Stable 64-bit hash of a short string (not Python's salted `hash`)."""
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
-
-
-_SHORTCODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-
-def _shortcode(h: int) -> str:
-    return "C" + "".join(_SHORTCODE_ALPHABET[(h >> (6 * i)) & 63] for i in range(10))
 
 
 def _picture_url(url: str, version: int, generation: int) -> str:

@@ -62,6 +62,7 @@ _ROUTES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^/api/v1/direct_v2/inbox/?$"), "inbox"),
     (re.compile(r"^/api/v1/direct_v2/pending_inbox/?$"), "pending_inbox"),
     (re.compile(r"^/api/v1/feed/reels_tray/?$"), "story_tray"),
+    (re.compile(r"^/api/v1/feed/user/(\d+)/?$"), "feed"),
 ]
 
 
@@ -335,6 +336,14 @@ class _Handler(BaseHTTPRequestHandler):
         def web_profile_info() -> tuple[int, bytes]:
             return found(network.web_profile_info(query.get("username", ""), viewer))
 
+        def feed() -> tuple[int, bytes]:
+            try:
+                count = int(query.get("count") or 12)
+            except ValueError:
+                count = 12
+            status, body = network.user_feed(viewer, int(match.group(1)), query.get("max_id"), count)
+            return status, rewrite_cdn_urls(_dumps(body), self.server.sandbox.url)
+
         def current_user() -> tuple[int, bytes]:
             return found(network.user_info(viewer.pk, viewer))
 
@@ -374,6 +383,7 @@ class _Handler(BaseHTTPRequestHandler):
             "inbox": inbox,
             "pending_inbox": pending_inbox,
             "story_tray": story_tray,
+            "feed": feed,
         }
         return producers[route]
 
