@@ -6,11 +6,11 @@ import os
 
 import dagster as dg
 
-from ig_assets import network
+from ig_assets import content, network
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource
 from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
-from schedules import follow_graph_schedule, profile_refresh_schedule
+from schedules import content_schedule, follow_graph_schedule, profile_refresh_schedule
 from sensors import account_partitions_sensor
 
 
@@ -39,10 +39,10 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
 
 
 defs = dg.Definitions(
-    assets=network.assets,
+    assets=[*network.assets, *content.assets],
     asset_checks=network.asset_checks,
-    jobs=network.jobs,
+    jobs=[*network.jobs, *content.jobs],
     sensors=[account_partitions_sensor],
-    schedules=[follow_graph_schedule, profile_refresh_schedule],
+    schedules=[follow_graph_schedule, profile_refresh_schedule, content_schedule],
     resources=_resources(),
 )

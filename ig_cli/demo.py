@@ -27,6 +27,8 @@ from .common import add_account, format_table, user_errors
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 #: profiles refreshed per account per demo run (the schedule's batches walk the rest over time)
 DEMO_PROFILE_BATCH = 300
+#: profiles whose posts are read per account per demo run
+DEMO_POSTS_BATCH = 60
 #: the account `ig-pipeline demo --faults` lets the sandbox throttle
 FAULTY_ACCOUNT = "demo_medium"
 DEMO_INSTANCE_YAML = """\
@@ -212,6 +214,7 @@ def _materialize_all(usernames: list[str]) -> tuple[list[dict[str, Any]], list[s
         for job_name, ops in (
             ("follow_graph_job", {}),
             ("profile_refresh_job", {"profile_details": {"config": {"batch_size": DEMO_PROFILE_BATCH}}}),
+            ("content_job", {"profile_posts": {"config": {"batch_size": DEMO_POSTS_BATCH, "first_scan_pages": 2}}}),
         ):
             started = time.perf_counter()
             run = defs.resolve_job_def(job_name).execute_in_process(
@@ -269,15 +272,16 @@ def _summary_table(rows: list[dict[str, Any]]) -> str:
 def _profiles_table(rows: list[dict[str, Any]]) -> str:
     table: list[tuple[Any, ...]] = [
         ("ACCOUNT", "PROFILES REFRESHED", "NOT FOUND", "MALFORMED", "SCAN-EXCLUDED", "AVATARS STORED",
-         "REQUESTS/PROFILE", "NOTE")
+         "REQUESTS/PROFILE", "POSTS NEW", "POSTS REFRESHED", "NOTE")
     ]
     for row in rows:
-        d, a = row.get("profile_details", {}), row.get("avatars", {})
+        d, a, p = row.get("profile_details", {}), row.get("avatars", {}), row.get("profile_posts", {})
         note = row.get("failure", "")
         table.append(
             (
                 row["account"], _n(d, "refreshed"), _n(d, "not_found"), _n(d, "malformed"), _n(d, "scan_excluded"),
-                _n(a, "stored"), d.get("requests_per_profile", "-"), note[:100],
+                _n(a, "stored"), d.get("requests_per_profile", "-"), _n(p, "posts_new"), _n(p, "posts_refreshed"),
+                note[:100],
             )
         )
     return format_table(table)

@@ -139,6 +139,41 @@ class InstagramProfile(Timestamps, Base):
     avatar_skip_reason: Mapped[str | None] = mapped_column(Text)
     #: raw JSON of what was parsed (`instagram`: the trimmed profile body), as seed 004 keeps metadata
     metadata_json: Mapped[dict[str, Any] | None] = mapped_column("metadata")
+    # Content scans (`profile_posts`): when, and why not when skipped.
+    posts_scanned_at: Mapped[datetime | None]
+    posts_scan_status: Mapped[str | None] = mapped_column(String(64))
+    #: the language most of its captions are in (ISO 639-1), seed 001's caption languages
+    primary_language: Mapped[str | None] = mapped_column(String(8))
+
+
+class InstagramProfilePost(Timestamps, Base):
+    """A post of a profile (seed 004), refreshed while it is recent; `metadata` keeps the raw item."""
+
+    __tablename__ = "instagram_profile_posts"
+    __table_args__ = (
+        UniqueConstraint("instagram_profile_id", "shortcode"),
+        Index("ix_instagram_profile_posts_account_taken", "instagram_account_id", "taken_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"))
+    instagram_profile_id: Mapped[int] = mapped_column(ForeignKey("instagram_profiles.id", ondelete="CASCADE"))
+    shortcode: Mapped[str] = mapped_column(String(32))
+    media_pk: Mapped[str | None] = mapped_column(String(32))
+    media_type: Mapped[int | None] = mapped_column(Integer)
+    product_type: Mapped[str | None] = mapped_column(String(32))
+    permalink: Mapped[str | None] = mapped_column(Text)
+    source_media_url: Mapped[str | None] = mapped_column(Text)
+    media_url_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    caption: Mapped[str | None] = mapped_column(Text)
+    caption_lang: Mapped[str | None] = mapped_column(String(8))
+    likes_count: Mapped[int | None] = mapped_column(Integer)
+    comments_count: Mapped[int | None] = mapped_column(Integer)
+    play_count: Mapped[int | None] = mapped_column(Integer)
+    taken_at: Mapped[datetime | None]
+    #: when `post_comments` last read its comments (seed 001: posts with > 5 comments, not yet searched)
+    comments_searched_at: Mapped[datetime | None]
+    metadata_json: Mapped[dict[str, Any] | None] = mapped_column("metadata")
 
 
 class InstagramProfileSnapshot(Base):

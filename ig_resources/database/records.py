@@ -197,3 +197,47 @@ class AvatarResult:
     sha256: str | None = None
     content_type: str | None = None
     byte_size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostScanCandidate:
+    """A profile whose feed `profile_posts` may read."""
+
+    id: int
+    ig_user_id: str
+    username: str
+    following: bool
+    is_private: bool | None
+    media_count: int | None
+    tags: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PostWrite:
+    """One post as stored in `instagram_profile_posts` (inserted, or its counts and caption refreshed)."""
+
+    shortcode: str
+    media_pk: str
+    media_type: int | None
+    product_type: str | None
+    permalink: str
+    source_media_url: str | None
+    media_url_fingerprint: str | None
+    caption: str | None
+    caption_lang: str | None
+    likes_count: int | None
+    comments_count: int | None
+    play_count: int | None
+    taken_at: datetime | None
+    metadata: dict[str, Any]
+
+
+@dataclass
+class PostScanWrite:
+    """What one `profile_posts` batch writes: posts per profile, each profile's scan outcome, action logs."""
+
+    posts: dict[int, list[PostWrite]] = field(default_factory=dict)
+    #: profile id -> `ok` or the reason it was skipped or failed
+    outcomes: dict[int, str] = field(default_factory=dict)
+    actions: list[ActionLogWrite] = field(default_factory=list)
+    scanned_at: datetime | None = None
