@@ -32,6 +32,8 @@ from .errors import (
     ServerError,
 )
 from .models import (
+    Comment,
+    CommentsPage,
     FeedPage,
     FollowPage,
     InboxPage,
@@ -58,6 +60,8 @@ __all__ = [
     "AuthenticationError",
     "CheckpointRequiredError",
     "CookieFileError",
+    "Comment",
+    "CommentsPage",
     "FeedPage",
     "FollowPage",
     "InboxPage",

@@ -31,7 +31,16 @@ from .errors import (
     RateLimitedError,
     ServerError,
 )
-from .models import FeedPage, FollowPage, InboxPage, InboxThread, ProfileDetails, StoryTray, UserProfile
+from .models import (
+    CommentsPage,
+    FeedPage,
+    FollowPage,
+    InboxPage,
+    InboxThread,
+    ProfileDetails,
+    StoryTray,
+    UserProfile,
+)
 from .pacing import Pacer
 from .session import SessionCookies
 
@@ -55,6 +64,7 @@ KIND_INBOX: Final = "inbox"
 KIND_STORY_TRAY: Final = "story_tray"
 KIND_PROFILE: Final = "profile"
 KIND_FEED: Final = "feed"
+KIND_COMMENTS: Final = "comments"
 FEED_PAGE_SIZE: Final = 12  # what the app asks for
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -430,6 +440,31 @@ class WebApiClient:
                 return
             seen_cursors.add(page.next_max_id)
             cursor = page.next_max_id
+
+    def iter_comments(self, media_pk: str) -> Iterator[CommentsPage]:
+        """Every page of a post's comments, newest first."""
+        if not str(media_pk).strip().isdigit():
+            raise ValueError("media_pk must be a numeric Instagram media id")
+        return self._iter_comments(str(media_pk).strip())
+
+    def _iter_comments(self, media_pk: str) -> Iterator[CommentsPage]:
+        kind = KIND_COMMENTS
+        params: dict[str, str] = {"can_support_threading": "true", "permalink_enabled": "false"}
+        seen_cursors: set[str] = set()
+        while True:
+            body = self._request(kind, "GET", f"/api/v1/media/{media_pk}/comments/", params)
+            _require(kind, body, "comments", list, status_code=200)
+            page = _validate(kind, CommentsPage, body, status_code=200)
+            del body
+            if not page.comments:
+                return
+            yield page
+            # Newest-first pages continue with next_min_id, older-first ones with next_max_id.
+            name, cursor = ("min_id", page.next_min_id) if page.next_min_id else ("max_id", page.next_max_id)
+            if not cursor or cursor in seen_cursors:
+                return
+            seen_cursors.add(cursor)
+            params = {"can_support_threading": "true", "permalink_enabled": "false", name: cursor}
 
     def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:
         # Not a generator itself, so a bad pk fails at the call rather than at the first next().

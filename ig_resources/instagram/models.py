@@ -329,3 +329,42 @@ class FeedPage(_Lenient):
     _cursor_text = field_validator("next_max_id", mode="before")(lambda v: _text_id(v) or None)
     _items_list = field_validator("items", mode="before")(_list_or_empty)
     _more_bool = field_validator("more_available", mode="before")(lambda v: bool(v))
+
+
+class Comment(_Lenient):
+    """One comment of `media/{pk}/comments/`."""
+
+    pk: str
+    text: str | None = None
+    created_at: datetime | None = None
+    user: UserSummary | None = None
+    comment_like_count: int | None = None
+    child_comment_count: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lenient_user(cls, data: Any) -> Any:
+        # An author without the identifying keys is dropped rather than failing the page.
+        if isinstance(data, dict) and isinstance(data.get("user"), dict):
+            user = data["user"]
+            if not (user.get("pk") or user.get("pk_id") or user.get("id")) or not user.get("username"):
+                return {**data, "user": None}
+        return data
+
+    _pk_text = field_validator("pk", mode="before")(_text_id)
+    _created = field_validator("created_at", mode="before")(from_unix_seconds)
+    _counts = field_validator("comment_like_count", "child_comment_count", mode="before")(_int_or_none)
+
+
+class CommentsPage(_Lenient):
+    """One page of `media/{pk}/comments/`: continue with `next_min_id` (newest-first "headload")
+    or `next_max_id`; both absent, or an empty page, ends it."""
+
+    comments: list[Comment] = Field(default_factory=list)
+    comment_count: int | None = None
+    next_min_id: str | None = None
+    next_max_id: str | None = None
+
+    _cursors = field_validator("next_min_id", "next_max_id", mode="before")(lambda v: _text_id(v) or None)
+    _comments_list = field_validator("comments", mode="before")(_list_or_empty)
+    _count = field_validator("comment_count", mode="before")(_int_or_none)

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Protocol
 
-from .models import FeedPage, FollowPage, InboxThread, ProfileDetails, StoryTray, UserProfile
+from .models import CommentsPage, FeedPage, FollowPage, InboxThread, ProfileDetails, StoryTray, UserProfile
 
 
 class InstagramClient(Protocol):
@@ -23,6 +23,10 @@ class InstagramClient(Protocol):
 
     def iter_user_feed(self, user_pk: str) -> Iterator[FeedPage]:
         """The user's posts, newest first, a page at a time, until Instagram has no more."""
+        ...
+
+    def iter_comments(self, media_pk: str) -> Iterator[CommentsPage]:
+        """Every page of a post's comments, newest first."""
         ...
 
     def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:

@@ -263,6 +263,20 @@ def test_reels_tab_items_are_posts() -> None:
     assert reel.media_type == 2 and reel.video_url and reel.play_count and reel.play_count > reel.like_count  # type: ignore[operator]
 
 
+# -- comments ------------------------------------------------------------------------------------------
+
+
+def test_media_comments_page() -> None:
+    from ig_resources.instagram import CommentsPage
+
+    page = CommentsPage.model_validate(load_fixture("media_comments__instagram-clone.json"))
+    assert len(page.comments) == 20 and page.comment_count == 440 and page.next_max_id is None
+    assert page.next_min_id and json.loads(page.next_min_id)["cached_comments_cursor"] == "17924472902603244"
+    first = page.comments[0]
+    assert first.pk == "17950821812233925" and first.user and first.user.username == "eugen_kholodiy"
+    assert first.created_at is not None and first.created_at.year == 2022 and first.text
+
+
 # -- login (the sandbox's answers against the captures; the browser reads them, not this client) ----------
 
 
@@ -328,6 +342,7 @@ COVERED: dict[str, str] = {
     "feed_user__instagram-clone.json": "test_user_feed_pages",
     "feed_user_empty__instagramkit.json": "test_user_feed_pages",
     "clips_user__pgrimaud.json": "test_reels_tab_items_are_posts",
+    "media_comments__instagram-clone.json": "test_media_comments_page",
     "login_ajax_success__pgrimaud.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
     "error_login_ajax_bad_password__pgrimaud.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
     "challenge_send_code_email__instagramkit.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
@@ -349,7 +364,6 @@ LATER: dict[str, str] = {
     "feed_timeline__pgrimaud.json": POSTS,
     "graphql_user_timeline_media__pgrimaud.json": POSTS,
     "media_info_p_shortcode_a1__pgrimaud.json": POSTS,
-    "media_comments__instagram-clone.json": COMMENTS,
     "graphql_media_comments_page1__pgrimaud.json": COMMENTS,
     "graphql_media_comments_page2__pgrimaud.json": COMMENTS,
     "graphql_media_parent_comments__instagramkit.json": COMMENTS,

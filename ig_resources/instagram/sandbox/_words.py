@@ -201,3 +201,10 @@ CAPTIONS = {
         "Yağmurlu bir öğleden sonra eski şehirde yürüyüş",
     ],
 }
+
+#: short comments people leave under posts
+COMMENTS = [
+    "😍😍😍", "Amazing!", "Love this 🔥", "So beautiful", "Que lindo! ❤️", "Qué bonito", "Wunderschön",
+    "Magnifique 👏", "Красиво!", "すごい！", "Keren banget", "Harika 👌", "Wow", "Need this in my life",
+    "Where is this?", "Great shot", "👏👏", "Congrats!!", "Miss you", "Incrível!",
+]

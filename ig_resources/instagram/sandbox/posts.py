@@ -12,7 +12,7 @@ import base64
 from typing import Any
 
 from ._mix import mix64
-from ._words import CAPTIONS, EMOJI
+from ._words import CAPTIONS, COMMENTS, EMOJI
 
 _HASHTAGS = ("#love", "#instagood", "#photooftheday", "#travel", "#food", "#summer", "#art", "#family")
 _LANGUAGES = sorted(CAPTIONS)
@@ -22,6 +22,22 @@ _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 def shortcode(h: int) -> str:
     return "C" + "".join(_ALPHABET[(h >> (6 * i)) & 63] for i in range(10))
+
+
+# Media pks are 19 digits like real ones, and encode (person, serial) so a comments request can find its post.
+_PK_BASE, _PK_SPAN, _SERIAL_ZERO = 3_100_000_000_000_000_000, 10**7, 5_000_000
+
+
+def media_pk_of(index: int, serial: int) -> int:
+    return _PK_BASE + index * _PK_SPAN + serial + _SERIAL_ZERO
+
+
+def decode_media_pk(media_pk: int) -> tuple[int, int] | None:
+    """(person index, serial) of a sandbox media pk, or None when it is not one."""
+    rest = media_pk - _PK_BASE
+    if rest < 0:
+        return None
+    return rest // _PK_SPAN, rest % _PK_SPAN - _SERIAL_ZERO
 
 
 def language_of(key: int, index: int) -> str:
@@ -43,7 +59,7 @@ def post(
     # The history is about five days apart, never out of order (the jitter is smaller than the step);
     # posts added since come an hour apart after it, still in the past.
     taken = newest_base + serial * 3600 if serial > 0 else newest_base + serial * 5 * 86400 - h % (4 * 86400)
-    media_pk = 3_000_000_000_000_000_000 + h % 10**18
+    media_pk = media_pk_of(index, serial)
     kind = h % 10  # 70 % photos, 20 % videos, 10 % carousels
     media_type = 1 if kind < 7 else (2 if kind < 9 else 8)
     likes = int(mix64(h ^ 0x11) % 400 * (1 + 0.1 * count_generation))
@@ -81,7 +97,8 @@ def post(
         "can_see_insights_as_brand": False,
     }
     if media_type == 8:
-        children = [_resource(mix64(h + c), 1 if c % 3 else 2, f"{media_pk + c + 1}_{pk}") for c in range(2 + h % 4)]
+        children = [_resource(mix64(h + c), 1 if c % 3 else 2, f"{mix64(h + c) % 10**18 + 10**18}_{pk}")
+                    for c in range(2 + h % 4)]
         item.update(carousel_media_count=len(children), carousel_media=children)
     else:
         item.update(_resource(h, media_type, item["id"]))
@@ -158,3 +175,17 @@ def _resource(h: int, media_type: int, media_id: str) -> dict[str, Any]:
             video_duration=round(5 + (h % 5500) / 100, 3), has_audio=True, number_of_qualities=2,
         )
     return resource
+
+
+def comment(key: int, media_pk: int, j: int, *, taken_at: int, user: dict[str, Any]) -> dict[str, Any]:
+    """Comment number `j` (0 = newest) of a post, by `user`, in the captured `media/{pk}/comments/` shape."""
+    h = mix64(key ^ media_pk ^ (j * 0x9E3779B97F4A7C15))
+    created = taken_at + 3600 * 24 * 30 - j * 3600 - h % 3000
+    return {
+        "pk": 17_900_000_000_000_000 + h % 10**16, "user_id": user["pk"], "text": COMMENTS[h % len(COMMENTS)],
+        "type": 0, "created_at": created, "created_at_utc": created, "content_type": "comment", "status": "Active",
+        "bit_flags": 0, "did_report_as_spam": False, "share_enabled": True, "is_covered": False,
+        "user": {**user, "is_mentionable": True, "latest_besties_reel_media": 0}, "is_ranked_comment": False, "has_liked_comment": False, "comment_like_count": h % 25,
+        "child_comment_count": 0, "preview_child_comments": [], "other_preview_users": [],
+        "inline_composer_display_condition": "never", "private_reply_status": 0, "comment_index": j,
+    }

@@ -63,6 +63,7 @@ _ROUTES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^/api/v1/direct_v2/pending_inbox/?$"), "pending_inbox"),
     (re.compile(r"^/api/v1/feed/reels_tray/?$"), "story_tray"),
     (re.compile(r"^/api/v1/feed/user/(\d+)/?$"), "feed"),
+    (re.compile(r"^/api/v1/media/(\d+)/comments/?$"), "comments"),
 ]
 
 
@@ -344,6 +345,10 @@ class _Handler(BaseHTTPRequestHandler):
             status, body = network.user_feed(viewer, int(match.group(1)), query.get("max_id"), count)
             return status, rewrite_cdn_urls(_dumps(body), self.server.sandbox.url)
 
+        def comments() -> tuple[int, bytes]:
+            status, body = network.media_comments(viewer, int(match.group(1)), query.get("min_id"))
+            return status, rewrite_cdn_urls(_dumps(body), self.server.sandbox.url)
+
         def current_user() -> tuple[int, bytes]:
             return found(network.user_info(viewer.pk, viewer))
 
@@ -384,6 +389,7 @@ class _Handler(BaseHTTPRequestHandler):
             "pending_inbox": pending_inbox,
             "story_tray": story_tray,
             "feed": feed,
+            "comments": comments,
         }
         return producers[route]
 
