@@ -1,8 +1,9 @@
 """Content: the posts of each account's network, read incrementally."""
 
 from .assets import content_job, profile_posts
+from .comments import post_comments
 
-assets = [profile_posts]
+assets = [profile_posts, post_comments]
 jobs = [content_job]
 
-__all__ = ["assets", "content_job", "jobs", "profile_posts"]
+__all__ = ["assets", "content_job", "jobs", "post_comments", "profile_posts"]

@@ -19,8 +19,10 @@ from .rules import OVERLAP, FeedRead, post_write, read_until_known, skip_reason
 
 SCAN_POSTS = "scan_posts"
 
-#: the posts of the next batch of each account's profiles
-content_job = dg.define_asset_job("content_job", selection=dg.AssetSelection.assets("profile_posts"))
+#: the posts of the next batch of each account's profiles, then the comments of the busier ones
+content_job = dg.define_asset_job(
+    "content_job", selection=dg.AssetSelection.assets("profile_posts", "post_comments")
+)
 
 
 class ProfilePostsConfig(dg.Config):

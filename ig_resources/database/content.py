@@ -8,14 +8,23 @@ from __future__ import annotations
 from collections import defaultdict
 from contextlib import AbstractContextManager
 from dataclasses import asdict
+from datetime import datetime
 
-from sqlalchemy import bindparam, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .models import ConversationPeer, InstagramProfile, InstagramProfilePost, utcnow
+from .models import (
+    ConversationPeer,
+    DiscoveredAccount,
+    InstagramProfile,
+    InstagramProfilePost,
+    InstagramProfilePostComment,
+    utcnow,
+)
 from .profiles import _insert_actions, _tags_of
-from .records import PostScanCandidate, PostScanWrite
-from .upsert import upsert
+from .records import CommentScanWrite, PostForComments, PostScanCandidate, PostScanWrite
+from .upsert import batches, upsert
 
 _POST_UPDATE = ("caption", "caption_lang", "likes_count", "comments_count", "play_count", "source_media_url",
                 "media_url_fingerprint", "metadata", "updated_at")
@@ -101,3 +110,71 @@ class ContentStore:
                     update(table).where(table.c.id == bindparam("pid")).values(primary_language=bindparam("v_lang")),
                     [{"pid": pid, "v_lang": lang} for pid, lang in languages.items()],
                 )
+
+    # -- comments and discovery -----------------------------------------------------------------
+
+    def posts_needing_comments(self, account_id: int, limit: int, min_comments: int) -> list[PostForComments]:
+        """Newest posts first with more than `min_comments` comments, not read yet or grown since."""
+        post, p = InstagramProfilePost, InstagramProfile
+        with self.session() as s:
+            rows = s.execute(
+                select(post.id, post.instagram_profile_id, p.ig_user_id, post.media_pk, post.shortcode, post.comments_count)
+                .join(p, p.id == post.instagram_profile_id)
+                .where(
+                    post.instagram_account_id == account_id,
+                    post.media_pk.is_not(None),
+                    post.comments_count > min_comments,
+                    or_(post.comments_searched_count.is_(None), post.comments_count > post.comments_searched_count),
+                )
+                .order_by(post.taken_at.desc(), post.id)
+                .limit(limit)
+            ).all()
+        return [PostForComments(*row) for row in rows]
+
+    def apply_comment_scan(self, account_id: int, write: CommentScanWrite) -> None:
+        """Comments (new ones inserted, known ones' likes refreshed), each post's read mark, and the
+        discovered people: new ones inserted, known ones seen again; linked to their network profile."""
+        now = write.scanned_at or utcnow()
+        with self.session() as s:
+            rows = [
+                {"instagram_account_id": account_id, "instagram_profile_post_id": post_id, **asdict(c), "created_at": now}
+                for post_id, comments in write.comments.items()
+                for c in comments
+            ]
+            if rows:
+                upsert(s, InstagramProfilePostComment.__table__, rows,
+                       conflict=("instagram_profile_post_id", "comment_pk"), update=("like_count",))
+            if write.searched:
+                table = InstagramProfilePost.__table__
+                s.execute(
+                    update(table).where(table.c.id == bindparam("pid"))
+                    .values(comments_searched_at=now, comments_searched_count=bindparam("v_count")),
+                    [{"pid": pid, "v_count": count} for pid, count in write.searched.items()],
+                )
+            if write.discovered:
+                self._upsert_discovered(s, account_id, write, now)
+            _insert_actions(s, account_id, write.actions, now)
+
+    @staticmethod
+    def _upsert_discovered(s: Session, account_id: int, write: CommentScanWrite, now: datetime) -> None:
+        table = DiscoveredAccount.__table__
+        insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+        stmt = insert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["instagram_account_id", "ig_user_id", "source"],
+            set_={"username": stmt.excluded.username, "last_seen_at": stmt.excluded.last_seen_at,
+                  "seen_count": table.c.seen_count + 1},
+        )
+        rows = [{**asdict(d), "instagram_account_id": account_id, "seen_count": 1, "first_seen_at": now,
+                 "last_seen_at": now} for d in write.discovered]
+        for chunk in batches(rows):
+            s.execute(stmt, chunk)
+        # A discovered person already in the network is linked to that profile, not duplicated.
+        p = InstagramProfile.__table__
+        s.execute(
+            update(table)
+            .where(table.c.instagram_account_id == account_id, table.c.instagram_profile_id.is_(None))
+            .values(instagram_profile_id=select(p.c.id).where(
+                and_(p.c.instagram_account_id == account_id, p.c.ig_user_id == table.c.ig_user_id)
+            ).scalar_subquery())
+        )

@@ -173,7 +173,54 @@ class InstagramProfilePost(Timestamps, Base):
     taken_at: Mapped[datetime | None]
     #: when `post_comments` last read its comments (seed 001: posts with > 5 comments, not yet searched)
     comments_searched_at: Mapped[datetime | None]
+    #: `comments_count` at that read: more since means new comments to read
+    comments_searched_count: Mapped[int | None] = mapped_column(Integer)
     metadata_json: Mapped[dict[str, Any] | None] = mapped_column("metadata")
+
+
+class InstagramProfilePostComment(Base):
+    """A comment under a stored post (seed 004), by its author."""
+
+    __tablename__ = "instagram_profile_post_comments"
+    __table_args__ = (UniqueConstraint("instagram_profile_post_id", "comment_pk"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"), index=True)
+    instagram_profile_post_id: Mapped[int] = mapped_column(
+        ForeignKey("instagram_profile_posts.id", ondelete="CASCADE")
+    )
+    comment_pk: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str | None] = mapped_column(Text)
+    author_username: Mapped[str | None] = mapped_column(String(64))
+    author_ig_user_id: Mapped[str | None] = mapped_column(String(32))
+    commented_at: Mapped[datetime | None]
+    like_count: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DiscoveredAccount(Base):
+    """Someone found around an account's network (seed 001): a commenter or a related account, with
+    where it was found, first and last seen; linked to the profile when already in the network."""
+
+    __tablename__ = "discovered_accounts"
+    __table_args__ = (UniqueConstraint("instagram_account_id", "ig_user_id", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"))
+    ig_user_id: Mapped[str] = mapped_column(String(32))
+    username: Mapped[str] = mapped_column(String(64))
+    full_name: Mapped[str | None] = mapped_column(Text)
+    is_private: Mapped[bool | None]
+    #: COMMENTS or RELATED
+    source: Mapped[str] = mapped_column(String(16))
+    found_from_profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("instagram_profiles.id", ondelete="SET NULL")
+    )
+    #: the network profile this person already is, if any (linked, not duplicated)
+    instagram_profile_id: Mapped[int | None] = mapped_column(ForeignKey("instagram_profiles.id", ondelete="SET NULL"))
+    seen_count: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class InstagramProfileSnapshot(Base):

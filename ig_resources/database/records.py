@@ -241,3 +241,45 @@ class PostScanWrite:
     outcomes: dict[int, str] = field(default_factory=dict)
     actions: list[ActionLogWrite] = field(default_factory=list)
     scanned_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostForComments:
+    id: int
+    profile_id: int
+    profile_ig_user_id: str
+    media_pk: str
+    shortcode: str
+    comments_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommentWrite:
+    comment_pk: str
+    body: str | None
+    author_username: str | None
+    author_ig_user_id: str | None
+    commented_at: datetime | None
+    like_count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveryWrite:
+    """A person found around the network; `source` is COMMENTS or RELATED."""
+
+    ig_user_id: str
+    username: str
+    full_name: str | None
+    is_private: bool | None
+    source: str
+    found_from_profile_id: int | None
+
+
+@dataclass
+class CommentScanWrite:
+    comments: dict[int, list[CommentWrite]] = field(default_factory=dict)
+    #: post id -> its comment count when read
+    searched: dict[int, int] = field(default_factory=dict)
+    discovered: list[DiscoveryWrite] = field(default_factory=list)
+    actions: list[ActionLogWrite] = field(default_factory=list)
+    scanned_at: datetime | None = None

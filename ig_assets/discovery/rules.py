@@ -1,0 +1,43 @@
+"""Discovery rules (seed 001): who around the network is worth knowing, found once per source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ig_resources.database.records import CommentWrite, DiscoveryWrite
+from ig_resources.instagram.models import Comment, UserSummary
+
+COMMENTS, RELATED = "COMMENTS", "RELATED"
+#: seed 001: a post's comments are read when it has more than this many and they were not read yet
+MIN_COMMENTS = 5
+
+
+def needs_comment_search(comments_count: int | None, searched_count: int | None) -> bool:
+    """More than `MIN_COMMENTS` comments, and none read yet or more than when they were read."""
+    return (comments_count or 0) > MIN_COMMENTS and (searched_count is None or (comments_count or 0) > searched_count)
+
+
+def comment_write(comment: Comment) -> CommentWrite:
+    user = comment.user
+    return CommentWrite(
+        comment_pk=comment.pk,
+        body=comment.text,
+        author_username=user.username if user else None,
+        author_ig_user_id=user.pk if user else None,
+        commented_at=comment.created_at,
+        like_count=comment.comment_like_count,
+    )
+
+
+def discovered(
+    people: Iterable[UserSummary], *, source: str, found_from_profile_id: int | None, exclude: set[str]
+) -> list[DiscoveryWrite]:
+    """Each person once (by Instagram id), except those in `exclude` (the managed account itself and
+    the profile they were found from)."""
+    found: dict[str, DiscoveryWrite] = {}
+    for user in people:
+        if user.pk in exclude or user.pk in found:
+            continue
+        found[user.pk] = DiscoveryWrite(user.pk, user.username, user.full_name, user.is_private, source,
+                                        found_from_profile_id)
+    return list(found.values())
