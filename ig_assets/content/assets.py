@@ -19,9 +19,10 @@ from .rules import OVERLAP, FeedRead, post_write, read_until_known, skip_reason
 
 SCAN_POSTS = "scan_posts"
 
-#: the posts of the next batch of each account's profiles, then the comments of the busier ones
+#: the posts of the next batch of each account's profiles, the comments of the busier ones, and the
+#: people around them
 content_job = dg.define_asset_job(
-    "content_job", selection=dg.AssetSelection.assets("profile_posts", "post_comments")
+    "content_job", selection=dg.AssetSelection.assets("profile_posts", "post_comments", "discovered_accounts")
 )
 
 

@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,14 @@ from .models import (
     utcnow,
 )
 from .profiles import _insert_actions, _tags_of
-from .records import CommentScanWrite, PostForComments, PostScanCandidate, PostScanWrite
+from .records import (
+    ActionLogWrite,
+    CommentScanWrite,
+    DiscoveryWrite,
+    PostForComments,
+    PostScanCandidate,
+    PostScanWrite,
+)
 from .upsert import batches, upsert
 
 _POST_UPDATE = ("caption", "caption_lang", "likes_count", "comments_count", "play_count", "source_media_url",
@@ -152,29 +159,73 @@ class ContentStore:
                     [{"pid": pid, "v_count": count} for pid, count in write.searched.items()],
                 )
             if write.discovered:
-                self._upsert_discovered(s, account_id, write, now)
+                _upsert_discovered(s, account_id, write.discovered, now)
             _insert_actions(s, account_id, write.actions, now)
 
-    @staticmethod
-    def _upsert_discovered(s: Session, account_id: int, write: CommentScanWrite, now: datetime) -> None:
-        table = DiscoveredAccount.__table__
-        insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
-        stmt = insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["instagram_account_id", "ig_user_id", "source"],
-            set_={"username": stmt.excluded.username, "last_seen_at": stmt.excluded.last_seen_at,
-                  "seen_count": table.c.seen_count + 1},
-        )
-        rows = [{**asdict(d), "instagram_account_id": account_id, "seen_count": 1, "first_seen_at": now,
-                 "last_seen_at": now} for d in write.discovered]
-        for chunk in batches(rows):
-            s.execute(stmt, chunk)
-        # A discovered person already in the network is linked to that profile, not duplicated.
-        p = InstagramProfile.__table__
-        s.execute(
-            update(table)
-            .where(table.c.instagram_account_id == account_id, table.c.instagram_profile_id.is_(None))
-            .values(instagram_profile_id=select(p.c.id).where(
-                and_(p.c.instagram_account_id == account_id, p.c.ig_user_id == table.c.ig_user_id)
-            ).scalar_subquery())
-        )
+    def profiles_to_chain(self, account_id: int, limit: int) -> list[tuple[int, str]]:
+        """(id, ig_user_id) of network profiles to ask related accounts for: never asked first, and on
+        a new account's first run its mutuals, then whom it follows (no manual seeding)."""
+        p = InstagramProfile
+        with self.session() as s:
+            rows = s.execute(
+                select(p.id, p.ig_user_id)
+                .where(
+                    p.instagram_account_id == account_id,
+                    p.ig_user_id.is_not(None),
+                    or_(p.following.is_(True), p.follows_you.is_(True)),
+                    # a private profile's suggestions are refused unless the account follows it
+                    or_(p.is_private.is_not(True), p.following.is_(True)),
+                )
+                .order_by(
+                    p.related_scanned_at.is_not(None), p.related_scanned_at,
+                    and_(p.following.is_(True), p.follows_you.is_(True)).desc(), p.following.desc(), p.id,
+                )
+                .limit(limit)
+            ).all()
+        return [(pid, pk) for pid, pk in rows]
+
+    def apply_related_scan(self, account_id: int, scanned: list[int], found: list[DiscoveryWrite],
+                           actions: list[ActionLogWrite]) -> None:
+        now = utcnow()
+        with self.session() as s:
+            if found:
+                _upsert_discovered(s, account_id, found, now)
+            if scanned:
+                table = InstagramProfile.__table__
+                s.execute(update(table).where(table.c.id.in_(scanned)).values(related_scanned_at=now))
+            _insert_actions(s, account_id, actions, now)
+
+    def discovered_summary(self, account_id: int) -> dict[str, dict[str, int]]:
+        """Per source: people found, and how many of them are already in the network."""
+        d = DiscoveredAccount
+        with self.session() as s:
+            rows = s.execute(
+                select(d.source, func.count(), func.count(d.instagram_profile_id))
+                .where(d.instagram_account_id == account_id).group_by(d.source)
+            ).all()
+        return {source: {"found": n, "in_network": linked} for source, n, linked in rows}
+
+
+def _upsert_discovered(s: Session, account_id: int, found: list[DiscoveryWrite], now: datetime) -> None:
+    """New people inserted, known ones seen again; then linked to their network profile if any."""
+    table = DiscoveredAccount.__table__
+    insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["instagram_account_id", "ig_user_id", "source"],
+        set_={"username": stmt.excluded.username, "last_seen_at": stmt.excluded.last_seen_at,
+              "seen_count": table.c.seen_count + 1},
+    )
+    rows = [{**asdict(d), "instagram_account_id": account_id, "seen_count": 1, "first_seen_at": now,
+             "last_seen_at": now} for d in found]
+    for chunk in batches(rows):
+        s.execute(stmt, chunk)
+    # A discovered person already in the network is linked to that profile, not duplicated.
+    p = InstagramProfile.__table__
+    s.execute(
+        update(table)
+        .where(table.c.instagram_account_id == account_id, table.c.instagram_profile_id.is_(None))
+        .values(instagram_profile_id=select(p.c.id).where(
+            and_(p.c.instagram_account_id == account_id, p.c.ig_user_id == table.c.ig_user_id)
+        ).scalar_subquery())
+    )

@@ -144,6 +144,8 @@ class InstagramProfile(Timestamps, Base):
     posts_scan_status: Mapped[str | None] = mapped_column(String(64))
     #: the language most of its captions are in (ISO 639-1), seed 001's caption languages
     primary_language: Mapped[str | None] = mapped_column(String(8))
+    #: when `discovered_accounts` last asked for the accounts related to this one
+    related_scanned_at: Mapped[datetime | None]
 
 
 class InstagramProfilePost(Timestamps, Base):

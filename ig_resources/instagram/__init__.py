@@ -16,6 +16,7 @@ from .client import (
     classify_response,
     follow_page_from_graphql,
     profile_details_from_body,
+    related_from_graphql,
     retry_after_from,
     story_tray_from_graphql,
     user_profile_from_body,
@@ -89,6 +90,7 @@ __all__ = [
     "retry_after_from",
     "story_tray_from_graphql",
     "profile_details_from_body",
+    "related_from_graphql",
     "user_profile_from_body",
 ]
 

@@ -40,6 +40,7 @@ from .models import (
     ProfileDetails,
     StoryTray,
     UserProfile,
+    UserSummary,
 )
 from .pacing import Pacer
 from .session import SessionCookies
@@ -65,6 +66,7 @@ KIND_STORY_TRAY: Final = "story_tray"
 KIND_PROFILE: Final = "profile"
 KIND_FEED: Final = "feed"
 KIND_COMMENTS: Final = "comments"
+KIND_RELATED: Final = "related"
 FEED_PAGE_SIZE: Final = 12  # what the app asks for
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -179,7 +181,7 @@ def classify_response(
         return make(ActionBlockedError, f"Instagram blocked the action ({detail})")
     if error_type == "rate_limit_error":
         return make(RateLimitedError, f"rate limited{said}", retry_after=retry_after_from(hdrs))
-    if "not authorized to view user" in lowered:
+    if "not authorized to view user" in lowered or "not eligible for chaining" in lowered:
         return make(PrivateAccountError, f"the account is private{said}")
     if "user not found" in lowered or "unable to fetch followers" in lowered:
         return make(NotFoundError, f"no such user{said}")
@@ -291,6 +293,16 @@ def follow_page_from_graphql(body: Mapping[str, Any], *, kind: str = KIND_FOLLOW
     cursor = page_info.get("end_cursor") if page_info.get("has_next_page") else None
     users = [e.get("node") for e in edge["edges"] if isinstance(e, dict)]
     return _validate(kind, FollowPage, {"users": users, "next_max_id": cursor})
+
+
+def related_from_graphql(body: Mapping[str, Any], *, kind: str = KIND_RELATED) -> list[UserSummary]:
+    """Related accounts of the web profile query (`data.user.edge_chaining.edges[].node`)."""
+    try:
+        edges = body["data"]["user"]["edge_chaining"]["edges"]
+    except (KeyError, TypeError):
+        raise MalformedResponseError(f"{kind}: the body has no 'edge_chaining' edges", endpoint=kind) from None
+    nodes = [e.get("node") for e in edges if isinstance(e, dict) and isinstance(e.get("node"), dict)]
+    return [_validate(kind, UserSummary, node) for node in nodes]
 
 
 def story_tray_from_graphql(body: Mapping[str, Any], *, kind: str = KIND_STORY_TRAY) -> StoryTray:
@@ -465,6 +477,14 @@ class WebApiClient:
                 return
             seen_cursors.add(cursor)
             params = {"can_support_threading": "true", "permalink_enabled": "false", name: cursor}
+
+    def related_accounts(self, user_pk: str) -> list[UserSummary]:
+        """Accounts Instagram suggests beside this one (`discover/chaining`, one page); a private or
+        flagged target raises PrivateAccountError ("Not eligible for chaining.")."""
+        kind = KIND_RELATED
+        body = self._request(kind, "GET", "/api/v1/discover/chaining/", {"target_id": _pk_path(user_pk), "module": "profile"})
+        users = _require(kind, body, "users", list, status_code=200)
+        return [_validate(kind, UserSummary, u, status_code=200) for u in users if isinstance(u, dict)]
 
     def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:
         # Not a generator itself, so a bad pk fails at the call rather than at the first next().

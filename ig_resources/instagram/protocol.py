@@ -6,7 +6,16 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Protocol
 
-from .models import CommentsPage, FeedPage, FollowPage, InboxThread, ProfileDetails, StoryTray, UserProfile
+from .models import (
+    CommentsPage,
+    FeedPage,
+    FollowPage,
+    InboxThread,
+    ProfileDetails,
+    StoryTray,
+    UserProfile,
+    UserSummary,
+)
 
 
 class InstagramClient(Protocol):
@@ -27,6 +36,10 @@ class InstagramClient(Protocol):
 
     def iter_comments(self, media_pk: str) -> Iterator[CommentsPage]:
         """Every page of a post's comments, newest first."""
+        ...
+
+    def related_accounts(self, user_pk: str) -> list[UserSummary]:
+        """Accounts Instagram suggests beside this one (one page)."""
         ...
 
     def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:

@@ -277,6 +277,19 @@ def test_media_comments_page() -> None:
     assert first.created_at is not None and first.created_at.year == 2022 and first.text
 
 
+# -- related accounts ----------------------------------------------------------------------------------
+
+
+def test_related_accounts_of_the_web_profile_query() -> None:
+    from ig_resources.instagram import related_from_graphql
+
+    related = related_from_graphql(load_fixture("graphql_highlights_and_chaining__pgrimaud.json"))
+    assert len(related) == 80 and len({u.pk for u in related}) == 80
+    assert all(u.pk.isdigit() and u.username for u in related)
+    error = classify_response("related", 400, {"message": "Not eligible for chaining.", "status": "fail"})
+    assert error is not None and error.reason == "private_account"
+
+
 # -- login (the sandbox's answers against the captures; the browser reads them, not this client) ----------
 
 
@@ -343,6 +356,7 @@ COVERED: dict[str, str] = {
     "feed_user_empty__instagramkit.json": "test_user_feed_pages",
     "clips_user__pgrimaud.json": "test_reels_tab_items_are_posts",
     "media_comments__instagram-clone.json": "test_media_comments_page",
+    "graphql_highlights_and_chaining__pgrimaud.json": "test_related_accounts_of_the_web_profile_query",
     "login_ajax_success__pgrimaud.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
     "error_login_ajax_bad_password__pgrimaud.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
     "challenge_send_code_email__instagramkit.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
@@ -374,7 +388,6 @@ LATER: dict[str, str] = {
     "graphql_reels_media_5users__instagramkit.json": STORIES,
     "graphql_highlight_reels_media__pgrimaud.json": STORIES,
     "graphql_user_reel_by_id__pgrimaud.json": STORIES,
-    "graphql_highlights_and_chaining__pgrimaud.json": SUGGESTED,
     "discover_ayml__instagram-clone.json": SUGGESTED,
     "discover_chaining_experience_feed__instagram-clone.json": SUGGESTED,
     "friendships_show__instagramkit.json": RELATIONSHIP,

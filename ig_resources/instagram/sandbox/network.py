@@ -1252,6 +1252,25 @@ class SandboxNetwork:
                 body["next_min_id"] = json.dumps({"cached_comments_cursor": str(stop - 1), "bifilter_token": "KKEBAA"})
             return 200, body
 
+    def chaining(self, viewer: ManagedAccount, target_pk: int | str) -> tuple[int, dict[str, Any]]:
+        """(status, body) of `discover/chaining/?target_id=`: accounts like the target, one page."""
+        with self.lock:
+            index = self.universe.index_of_pk(int(target_pk))
+            if index is None:
+                return 404, {"message": "User not found", "status": "fail"}
+            p = self._profile(index)
+            if p["is_private"] and not viewer.following.is_member(index) and index != viewer.index:
+                return 400, {"message": "Not eligible for chaining.", "status": "fail"}
+            h = mix64(self.universe._key ^ (index * 0xC2B2AE3D27D4EB4F))
+            # People near the target in the universe (the same circles), the same ones on every ask.
+            related = [(index + 1 + mix64(h + j) % 997) % self.universe.total for j in range(10 + h % 21)]
+            users = []
+            for u in dict.fromkeys(r for r in related if r != index):
+                user = self.universe.summary(u)
+                user["social_context"] = "Suggested for you"
+                users.append(user)
+            return 200, {"users": users, "is_backup": False, "status": "ok"}
+
     def new_post(self, user: str | int) -> dict[str, Any]:
         """A person publishes a post: it leads their feed, the others move down one place."""
         with self.lock:

@@ -64,6 +64,7 @@ _ROUTES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^/api/v1/feed/reels_tray/?$"), "story_tray"),
     (re.compile(r"^/api/v1/feed/user/(\d+)/?$"), "feed"),
     (re.compile(r"^/api/v1/media/(\d+)/comments/?$"), "comments"),
+    (re.compile(r"^/api/v1/discover/chaining/?$"), "chaining"),
 ]
 
 
@@ -349,6 +350,13 @@ class _Handler(BaseHTTPRequestHandler):
             status, body = network.media_comments(viewer, int(match.group(1)), query.get("min_id"))
             return status, rewrite_cdn_urls(_dumps(body), self.server.sandbox.url)
 
+        def chaining() -> tuple[int, bytes]:
+            target = query.get("target_id", "")
+            if not target.isdigit():
+                return 400, _dumps({"message": "Invalid target_id", "status": "fail"})
+            status, body = network.chaining(viewer, int(target))
+            return status, rewrite_cdn_urls(_dumps(body), self.server.sandbox.url)
+
         def current_user() -> tuple[int, bytes]:
             return found(network.user_info(viewer.pk, viewer))
 
@@ -390,6 +398,7 @@ class _Handler(BaseHTTPRequestHandler):
             "story_tray": story_tray,
             "feed": feed,
             "comments": comments,
+            "chaining": chaining,
         }
         return producers[route]
 
