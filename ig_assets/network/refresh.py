@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from ig_assets.discovery.emails import profile_emails
 from ig_resources.database.records import ProfileToRefresh, ProfileUpdate
 from ig_resources.instagram.models import ProfileDetails
 from ig_resources.media import url_fingerprint
@@ -68,6 +69,10 @@ def plan_update(stored: ProfileToRefresh, details: ProfileDetails, now: datetime
         "story_interaction_retry_after_at": story.retry_after,
         "metadata": {"instagram": details.raw},
     }
+    public_fields = [(key, details.raw.get(key)) for key in ("public_email", "business_email")]
+    emails = profile_emails(details.biography, [(k, v) for k, v in public_fields if isinstance(v, str)])
+    values.update(ig_email=emails[0][0] if emails else None,
+                  emails=[{"address": a, "source": src} for a, src in emails] or None)
     if avatar_changed:
         values.update(avatar_url_fingerprint=fingerprint, avatar_synced_at=None, avatar_skip_reason=None)
     snapshot = None

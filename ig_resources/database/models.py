@@ -146,6 +146,9 @@ class InstagramProfile(Timestamps, Base):
     primary_language: Mapped[str | None] = mapped_column(String(8))
     #: when `discovered_accounts` last asked for the accounts related to this one
     related_scanned_at: Mapped[datetime | None]
+    #: the first published e-mail (seed 001's `ig_email`), and all of them with where each was found
+    ig_email: Mapped[str | None] = mapped_column(String(320))
+    emails_json: Mapped[list[dict[str, str]] | None] = mapped_column("emails", JSONType)
 
 
 class InstagramProfilePost(Timestamps, Base):

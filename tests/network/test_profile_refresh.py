@@ -247,3 +247,17 @@ def test_a_429_storm_cools_one_account_and_the_other_completes(world: World) -> 
     assert "cooling down until" in skipped.get_step_failure_events()[0].step_failure_data.user_failure_data.description
     assert world.server.stats()["request_counts"] == sent
     assert metadata(dave, "profile_details")["refreshed"] == 50
+
+
+def test_published_emails_are_stored_with_their_source(world: World) -> None:
+    assert world.refresh(batch_size=1000).success
+    profiles = world.profiles().values()
+    with_email = [p for p in profiles if p.ig_email]
+    assert with_email
+    for p in with_email:
+        assert p.emails_json and p.emails_json[0]["address"] == p.ig_email
+        sources = {e["source"] for e in p.emails_json}
+        assert sources <= {"bio", "public_email", "business_email"}
+        if p.is_business:
+            assert any(e["source"] in ("public_email", "business_email") for e in p.emails_json)
+    assert any(e["source"] == "bio" for p in with_email for e in p.emails_json)

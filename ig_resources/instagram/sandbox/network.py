@@ -640,7 +640,7 @@ class SandboxNetwork:
                 "is_business_account": p["is_business"],
                 "business_category_name": p["category"] if p["is_business"] else None,
                 "category_name": p["category"],
-                "business_email": None,
+                "business_email": p["public_email"] or None,
                 "business_phone_number": None,
                 "business_address_json": None,
                 "business_contact_method": "UNKNOWN" if p["is_business"] else "",

@@ -375,6 +375,11 @@ class Universe:
         is_business = not managed and (h4 >> 32) % 100 < 12
         category = W.CATEGORIES[(h5 >> 8) % len(W.CATEGORIES)] if is_business or (h5 % 100 < 8) else None
         bio = W.BIO_PARTS[(h5 >> 16) % len(W.BIO_PARTS)]
+        handle = base["username"].replace("_", "").replace(".", "")
+        if (h5 >> 44) % 100 < 12:  # some people publish an address, often written to dodge scrapers
+            forms = (f"{handle}@mail.example.com", f"{handle} [at] mail [dot] com", f"{handle}(at)studio.example.org",
+                     f"bookings: {handle} @ agency . example . net")
+            bio = f"{bio} · 📩 {forms[(h5 >> 50) % len(forms)]}"
         external = (
             f"https://{base['username'].replace('_', '').replace('.', '')}.example.com"
             if (h5 >> 24) % 100 < 15
@@ -432,7 +437,7 @@ class Universe:
             "is_call_to_action_enabled": False,
             "latitude": 0.0,
             "longitude": 0.0,
-            "public_email": "",
+            "public_email": f"contact@{handle}.example.com" if is_business else "",
             "public_phone_country_code": "",
             "public_phone_number": "",
             "zip": "",
