@@ -7,7 +7,7 @@ import os
 import dagster as dg
 
 from ig_assets import content, network
-from ig_assets.discovery.assets import discovered_accounts
+from ig_assets.discovery.assets import account_metrics, discovered_accounts
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource
 from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
@@ -40,7 +40,7 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
 
 
 defs = dg.Definitions(
-    assets=[*network.assets, *content.assets, discovered_accounts],
+    assets=[*network.assets, *content.assets, discovered_accounts, account_metrics],
     asset_checks=network.asset_checks,
     jobs=[*network.jobs, *content.jobs],
     sensors=[account_partitions_sensor],

@@ -20,9 +20,10 @@ from .rules import OVERLAP, FeedRead, post_write, read_until_known, skip_reason
 SCAN_POSTS = "scan_posts"
 
 #: the posts of the next batch of each account's profiles, the comments of the busier ones, and the
-#: people around them
+#: people around them and the metrics of all
 content_job = dg.define_asset_job(
-    "content_job", selection=dg.AssetSelection.assets("profile_posts", "post_comments", "discovered_accounts")
+    "content_job",
+    selection=dg.AssetSelection.assets("profile_posts", "post_comments", "post_media", "discovered_accounts", "account_metrics"),
 )
 
 

@@ -1,18 +1,25 @@
 """`discovered_accounts`: people around each account's network, from Instagram's related accounts and
 from commenters (seed 001's discovery; its clone service and e-mail sequences are out of scope)."""
 
+from dataclasses import fields
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
+import pandas as pd
 
 from ig_assets.accounts.runs import runnable_account, sync_run
+from ig_assets.content.assets import profile_posts
 from ig_assets.content.comments import post_comments
+from ig_assets.network.profiles import profile_details
 from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.database.records import ActionLogWrite, DiscoveryWrite
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
 
+from .charts import follower_history, history_markdown
+from .metrics import MetricsPolicy, account_summary, profile_metrics
 from .rules import RELATED, discovered
 
 FIND_RELATED = "find_related"
@@ -82,3 +89,61 @@ def discovered_accounts(
         "requests": dg.MetadataValue.json(requests),
         "dagster/row_count": sum(n["found"] for n in summary.values()),
     })
+
+
+class AccountMetricsConfig(dg.Config):
+    """Windows and score scales of seed 002's metrics (see `MetricsPolicy` for their meaning)."""
+
+    engagement_posts: int = MetricsPolicy.engagement_posts
+    history_days: int = MetricsPolicy.history_days
+    min_history_days: float = MetricsPolicy.min_history_days
+    projection_days: int = MetricsPolicy.projection_days
+
+
+@dg.asset(partitions_def=account_partitions, group_name="discovery", kinds={"pandas", "sql"},
+          deps=[profile_details, profile_posts])
+def account_metrics(
+    context: dg.AssetExecutionContext, config: AccountMetricsConfig, database: DatabaseResource
+) -> dg.MaterializeResult:
+    """Seed 002's engagement rate, growth rate, projected growth and overall score of every profile
+    of the account's network (`instagram_profile_metrics`, replaced each run) and of the network as a
+    whole (`instagram_account_metrics`, one row per run), computed with pandas over the partition at
+    once; the formulas are in `ig_assets.discovery.metrics`. Shows the follower history of the most
+    followed profiles as a chart. Reads only the database: no request to Instagram."""
+    try:
+        account = database.account(context.partition_key)
+    except LookupError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    policy = MetricsPolicy(**{f.name: getattr(config, f.name) for f in fields(MetricsPolicy)
+                              if f.name in AccountMetricsConfig.model_fields})
+    profiles, posts, snapshots = database.metrics_inputs(account.id)
+    now = datetime.now(UTC)
+    metrics = profile_metrics(profiles, posts, snapshots, now, policy)
+    summary = account_summary(metrics)
+    usernames = profiles.set_index("profile_id")["username"]
+    top = metrics.assign(username=metrics["profile_id"].map(usernames)).nlargest(10, "score")
+    database.apply_metrics(account.id, now, _records(metrics), summary, {"top_profiles": _records(top)})
+    history = follower_history(snapshots, usernames)
+    return dg.MaterializeResult(metadata={
+        **{k: v for k, v in summary.items() if v is not None},
+        "top_profiles": dg.MetadataValue.md(_top_table(top)),
+        "follower_history": dg.MetadataValue.md(history_markdown(history, f"Follower history around @{account.username}")),
+        "dagster/row_count": len(metrics),
+    })
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows with NaN as None and numpy scalars as Python ones (JSON and the database take neither)."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in clean.to_dict("records")]
+
+
+def _top_table(top: pd.DataFrame) -> str:
+    def pct(x: float) -> str:
+        return "–" if pd.isna(x) else f"{x:.2%}"
+
+    lines = ["| profile | followers | engagement | growth / 30 d | projected | score |", "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| @{r.username} | {0 if pd.isna(r.follower_count) else int(r.follower_count):,} | {pct(r.engagement_rate)} "
+              f"| {pct(r.growth_rate_30d)} | {'–' if pd.isna(r.projected_followers) else f'{r.projected_followers:,.0f}'} "
+              f"| {'–' if pd.isna(r.score) else f'{r.score:.1f}'} |" for r in top.itertuples()]
+    return "\n".join(lines)

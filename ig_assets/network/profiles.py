@@ -15,7 +15,7 @@ from ig_resources.database import DatabaseResource
 from ig_resources.database.records import (
     ActionLogWrite,
     AvatarCandidate,
-    AvatarResult,
+    MediaResult,
     ProfileRefreshWrite,
     ProfileToRefresh,
 )
@@ -36,7 +36,7 @@ from .trust import media_download_verdict
 #: profiles per write transaction: small enough to overlap with fetching, large enough to batch well
 WRITE_CHUNK = 500
 #: reasons the store or the trust policy give that hold until the avatar changes (not worth a retry)
-_FINAL_REFUSALS = frozenset({"promotional_url", "no_url", "content_type", "too_large", "untrusted_host"})
+FINAL_REFUSALS = frozenset({"promotional_url", "no_url", "content_type", "too_large", "untrusted_host"})
 
 
 class ProfileDetailsConfig(dg.Config):
@@ -195,25 +195,25 @@ def avatars(
 
 def download_avatars(
     downloader: MediaDownloader, candidates: list[AvatarCandidate], source: str, run_id: str
-) -> tuple[list[AvatarResult], list[ActionLogWrite]]:
-    results: list[AvatarResult] = []
+) -> tuple[list[MediaResult], list[ActionLogWrite]]:
+    results: list[MediaResult] = []
     actions: list[ActionLogWrite] = []
     for c in candidates:
         meta: dict[str, Any] = {"dagster_run_id": run_id}
         verdict = media_download_verdict(url=c.url, following=c.following, follows_you=c.follows_you, tags=c.tags)
         if not verdict.allowed:
-            results.append(AvatarResult(c.id, "skipped", verdict.reason))
+            results.append(MediaResult(c.id, "skipped", verdict.reason))
             actions.append(ActionLogWrite(c.id, DOWNLOAD_AVATAR, "skipped", source, {**meta, "reason": verdict.reason}))
             continue
         try:
             blob = downloader.fetch(c.url or "")
         except MediaRejectedError as exc:
             # A refusal tied to this picture waits for a new one; a failed transfer is retried next run.
-            reason = exc.reason if exc.reason in _FINAL_REFUSALS else None
-            results.append(AvatarResult(c.id, "failed", reason))
+            reason = exc.reason if exc.reason in FINAL_REFUSALS else None
+            results.append(MediaResult(c.id, "failed", reason))
             actions.append(ActionLogWrite(c.id, DOWNLOAD_AVATAR, "failed", source, {**meta, "reason": exc.reason, "error": str(exc)}))
             continue
-        results.append(AvatarResult(c.id, "succeeded", None, blob.sha256, blob.content_type, blob.byte_size))
+        results.append(MediaResult(c.id, "succeeded", None, blob.sha256, blob.content_type, blob.byte_size))
         actions.append(
             ActionLogWrite(c.id, DOWNLOAD_AVATAR, "succeeded", source, {**meta, "sha256": blob.sha256, "bytes": blob.byte_size, "already_stored": blob.existed})
         )
@@ -256,14 +256,14 @@ def _preview(write: ProfileRefreshWrite, due: list[ProfileToRefresh]) -> str:
     return "\n".join(lines)
 
 
-def _avatar_table(candidates: list[AvatarCandidate], stored: list[AvatarResult]) -> str:
+def _avatar_table(candidates: list[AvatarCandidate], stored: list[MediaResult]) -> str:
     names = {c.id: c.username for c in candidates}
     lines = ["| profile | sha256 | type | bytes |", "|---|---|---|---:|"]
     lines += [f"| {names[r.id]} | `{r.sha256[:12]}…` | {r.content_type} | {r.byte_size:,} |" for r in stored[:20] if r.sha256]
     return "\n".join(lines)
 
 
-def _contact_sheet(media: MediaStore, username: str, candidates: list[AvatarCandidate], stored: list[AvatarResult]) -> Path | None:
+def _contact_sheet(media: MediaStore, username: str, candidates: list[AvatarCandidate], stored: list[MediaResult]) -> Path | None:
     """An HTML page of the avatars this run stored, beside the store (the UI links its path)."""
     if not stored:
         return None

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .models import (
     ConversationPeer,
@@ -20,6 +20,7 @@ from .models import (
     InstagramProfile,
     InstagramProfilePost,
     InstagramProfilePostComment,
+    MediaBlob,
     utcnow,
 )
 from .profiles import _insert_actions, _tags_of
@@ -27,7 +28,9 @@ from .records import (
     ActionLogWrite,
     CommentScanWrite,
     DiscoveryWrite,
+    MediaResult,
     PostForComments,
+    PostMediaCandidate,
     PostScanCandidate,
     PostScanWrite,
 )
@@ -161,6 +164,54 @@ class ContentStore:
             if write.discovered:
                 _upsert_discovered(s, account_id, write.discovered, now)
             _insert_actions(s, account_id, write.actions, now)
+
+    def posts_needing_media(self, account_id: int, limit: int) -> list[PostMediaCandidate]:
+        post, p = InstagramProfilePost, InstagramProfile
+        other = aliased(InstagramProfilePost)
+        stored = (
+            select(other.media_sha256)
+            .where(other.media_url_fingerprint == post.media_url_fingerprint, other.media_sha256.is_not(None))
+            .limit(1)
+            .scalar_subquery()
+        )
+        with self.session() as s:
+            rows = s.execute(
+                select(post.id, post.instagram_profile_id, post.source_media_url, p.following, p.follows_you, stored)
+                .join(p, p.id == post.instagram_profile_id)
+                .where(
+                    post.instagram_account_id == account_id,
+                    post.media_url_fingerprint.is_not(None),
+                    post.media_sha256.is_(None),
+                    post.media_skip_reason.is_(None),
+                )
+                .order_by(post.taken_at.desc(), post.id)
+                .limit(limit)
+            ).all()
+            tags = _tags_of(s, list({r.instagram_profile_id for r in rows}))
+        return [
+            PostMediaCandidate(r.id, r.instagram_profile_id, r.source_media_url, r.following, r.follows_you,
+                               frozenset(tags.get(r.instagram_profile_id, {})), r[5])
+            for r in rows
+        ]
+
+    def apply_post_media(self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]) -> None:
+        """Per post: the stored file's sha256, or the reason it was not stored (None: retry later)."""
+        now = utcnow()
+        with self.session() as s:
+            blobs = {r.sha256: r for r in results if r.sha256 and r.content_type}
+            if blobs:
+                upsert(s, MediaBlob.__table__, [
+                    {"sha256": r.sha256, "content_type": r.content_type, "byte_size": r.byte_size, "created_at": now}
+                    for r in blobs.values()
+                ], conflict=("sha256",))
+            if results:
+                table = InstagramProfilePost.__table__
+                s.execute(
+                    update(table).where(table.c.id == bindparam("pid"))
+                    .values(media_sha256=bindparam("v_sha"), media_skip_reason=bindparam("v_reason"), updated_at=now),
+                    [{"pid": r.id, "v_sha": r.sha256, "v_reason": r.reason} for r in results],
+                )
+            _insert_actions(s, account_id, actions, now)
 
     def profiles_to_chain(self, account_id: int, limit: int) -> list[tuple[int, str]]:
         """(id, ig_user_id) of network profiles to ask related accounts for: never asked first, and on

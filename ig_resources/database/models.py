@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -180,6 +181,9 @@ class InstagramProfilePost(Timestamps, Base):
     comments_searched_at: Mapped[datetime | None]
     #: `comments_count` at that read: more since means new comments to read
     comments_searched_count: Mapped[int | None] = mapped_column(Integer)
+    #: the stored file of `source_media_url` (media store sha256), or why it was not stored
+    media_sha256: Mapped[str | None] = mapped_column(String(64))
+    media_skip_reason: Mapped[str | None] = mapped_column(Text)
     metadata_json: Mapped[dict[str, Any] | None] = mapped_column("metadata")
 
 
@@ -368,3 +372,49 @@ class InstagramRequestLog(Base):
     )
     bucket: Mapped[str] = mapped_column(String(32))
     requested_at: Mapped[datetime]
+
+
+class InstagramProfileMetric(Base):
+    """Seed 002's metrics of one network profile as last computed by `account_metrics` (formulas in
+    `ig_assets.discovery.metrics`); the count history they come from is `instagram_profile_snapshots`."""
+
+    __tablename__ = "instagram_profile_metrics"
+    __table_args__ = (UniqueConstraint("instagram_account_id", "instagram_profile_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"))
+    instagram_profile_id: Mapped[int] = mapped_column(
+        ForeignKey("instagram_profiles.id", ondelete="CASCADE"), index=True
+    )
+    computed_at: Mapped[datetime]
+    follower_count: Mapped[int | None] = mapped_column(Integer)
+    posts_considered: Mapped[int] = mapped_column(Integer)
+    avg_likes: Mapped[float | None] = mapped_column(Float)
+    avg_comments: Mapped[float | None] = mapped_column(Float)
+    engagement_rate: Mapped[float | None] = mapped_column(Float)
+    history_points: Mapped[int] = mapped_column(Integer)
+    history_days: Mapped[float | None] = mapped_column(Float)
+    growth_per_day: Mapped[float | None] = mapped_column(Float)
+    growth_rate_30d: Mapped[float | None] = mapped_column(Float)
+    projected_followers: Mapped[float | None] = mapped_column(Float)
+    posts_last_30d: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
+
+
+class InstagramAccountMetric(Base):
+    """The managed account's network summarised, one row per `account_metrics` run: its own history."""
+
+    __tablename__ = "instagram_account_metrics"
+    __table_args__ = (UniqueConstraint("instagram_account_id", "computed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"))
+    computed_at: Mapped[datetime]
+    profiles: Mapped[int] = mapped_column(Integer)
+    network_followers: Mapped[int] = mapped_column(Integer)
+    engagement_rate: Mapped[float | None] = mapped_column(Float)
+    median_engagement_rate: Mapped[float | None] = mapped_column(Float)
+    growth_rate_30d: Mapped[float | None] = mapped_column(Float)
+    projected_network_followers: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
+    metadata_json: Mapped[dict[str, Any] | None] = mapped_column("metadata")

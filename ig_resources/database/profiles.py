@@ -24,7 +24,7 @@ from .models import (
     ProfileTag,
     utcnow,
 )
-from .records import ActionLogWrite, AvatarCandidate, AvatarResult, ProfileRefreshWrite, ProfileToRefresh
+from .records import ActionLogWrite, AvatarCandidate, MediaResult, ProfileRefreshWrite, ProfileToRefresh
 from .upsert import upsert
 
 _PROFILES = InstagramProfile.__table__
@@ -138,7 +138,7 @@ class ProfileStore:
             tags = _tags_of(s, [r.id for r in rows])
         return [AvatarCandidate(*row, tags=frozenset(tags.get(row.id, {}))) for row in rows]
 
-    def apply_avatar_results(self, account_id: int, results: list[AvatarResult], actions: list[ActionLogWrite]) -> None:
+    def apply_avatar_results(self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]) -> None:
         now = utcnow()
         with self.session() as s:
             blobs = {r.sha256: r for r in results if r.sha256}

@@ -188,8 +188,9 @@ class AvatarCandidate:
 
 
 @dataclass(frozen=True, slots=True)
-class AvatarResult:
-    """The outcome for one avatar: stored (`sha256` set) or skipped/failed with a reason."""
+class MediaResult:
+    """The outcome for one download (an avatar, a post's media): stored (`sha256` set) or skipped/failed
+    with a reason."""
 
     id: int
     status: str
@@ -283,3 +284,17 @@ class CommentScanWrite:
     discovered: list[DiscoveryWrite] = field(default_factory=list)
     actions: list[ActionLogWrite] = field(default_factory=list)
     scanned_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostMediaCandidate:
+    """A post whose picture or video is not stored yet; `stored_sha256` is set when another post
+    already stored the same file (same fingerprint), so nothing needs downloading."""
+
+    id: int
+    profile_id: int
+    url: str | None
+    following: bool
+    follows_you: bool
+    tags: frozenset[str]
+    stored_sha256: str | None

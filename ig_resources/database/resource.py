@@ -20,6 +20,7 @@ from ig_resources.instagram.pacing import Budget, BudgetStore, window_wait
 from ig_resources.instagram.session import SessionCookies
 
 from .content import ContentStore
+from .metrics import MetricsStore
 from .crypto import CookieCipher
 from .engine import DatabaseConfigError, default_database_url, engine_for, redact
 from .models import (
@@ -69,7 +70,7 @@ class DatabaseUnavailableError(RuntimeError):
     """The database cannot be reached or opened; the message never shows a password."""
 
 
-class DatabaseResource(ProfileStore, ContentStore, ConfigurableResource):
+class DatabaseResource(ProfileStore, ContentStore, MetricsStore, ConfigurableResource):
     """SQLAlchemy access to the app database named by `IG_DATABASE_URL` (SQLite or PostgreSQL).
 
     `secret_key` (`IG_SECRET_KEY`) is the Fernet key that encrypts session cookies at rest; it is

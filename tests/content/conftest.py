@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -23,6 +24,7 @@ from ig_resources.instagram.sandbox import (
     render_cookie_file,
 )
 from ig_resources.instagram.session import parse_cookie_file
+from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
 
 SPEC = NetworkSpec(seed=31, accounts=[AccountSpec(username="hana", followers=45, following=30, mutual_fraction=0.3)])
 
@@ -33,10 +35,12 @@ class World:
     network: SandboxNetwork
     database: DatabaseResource
     instance: dg.DagsterInstance
+    media_root: Path
 
     def resources(self) -> dict[str, Any]:
         return {"database": self.database, "instagram": InstagramClientResource(
-            api_base_url=self.server.url, web_base_url=self.server.url, pacing=False)}
+            api_base_url=self.server.url, web_base_url=self.server.url, pacing=False),
+            "media": MediaStore(root=str(self.media_root), trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"])}
 
     def scan(self, **config: Any) -> dg.ExecuteInProcessResult:
         result = dg.materialize([profile_posts], partition_key="hana", instance=self.instance, resources=self.resources(),
@@ -58,12 +62,12 @@ class World:
 
 
 @pytest.fixture
-def world(database: DatabaseResource) -> Iterator[World]:
+def world(database: DatabaseResource, tmp_path: Path) -> Iterator[World]:
     network = SandboxNetwork(SPEC)
     with SandboxServer(network) as server, dg.instance_for_test() as instance:
         database.register_account("hana", parse_cookie_file(render_cookie_file(network.session_cookies("hana"))))
         instance.add_dynamic_partitions("instagram_accounts", ["hana"])
-        w = World(server, network, database, instance)
+        w = World(server, network, database, instance, tmp_path / "media")
         for asset, config in ((follow_graph, {}), (profile_details, {"batch_size": 1000})):
             run_config = {"ops": {asset.op.name: {"config": config}}} if config else None
             assert dg.materialize([asset], partition_key="hana", instance=instance, resources=w.resources(),

@@ -395,6 +395,8 @@ class SandboxNetwork:
         #: posts people published since the network was generated, and how often their counts changed
         self.new_posts: dict[int, int] = {}
         self.count_generations: dict[int, int] = {}
+        #: followers people gained (or lost, when negative) since the network was generated
+        self.follower_deltas: dict[int, int] = {}
         #: accounts Instagram holds at a checkpoint until a person passes the challenge (index -> nonce)
         self.checkpoints: dict[int, str] = {}
         #: verification codes "sent" by e-mail or SMS, newest last (what the person would receive)
@@ -560,6 +562,8 @@ class SandboxNetwork:
                 index, follower_count=acct.followers.count, following_count=acct.following.count
             )
             user["is_private"] = False
+        if delta := self.follower_deltas.get(index):
+            user["follower_count"] = max(0, int(user["follower_count"]) + delta)
         version, generation = self.avatar_versions.get(index, 0), self.cdn_generation
         if version or generation:
             pictures = [user, user["hd_profile_pic_url_info"], *user["hd_profile_pic_versions"]]
@@ -1285,6 +1289,13 @@ class SandboxNetwork:
             self.count_generations[u] = self.count_generations.get(u, 0) + 1
             return {"op": "edit_counts", "user": {"pk": self.universe.pk(u), "generation": self.count_generations[u]}}
 
+    def gain_followers(self, user: str | int, count: int) -> dict[str, Any]:
+        """A person's follower count moves by `count` (negative: followers lost), as profile reads show."""
+        with self.lock:
+            u = self.find_user(user)
+            self.follower_deltas[u] = self.follower_deltas.get(u, 0) + count
+            return {"op": "gain_followers", "user": {"pk": self.universe.pk(u), "delta": self.follower_deltas[u]}}
+
     def resign_urls(self) -> dict[str, Any]:
         """The CDN signs every picture URL anew (as its `oe` expiry passes): same files, new URLs."""
         with self.lock:
@@ -1456,6 +1467,10 @@ class SandboxNetwork:
             if user is None:
                 raise MutationError(f"{op} needs 'user'")
             return getattr(self, op)(user)
+        if op == "gain_followers":
+            if user is None or params.get("count") is None:
+                raise MutationError("gain_followers needs 'user' and 'count'")
+            return self.gain_followers(user, int(params["count"]))
         if op == "resign_urls":
             return self.resign_urls()
         if op == "checkpoint":
@@ -1469,7 +1484,7 @@ class SandboxNetwork:
             return self.advance(account, None if gen is None else int(gen))
         raise MutationError(
             f"unknown op {op!r} (follower_leaves, follower_joins, account_unfollows, account_follows, rename, "
-            "change_avatar, resign_urls, new_post, edit_counts, checkpoint, advance)"
+            "change_avatar, gain_followers, resign_urls, new_post, edit_counts, checkpoint, advance)"
         )
 
     # -- state file ----------------------------------------------------------------------------
@@ -1489,6 +1504,7 @@ class SandboxNetwork:
                 "checkpoints": {str(u): nonce for u, nonce in sorted(self.checkpoints.items())},
                 "new_posts": {str(u): n for u, n in sorted(self.new_posts.items())},
                 "count_generations": {str(u): n for u, n in sorted(self.count_generations.items())},
+                "follower_deltas": {str(u): n for u, n in sorted(self.follower_deltas.items())},
                 "accounts": {
                     a.name: {
                         "generation": a.generation,
@@ -1546,6 +1562,7 @@ class SandboxNetwork:
             self.checkpoints = {int(u): str(n) for u, n in state.get("checkpoints", {}).items()}
             self.new_posts = {int(u): int(n) for u, n in state.get("new_posts", {}).items()}
             self.count_generations = {int(u): int(n) for u, n in state.get("count_generations", {}).items()}
+            self.follower_deltas = {int(u): int(n) for u, n in state.get("follower_deltas", {}).items()}
             for name, data in state.get("accounts", {}).items():
                 acct = self.accounts.get(name)
                 if acct is None:
