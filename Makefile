@@ -31,6 +31,7 @@ bench: $(STAMP)
 	scripts/ensure-postgres
 	$(BIN)/python bench/follow_graph.py
 	$(BIN)/python bench/profiles.py
+	$(BIN)/python bench/content.py
 
 ## Re-pin requirements.lock from a clean resolve of pyproject.toml.
 lock:

@@ -10,6 +10,7 @@ from ig_assets import content, network
 from ig_assets.discovery.assets import account_metrics, discovered_accounts
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource
+from ig_resources.instagram.apify import ApifyInstagramClient
 from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
 from schedules import content_schedule, follow_graph_schedule, profile_refresh_schedule
 from sensors import account_partitions_sensor
@@ -32,7 +33,10 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
     media: dict[str, object] = {"root": root} if (root := _env("IG_MEDIA_ROOT")) else {}
     # The sandbox serves its CDN on loopback: IG_TRUSTED_MEDIA_HOSTS=127.0.0.1 adds it to Instagram's CDNs.
     extra_hosts = [h.strip() for h in os.environ.get("IG_TRUSTED_MEDIA_HOSTS", "").split(",") if h.strip()]
+    apify = {field: value for field, name in (("api_token", "APIFY_TOKEN"), ("base_url", "APIFY_BASE_URL"))
+             if (value := _env(name))}
     return {
+        "apify": ApifyInstagramClient(**apify),
         "database": DatabaseResource(**database, secret_key=dg.EnvVar("IG_SECRET_KEY")),
         "instagram": InstagramClientResource(**instagram, pacing=pacing),
         "media": MediaStore(**media, trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, *extra_hosts]),

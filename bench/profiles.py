@@ -141,6 +141,7 @@ def measure_materialize(args: argparse.Namespace) -> dict[str, Any]:
     from ig_assets.network import avatars, follow_graph, profile_details
     from ig_resources.database import DatabaseResource, generate_key
     from ig_resources.instagram import InstagramClientResource
+    from ig_resources.instagram.apify import ApifyInstagramClient
     from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
 
     database = DatabaseResource(url=args.db, secret_key=generate_key())
@@ -151,6 +152,7 @@ def measure_materialize(args: argparse.Namespace) -> dict[str, Any]:
         "instagram": InstagramClientResource(api_base_url=args.url, web_base_url=args.url, pacing=False),
         "media": MediaStore(root=str(Path(args.workdir) / f"media-{time.time_ns()}"),
                             trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"]),
+        "apify": ApifyInstagramClient(),
     }
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("instagram_accounts", [USERNAME])

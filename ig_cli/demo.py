@@ -29,6 +29,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEMO_PROFILE_BATCH = 300
 #: profiles whose posts are read per account per demo run
 DEMO_POSTS_BATCH = 60
+#: most-followed profiles whose counts the sandbox moves before a second refresh (the follower-history chart)
+DEMO_HISTORY_PROFILES = 6
 #: the account `ig-pipeline demo --faults` lets the sandbox throttle
 FAULTY_ACCOUNT = "demo_medium"
 DEMO_INSTANCE_YAML = """\
@@ -114,8 +116,9 @@ def running_sandbox(paths: DemoPaths) -> Iterator[str]:
 )
 @user_errors
 def demo(fresh: bool, faults: bool) -> None:
-    """Sync the follow graph of three sandbox accounts, then refresh a batch of their profiles and
-    avatars, as real Dagster runs; print a summary."""
+    """Sync the follow graph of three sandbox accounts, refresh a batch of their profiles and avatars,
+    read their network's posts, comments and post media, discover accounts around them and compute
+    their metrics, as real Dagster runs; print a summary."""
     paths = DemoPaths(state_dir())
     if fresh and paths.root.exists():
         import shutil
@@ -138,7 +141,7 @@ def demo(fresh: bool, faults: bool) -> None:
         if faults:
             _admin(url, "faults", {"kind": "rate_limit_429", "endpoint": "*", "account": FAULTY_ACCOUNT})
             click.echo(f"sandbox: every request of {FAULTY_ACCOUNT} now answers HTTP 429")
-        rows, failed = _materialize_all(usernames)
+        rows, failed = _materialize_all(usernames, url)
     progress["generation"] += 1
     paths.progress.write_text(json.dumps(progress))
 
@@ -146,6 +149,8 @@ def demo(fresh: bool, faults: bool) -> None:
     click.echo(_summary_table(rows))
     click.echo("")
     click.echo(_profiles_table(rows))
+    click.echo("")
+    click.echo(_content_table(rows))
     media = Path(os.environ.get("IG_MEDIA_ROOT") or paths.root / "media")
     sheets = sorted((media / "contact-sheets").glob("*.html"))
     click.echo(f"\nAvatars: {sum(1 for p in media.rglob('*.png'))} stored in {media}; contact sheets: "
@@ -155,7 +160,8 @@ def demo(fresh: bool, faults: bool) -> None:
         click.echo(_accounts_table(usernames))
     click.echo("")
     click.echo(f"Dagster home: {paths.dagster_home}   app database: {os.environ.get('IG_DATABASE_URL') or paths.root / 'ig_pipeline.sqlite3'}")
-    click.echo("See the runs, partitions, metadata and checks in the UI: make ui")
+    click.echo("See the runs, partitions, metadata (a posts preview with languages, discovered accounts by source, "
+               "top profiles and the follower-history chart of account_metrics) and checks in the UI: make ui")
     unexpected = [name for name in failed if not (faults and name == FAULTY_ACCOUNT)]
     if unexpected:
         raise click.ClickException(f"runs failed for: {', '.join(unexpected)}")
@@ -193,9 +199,10 @@ def _admin(url: str, action: str, payload: dict[str, Any]) -> None:
         raise click.ClickException(f"sandbox {action} failed: {response.text[:200]}")
 
 
-def _materialize_all(usernames: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Add the partitions as the sensor decides, then per account one real run of the follow graph and
-    one of the profile refresh, in the demo instance."""
+def _materialize_all(usernames: list[str], sandbox_url: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Add the partitions as the sensor decides, then per account real runs in the demo instance: the
+    follow graph, a profile refresh, a second refresh of the most-followed profiles after the sandbox
+    moved their follower counts (so the follower history has two points), and the content job."""
     import dagster as dg
 
     from definitions import defs
@@ -214,8 +221,13 @@ def _materialize_all(usernames: list[str]) -> tuple[list[dict[str, Any]], list[s
         for job_name, ops in (
             ("follow_graph_job", {}),
             ("profile_refresh_job", {"profile_details": {"config": {"batch_size": DEMO_PROFILE_BATCH}}}),
+            ("profile_refresh_job", "history"),
             ("content_job", {"profile_posts": {"config": {"batch_size": DEMO_POSTS_BATCH, "first_scan_pages": 2}}}),
         ):
+            if ops == "history":
+                if row["status"] != "ok":
+                    continue
+                ops = {"profile_details": {"config": {"usernames": _move_counts(database, username, sandbox_url)}}}
             started = time.perf_counter()
             run = defs.resolve_job_def(job_name).execute_in_process(
                 instance=instance,
@@ -227,7 +239,7 @@ def _materialize_all(usernames: list[str]) -> tuple[list[dict[str, Any]], list[s
             row["seconds"] += time.perf_counter() - started
             for event in run.get_asset_materialization_events():
                 asset = event.asset_key.path[-1]
-                row[asset] = {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
+                row.setdefault(asset, {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()})
             if job_name == "follow_graph_job":
                 checks = run.get_asset_check_evaluations()
                 row["checks"] = f"{sum(c.passed for c in checks)}/{len(checks)}"
@@ -240,6 +252,26 @@ def _materialize_all(usernames: list[str]) -> tuple[list[dict[str, Any]], list[s
             failed.append(username)
         rows.append(row)
     return rows, failed
+
+
+def _move_counts(database: Any, username: str, sandbox_url: str) -> list[str]:
+    """The sandbox gives the account's most-followed refreshed profiles a few more (or fewer)
+    followers, as days would; returns their usernames for a second refresh."""
+    from sqlalchemy import select
+
+    from ig_resources.database.models import InstagramProfile as P
+
+    account = database.account(username)
+    with database.session() as s:
+        top = s.execute(
+            select(P.username, P.follower_count)
+            .where(P.instagram_account_id == account.id, P.follower_count.is_not(None))
+            .order_by(P.follower_count.desc()).limit(DEMO_HISTORY_PROFILES)
+        ).all()
+    for rank, (name, followers) in enumerate(top):
+        change = round(followers * (0.01 * (rank + 1))) * (-1 if rank == 3 else 1)
+        _admin(sandbox_url, "mutate", {"op": "gain_followers", "user": name, "count": change})
+    return [name for name, _ in top]
 
 
 def _n(values: dict[str, Any], key: str) -> str:
@@ -272,19 +304,56 @@ def _summary_table(rows: list[dict[str, Any]]) -> str:
 def _profiles_table(rows: list[dict[str, Any]]) -> str:
     table: list[tuple[Any, ...]] = [
         ("ACCOUNT", "PROFILES REFRESHED", "NOT FOUND", "MALFORMED", "SCAN-EXCLUDED", "AVATARS STORED",
-         "REQUESTS/PROFILE", "POSTS NEW", "POSTS REFRESHED", "NOTE")
+         "REQUESTS/PROFILE", "NOTE")
     ]
     for row in rows:
-        d, a, p = row.get("profile_details", {}), row.get("avatars", {}), row.get("profile_posts", {})
+        d, a = row.get("profile_details", {}), row.get("avatars", {})
         note = row.get("failure", "")
         table.append(
             (
                 row["account"], _n(d, "refreshed"), _n(d, "not_found"), _n(d, "malformed"), _n(d, "scan_excluded"),
-                _n(a, "stored"), d.get("requests_per_profile", "-"), _n(p, "posts_new"), _n(p, "posts_refreshed"),
-                note[:100],
+                _n(a, "stored"), d.get("requests_per_profile", "-"), note[:100],
             )
         )
     return format_table(table)
+
+
+def _content_table(rows: list[dict[str, Any]]) -> str:
+    """Posts, comments, post media, discovered people by source, caption languages, published e-mails
+    and the network's metrics of each account."""
+    from sqlalchemy import func, select
+
+    from ig_resources.database.models import InstagramProfile
+
+    from .common import database_from_env
+
+    db = database_from_env()
+    table: list[tuple[Any, ...]] = [
+        ("ACCOUNT", "POSTS NEW", "REFRESHED", "COMMENTS", "MEDIA STORED", "RELATED", "COMMENTERS", "CAPTION LANGUAGES",
+         "E-MAILS", "ENGAGEMENT", "GROWTH/30D", "SCORE")
+    ]
+    for row in rows:
+        p, c, m, k = (row.get(a, {}) for a in ("profile_posts", "post_comments", "post_media", "account_metrics"))
+        account = db.account(row["account"])
+        found = db.discovered_summary(account.id)
+        with db.session() as s:
+            emails = s.scalar(select(func.count()).where(InstagramProfile.instagram_account_id == account.id,
+                                                         InstagramProfile.ig_email.is_not(None)))
+        languages = {lang: n for lang, n in (p.get("caption_languages") or {}).items() if lang != "unknown"}
+        total = sum(languages.values()) or 1
+        top = " ".join(f"{lang} {n / total:.0%}" for lang, n in list(languages.items())[:3]) or "-"
+        table.append((
+            row["account"], _n(p, "posts_new"), _n(p, "posts_refreshed"), _n(c, "comments"),
+            _n(m.get("outcomes") or {}, "stored"), f"{found.get('RELATED', {}).get('found', 0):,}",
+            f"{found.get('COMMENTS', {}).get('found', 0):,}", top, f"{emails:,}",
+            _pct(k.get("engagement_rate")), _pct(k.get("growth_rate_30d")),
+            f"{k['score']:.1f}" if isinstance(k.get("score"), float) else "-",
+        ))
+    return format_table(table)
+
+
+def _pct(value: Any) -> str:
+    return f"{value:.2%}" if isinstance(value, float) else "-"
 
 
 @click.command()

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ig_resources.database.engine import redact
+from ig_resources.database.records import CONTENT_SOURCES
 
 from .common import (
     add_account,
@@ -92,7 +93,8 @@ def accounts_list(include_removed: bool) -> None:
         click.echo("no accounts (add one: ig-pipeline accounts add USERNAME --cookies-file FILE)")
         return
     now = datetime.now(UTC)
-    table = [("USERNAME", "IG USER ID", "LOGIN", "COOLING DOWN UNTIL", "LAST FOLLOW GRAPH SYNC", "STATUS", "REASON")]
+    table = [("USERNAME", "IG USER ID", "LOGIN", "COOLING DOWN UNTIL", "LAST FOLLOW GRAPH SYNC", "SOURCE", "STATUS",
+              "REASON")]
     for a in rows:
         synced = a.follow_graph_synced_at.strftime("%Y-%m-%d %H:%M UTC") if a.follow_graph_synced_at else "never"
         cooling_now = a.cooldown_until is not None and a.cooldown_until > now
@@ -101,7 +103,8 @@ def accounts_list(include_removed: bool) -> None:
         reason = (a.cooldown_reason if cooling_now else None) or (
             a.login_state_reason if a.login_state != "logged_in" else None
         )
-        table.append((a.username, a.ig_user_id or "?", a.login_state, cooling, synced, status, _clip(reason or "-", 70)))
+        table.append((a.username, a.ig_user_id or "?", a.login_state, cooling, synced, a.content_source, status,
+                      _clip(reason or "-", 70)))
     click.echo(format_table(table))
 
 
@@ -118,6 +121,19 @@ def accounts_resume(username: str) -> None:
     account = db.account(username)
     db.clear_cooldown(account.id)
     click.echo(f"{account.username} may run again")
+
+
+@accounts.command("source")
+@click.argument("username")
+@click.argument("source", type=click.Choice(CONTENT_SOURCES))
+@user_errors
+def accounts_source(username: str, source: str) -> None:
+    """Read USERNAME's profiles and posts from Instagram's web API or from Apify (seed 002; needs
+    APIFY_TOKEN). The follow graph, inbox, comments and stories always come from Instagram."""
+    db = database_from_env()
+    account = db.account(username)
+    db.set_content_source(account.id, source)
+    click.echo(f"{account.username} reads profiles and posts from {source}")
 
 
 @accounts.command("remove")

@@ -88,6 +88,12 @@ def test_accounts_and_a_materialization_end_to_end(env: dict[str, str], tmp_path
     checked = run(env, "accounts", "check", "carol")
     assert checked.returncode == 0 and "450 followers" in checked.stdout
 
+    assert "instagram" in listed.stdout
+    chosen = run(env, "accounts", "source", "carol", "apify")
+    assert chosen.returncode == 0 and "carol reads profiles and posts from apify" in chosen.stdout
+    assert " apify " in run(env, "accounts", "list").stdout
+    assert run(env, "accounts", "source", "carol", "ftp").returncode == 2  # click names the choices
+
     removed = run(env, "accounts", "remove", "carol")
     assert removed.returncode == 0 and "data kept" in removed.stdout
     assert "no accounts" in run(env, "accounts", "list").stdout

@@ -7,7 +7,7 @@ a concern of any other account.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +15,8 @@ import dagster as dg
 
 from ig_resources.database import ConcurrentSyncError, DatabaseResource, SecretKeyError, UnknownAccountError
 from ig_resources.database.records import AccountRecord
-from ig_resources.instagram import InstagramError
+from ig_resources.instagram import InstagramClientResource, InstagramError
+from ig_resources.instagram.apify import ApifyInstagramClient
 from ig_resources.instagram.protocol import InstagramClient
 
 from .rules import blocked_reason, health_after
@@ -34,6 +35,17 @@ def runnable_account(database: DatabaseResource, username: str) -> AccountRecord
             allow_retries=False,
         )
     return account
+
+
+def content_client(
+    database: DatabaseResource, instagram: InstagramClientResource, apify: ApifyInstagramClient, account: AccountRecord
+) -> AbstractContextManager[InstagramClient]:
+    """The client that reads this account's profiles and posts: Apify when the account chose it
+    (seed 002), else Instagram's web API with the account's own session and request budget."""
+    if account.content_source == "apify":
+        return apify.open()
+    return instagram.open(database.session_cookies(account), account.user_agent,
+                          budgets=database.budget_store(account.id))
 
 
 class RunState:

@@ -6,7 +6,7 @@ from typing import Any
 
 import dagster as dg
 
-from ig_assets.accounts.runs import runnable_account, sync_run
+from ig_assets.accounts.runs import content_client, runnable_account, sync_run
 from ig_assets.discovery.languages import caption_languages, primary_language
 from ig_assets.network.profiles import profile_details
 from ig_assets.network.refresh import trigger_source
@@ -14,6 +14,7 @@ from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.database.records import ActionLogWrite, PostScanWrite
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
+from ig_resources.instagram.apify import ApifyInstagramClient
 
 from .rules import OVERLAP, FeedRead, post_write, read_until_known, skip_reason
 
@@ -48,6 +49,7 @@ def profile_posts(
     config: ProfilePostsConfig,
     database: DatabaseResource,
     instagram: InstagramClientResource,
+    apify: ApifyInstagramClient,
 ) -> dg.MaterializeResult:
     """Posts of a batch of the network's profiles (`instagram_profile_posts`): newest first, stopping
     at posts already stored, so an unchanged profile costs one request; the known posts read on the
@@ -61,8 +63,7 @@ def profile_posts(
     write = PostScanWrite(scanned_at=now)
     reads: dict[int, FeedRead] = {}
     with sync_run(database, account, "profile_posts", run_id) as run:
-        with instagram.open(database.session_cookies(account), account.user_agent,
-                            budgets=database.budget_store(account.id)) as client:
+        with content_client(database, instagram, apify, account) as client:
             run.client = client
             try:
                 for profile in due:
@@ -74,7 +75,7 @@ def profile_posts(
                     stored = known.get(profile.id, set())
                     try:
                         read = read_until_known(
-                            client.iter_user_feed(profile.ig_user_id), stored, config.overlap,
+                            client.iter_user_feed(profile.ig_user_id, profile.username), stored, config.overlap,
                             None if stored else config.first_scan_pages,
                         )
                     except (NotFoundError, MalformedResponseError, ServerError) as exc:

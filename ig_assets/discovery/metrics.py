@@ -3,7 +3,8 @@ whole partition at once: no I/O, no Dagster, one row per profile out.
 
 Inputs are plain frames so the asset, the tests and the benchmark feed them the same way:
 
-- `profiles`: `profile_id`, `follower_count` (the latest known count)
+- `profiles`: `profile_id`, `follower_count` (the latest known count), optionally `posts_scanned`
+  (whether `profile_posts` has read the feed: until then the activity is unknown, not nil)
 - `posts`: `profile_id`, `taken_at`, `likes_count` (None when likes are hidden), `comments_count`
 - `snapshots`: `profile_id`, `captured_at`, `follower_count` (the count history of `profile_details`)
 """
@@ -54,9 +55,11 @@ def profile_metrics(profiles: pd.DataFrame, posts: pd.DataFrame, snapshots: pd.D
     Score (0–100): 100 · Σ wᵢ·sᵢ / Σ wᵢ over the components that are known, with
     s_engagement = min(rate / full_engagement, 1),
     s_growth = clip(0.5 + growth_rate_30d / (2 · full_growth), 0, 1) (no growth scores 0.5),
-    s_activity = min(posts in the last `activity_days` / full_activity, 1).
+    s_activity = min(posts in the last `activity_days` / full_activity, 1), unknown until the feed
+    was read. A profile with no known component has no score.
     """
-    base = profiles[["profile_id", "follower_count"]].drop_duplicates("profile_id").set_index("profile_id")
+    columns = ["profile_id", "follower_count", *(["posts_scanned"] if "posts_scanned" in profiles else [])]
+    base = profiles[columns].drop_duplicates("profile_id").set_index("profile_id")
     out = base.join(_engagement(posts, base["follower_count"], policy)).join(_growth(snapshots, now, policy))
     recent = posts[pd.to_datetime(posts["taken_at"], utc=True) >= pd.Timestamp(now - timedelta(days=policy.activity_days))]
     out["posts_last_30d"] = recent.groupby("profile_id").size().reindex(out.index).fillna(0).astype(int)
@@ -109,10 +112,13 @@ def _growth(snapshots: pd.DataFrame, now: datetime, policy: MetricsPolicy) -> pd
 
 
 def _score(m: pd.DataFrame, policy: MetricsPolicy) -> pd.Series:
+    activity = (m["posts_last_30d"] / policy.full_activity).clip(upper=1)
+    if "posts_scanned" in m:
+        activity = activity.where(m["posts_scanned"].astype("boolean").fillna(False))
     parts = pd.DataFrame({
         "engagement": (m["engagement_rate"] / policy.full_engagement).clip(upper=1),
         "growth": (0.5 + m["growth_rate_30d"] / (2 * policy.full_growth)).clip(0, 1),
-        "activity": (m["posts_last_30d"] / policy.full_activity).clip(upper=1),
+        "activity": activity,
     })
     w = pd.Series(policy.weights, index=parts.columns)
     known = parts.notna()

@@ -9,7 +9,7 @@ from typing import Any
 
 import dagster as dg
 
-from ig_assets.accounts.runs import runnable_account, sync_run
+from ig_assets.accounts.runs import content_client, runnable_account, sync_run
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.database.records import (
@@ -25,6 +25,7 @@ from ig_resources.instagram import (
     NotFoundError,
     ServerError,
 )
+from ig_resources.instagram.apify import ApifyInstagramClient
 from ig_resources.instagram.protocol import InstagramClient
 from ig_resources.media import MediaDownloader, MediaRejectedError, MediaStore
 
@@ -41,9 +42,11 @@ FINAL_REFUSALS = frozenset({"promotional_url", "no_url", "content_type", "too_la
 
 class ProfileDetailsConfig(dg.Config):
     """How many profiles one run refreshes; the least recently refreshed go first, so the schedule or a
-    backfill walks the whole network over successive runs."""
+    backfill walks the whole network over successive runs. `usernames` refreshes just those network
+    profiles now (a person's "refresh these" from the launchpad)."""
 
     batch_size: int = 200
+    usernames: list[str] = []
 
 
 @dg.asset(
@@ -58,6 +61,7 @@ def profile_details(
     config: ProfileDetailsConfig,
     database: DatabaseResource,
     instagram: InstagramClientResource,
+    apify: ApifyInstagramClient,
 ) -> dg.MaterializeResult:
     """Display name, bio, link, avatar, counts, last post time and kind of account of a batch of the
     network's profiles; their count history (`instagram_profile_snapshots`), messageability and
@@ -65,12 +69,12 @@ def profile_details(
     each. A missing or malformed profile is recorded on it and the batch goes on; an account-level
     stop keeps what was refreshed before it."""
     account = runnable_account(database, context.partition_key)
-    due = database.profiles_to_refresh(account.id, config.batch_size)
+    due = database.profiles_to_refresh(account.id, config.batch_size,
+                                       [u.strip().lstrip("@").lower() for u in config.usernames])
     now = datetime.now(UTC)
     source = trigger_source(context.run.tags)
     with sync_run(database, account, "profile_details", context.run.run_id) as run:
-        cookies = database.session_cookies(account)
-        with instagram.open(cookies, account.user_agent, budgets=database.budget_store(account.id)) as client:
+        with content_client(database, instagram, apify, account) as client:
             run.client = client
             # Chunks are written on a second thread while the next are fetched; whatever was refreshed
             # before an account-level stop is written too (the writer drains before the error propagates).

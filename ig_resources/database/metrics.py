@@ -32,7 +32,8 @@ class MetricsStore:
         transaction so the three frames agree."""
         p, post, snap = InstagramProfile, InstagramProfilePost, InstagramProfileSnapshot
         queries = (
-            select(p.id.label("profile_id"), p.username, p.follower_count).where(p.instagram_account_id == account_id),
+            select(p.id.label("profile_id"), p.username, p.follower_count,
+                   p.posts_scanned_at.is_not(None).label("posts_scanned")).where(p.instagram_account_id == account_id),
             select(post.instagram_profile_id.label("profile_id"), post.taken_at, post.likes_count, post.comments_count)
             .where(post.instagram_account_id == account_id),
             select(snap.instagram_profile_id.label("profile_id"), snap.captured_at, snap.follower_count)

@@ -67,6 +67,8 @@ class InstagramAccount(Timestamps, Base):
     # Instagram throttled the account: nothing is sent for it before this time.
     cooldown_until: Mapped[datetime | None]
     cooldown_reason: Mapped[str | None] = mapped_column(Text)
+    # Where profiles and posts are read from: Instagram's web API ("instagram") or Apify ("apify").
+    content_source: Mapped[str] = mapped_column(String(16), default="instagram", server_default="instagram")
 
     continuous_processing_state: Mapped[str] = mapped_column(String(32), default="idle")
     continuous_processing_next_story_sync_at: Mapped[datetime | None]

@@ -38,8 +38,11 @@ class ProfileStore:
 
     # -- profile_details ----------------------------------------------------------------------
 
-    def profiles_to_refresh(self, account_id: int, limit: int) -> list[ProfileToRefresh]:
-        """Up to `limit` profiles of the account's network, never refreshed first, then least recently.
+    def profiles_to_refresh(
+        self, account_id: int, limit: int, usernames: list[str] | None = None
+    ) -> list[ProfileToRefresh]:
+        """Up to `limit` profiles of the account's network (only those named, when `usernames` is
+        given), never refreshed first, then least recently.
 
         The network is the follow graph plus inbox peers; profiles that left it are not refreshed.
         """
@@ -58,6 +61,7 @@ class ProfileStore:
                     p.instagram_account_id == account_id,
                     p.ig_user_id.is_not(None),
                     or_(p.following.is_(True), p.follows_you.is_(True), in_inbox),
+                    *([p.username.in_(usernames)] if usernames else []),
                 )
                 # NULLs first on both backends: never-refreshed profiles lead.
                 .order_by(p.details_refreshed_at.is_not(None), p.details_refreshed_at, p.id)

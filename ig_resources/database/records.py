@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+#: where an account's profiles and posts are read from (`instagram_accounts.content_source`)
+CONTENT_SOURCES = ("instagram", "apify")
+
 
 @dataclass(frozen=True, slots=True)
 class AccountRecord:
@@ -23,6 +26,7 @@ class AccountRecord:
     follow_graph_synced_at: datetime | None
     cooldown_until: datetime | None = None
     cooldown_reason: str | None = None
+    content_source: str = "instagram"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,9 +20,9 @@ from ig_resources.instagram.pacing import Budget, BudgetStore, window_wait
 from ig_resources.instagram.session import SessionCookies
 
 from .content import ContentStore
-from .metrics import MetricsStore
 from .crypto import CookieCipher
 from .engine import DatabaseConfigError, default_database_url, engine_for, redact
+from .metrics import MetricsStore
 from .models import (
     ConversationPeer,
     InstagramAccount,
@@ -224,6 +224,10 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, ConfigurableRes
             row = s.get_one(InstagramAccount, account_id)
             row.cooldown_until = None
             row.cooldown_reason = None
+
+    def set_content_source(self, account_id: int, source: str) -> None:
+        with self.session() as s:
+            s.get_one(InstagramAccount, account_id).content_source = source
 
     def record_identity(self, account_id: int, ig_user_id: str, current_username: str) -> None:
         """Remember Instagram's id and current handle (a rename keeps the partition key)."""
@@ -536,6 +540,7 @@ def _account_record(row: InstagramAccount) -> AccountRecord:
         follow_graph_synced_at=row.follow_graph_synced_at,
         cooldown_until=row.cooldown_until,
         cooldown_reason=row.cooldown_reason,
+        content_source=row.content_source,
     )
 
 

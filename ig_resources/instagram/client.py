@@ -432,9 +432,9 @@ class WebApiClient:
             body = self._request(kind, "GET", f"/api/v1/users/{pk}/info/")
         return profile_details_from_body(body, kind=kind)
 
-    def iter_user_feed(self, user_pk: str) -> Iterator[FeedPage]:
+    def iter_user_feed(self, user_pk: str, username: str | None = None) -> Iterator[FeedPage]:
         """The user's posts, newest first, a page at a time: stop pulling to stop asking (the
-        incremental scan stops at the first post it already has)."""
+        incremental scan stops at the first post it already has). The web API needs only the pk."""
         return self._iter_feed(_pk_path(user_pk))
 
     def _iter_feed(self, pk: str) -> Iterator[FeedPage]:

@@ -30,8 +30,9 @@ class InstagramClient(Protocol):
         """One profile in full (counts, bio, picture, newest post time); NotFoundError if gone."""
         ...
 
-    def iter_user_feed(self, user_pk: str) -> Iterator[FeedPage]:
-        """The user's posts, newest first, a page at a time, until Instagram has no more."""
+    def iter_user_feed(self, user_pk: str, username: str | None = None) -> Iterator[FeedPage]:
+        """The user's posts, newest first, a page at a time, until Instagram has no more. Sources
+        that address people by name (Apify) need `username`."""
         ...
 
     def iter_comments(self, media_pk: str) -> Iterator[CommentsPage]:

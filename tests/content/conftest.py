@@ -16,6 +16,7 @@ from ig_assets.network import follow_graph, profile_details
 from ig_resources.database import DatabaseResource
 from ig_resources.database.models import InstagramProfile, InstagramProfilePost
 from ig_resources.instagram import InstagramClientResource
+from ig_resources.instagram.apify import ApifyInstagramClient
 from ig_resources.instagram.sandbox import (
     AccountSpec,
     NetworkSpec,
@@ -40,7 +41,8 @@ class World:
     def resources(self) -> dict[str, Any]:
         return {"database": self.database, "instagram": InstagramClientResource(
             api_base_url=self.server.url, web_base_url=self.server.url, pacing=False),
-            "media": MediaStore(root=str(self.media_root), trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"])}
+            "media": MediaStore(root=str(self.media_root), trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"]),
+            "apify": ApifyInstagramClient()}
 
     def scan(self, **config: Any) -> dg.ExecuteInProcessResult:
         result = dg.materialize([profile_posts], partition_key="hana", instance=self.instance, resources=self.resources(),

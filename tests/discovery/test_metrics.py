@@ -16,7 +16,8 @@ def at(day: str, hour: int = 0) -> datetime:
 
 @pytest.fixture
 def metrics() -> pd.DataFrame:
-    profiles = pd.DataFrame({"profile_id": [1, 2, 3], "follower_count": [1000, 0, 2000]})
+    profiles = pd.DataFrame({"profile_id": [1, 2, 3, 4], "follower_count": [1000, 0, 2000, 500],
+                             "posts_scanned": [True, True, True, False]})
     posts = pd.DataFrame([
         (1, at("2026-01-30"), 50, 10),
         (1, at("2026-01-20"), 30, 10),
@@ -30,6 +31,11 @@ def metrics() -> pd.DataFrame:
         (3, at("2026-01-30", 0), 2000), (3, at("2026-01-30", 6), 1990),  # six hours: no trend yet
     ], columns=["profile_id", "captured_at", "follower_count"])
     return profile_metrics(profiles, posts, snapshots, NOW).set_index("profile_id")
+
+
+def test_a_profile_whose_feed_was_never_read_has_no_score(metrics: pd.DataFrame) -> None:
+    unread = metrics.loc[4]
+    assert unread.posts_last_30d == 0 and pd.isna(unread.engagement_rate) and pd.isna(unread.score)
 
 
 def test_engagement_growth_projection_and_score_by_hand(metrics: pd.DataFrame) -> None:
@@ -55,7 +61,7 @@ def test_unknowns_stay_unknown_and_the_score_uses_what_is_known(metrics: pd.Data
 
 
 def test_account_summary_weights_by_followers(metrics: pd.DataFrame) -> None:
-    s = account_summary(metrics.reset_index())
+    s = account_summary(metrics.drop(index=4).reset_index())
     assert s["profiles"] == 3 and s["profiles_with_engagement"] == 2 and s["profiles_with_growth"] == 1
     assert s["network_followers"] == 3000
     assert s["engagement_rate"] == pytest.approx((0.05 * 1000 + 0.06 * 2000) / 3000)

@@ -24,6 +24,7 @@ from ig_resources.database.models import (
     ProfileTag,
 )
 from ig_resources.instagram import InstagramClientResource
+from ig_resources.instagram.apify import ApifyInstagramClient
 from ig_resources.instagram.sandbox import (
     AccountSpec,
     Fault,
@@ -61,6 +62,7 @@ class World:
                 pause_mean_seconds=0, backoff_base_seconds=0.01, profile_requests_per_window=10_000,
             ),
             "media": MediaStore(root=str(self.media_root), trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"]),
+            "apify": ApifyInstagramClient(),
         }
 
     def run(self, assets: list[Any], account: str = "carol", batch_size: int | None = None) -> dg.ExecuteInProcessResult:

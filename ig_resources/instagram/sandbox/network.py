@@ -585,6 +585,17 @@ class SandboxNetwork:
         """The first posts a web profile body carries (newest first), as web timeline edges."""
         return [posts.web_edge(item) for item in self._posts(index, range(min(12, int(p["media_count"]))))]
 
+    def public_profile(self, username: str, posts_limit: int = 0) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+        """What an anonymous visitor sees of `username` (Apify's scrapers): the profile in the mobile
+        vocabulary and its newest `posts_limit` posts (none when private); None if there is no one."""
+        with self.lock:
+            index = self.universe.index_of_username(username)
+            if index is None:
+                return None
+            p = self._profile(index)
+            shown = 0 if p["is_private"] else min(posts_limit, int(p["media_count"]))
+            return p, self._posts(index, range(shown))
+
     def user_feed(self, viewer: ManagedAccount, pk: int | str, max_id: str | None, count: int = 12) -> tuple[int, dict[str, Any]]:
         """(status, body) of `feed/user/{pk}/`: newest first, `next_max_id` = the last item's id."""
         with self.lock:
