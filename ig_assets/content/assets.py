@@ -30,11 +30,14 @@ content_job = dg.define_asset_job(
 
 class ProfilePostsConfig(dg.Config):
     """Profiles per run (least recently scanned first), how many known posts each scan re-reads to
-    refresh counts, and how far back the first scan of a profile goes (pages of 12)."""
+    refresh counts, how far back the first scan of a profile goes (pages of 12), and whether caption
+    languages are detected in lingua's low-accuracy mode (about ten times faster, a tenth of the
+    memory, less sure on very short captions)."""
 
     batch_size: int = 100
     overlap: int = OVERLAP
     first_scan_pages: int = 5
+    low_accuracy_languages: bool = False
 
 
 @dg.asset(
@@ -90,7 +93,7 @@ def profile_posts(
                         **meta, "new": read.new, "refreshed": len(read.posts) - read.new, "pages": read.pages}))
             finally:
                 # Whatever was read before an account-level stop is stored.
-                _attach_posts(write, reads)
+                _attach_posts(write, reads, config.low_accuracy_languages)
                 database.apply_post_scan(account.id, write)
             requests = dict(client.requests)
             pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
@@ -115,10 +118,10 @@ def profile_posts(
     )
 
 
-def _attach_posts(write: PostScanWrite, reads: dict[int, FeedRead]) -> None:
+def _attach_posts(write: PostScanWrite, reads: dict[int, FeedRead], low_accuracy: bool) -> None:
     """The read posts as rows, each caption with its language (one batched detection call)."""
     order = [(pid, post) for pid, read in reads.items() for post in read.posts]
-    languages = caption_languages([post.caption_text for _, post in order])
+    languages = caption_languages([post.caption_text for _, post in order], low_accuracy=low_accuracy)
     for (pid, post), language in zip(order, languages, strict=True):
         write.posts.setdefault(pid, []).append(post_write(post, language))
 

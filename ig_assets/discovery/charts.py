@@ -9,7 +9,9 @@ import matplotlib
 import pandas as pd
 
 matplotlib.use("Agg")  # no screen: render to memory only
+from matplotlib import dates as mdates  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 MAX_LINES = 8
 
@@ -38,9 +40,12 @@ def history_markdown(history: pd.DataFrame, title: str) -> str:
         ax.plot(series.index, series.values, marker="o", markersize=3, label=f"@{username}")
     ax.set_title(title)
     ax.set_ylabel("followers")
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.autofmt_xdate()
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")

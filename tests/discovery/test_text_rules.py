@@ -58,6 +58,7 @@ def test_profile_emails_keep_the_first_source() -> None:
 )
 def test_caption_language(caption: str | None, language: str | None) -> None:
     assert caption_languages([caption]) == [language]
+    assert caption_languages([caption], low_accuracy=True) == [language]  # these are long enough for both
 
 
 def test_cleaning_keeps_words_only() -> None:

@@ -573,9 +573,10 @@ class SandboxNetwork:
 
     def _posts(self, index: int, ks: range) -> list[dict[str, Any]]:
         user = self.universe.summary(index)
+        followers = int(self._profile(index)["follower_count"])
         return [
             posts.post(
-                self.universe._key, index, k, user=user, epoch=self.epoch,
+                self.universe._key, index, k, user=user, epoch=self.epoch, followers=followers,
                 new_posts=self.new_posts.get(index, 0), count_generation=self.count_generations.get(index, 0),
             )
             for k in ks

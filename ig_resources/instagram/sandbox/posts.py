@@ -46,10 +46,11 @@ def language_of(key: int, index: int) -> str:
 
 
 def post(
-    key: int, index: int, k: int, *, user: dict[str, Any], epoch: int, new_posts: int = 0, count_generation: int = 0
+    key: int, index: int, k: int, *, user: dict[str, Any], epoch: int, followers: int, new_posts: int = 0,
+    count_generation: int = 0,
 ) -> dict[str, Any]:
-    """Post number `k` (0 = newest) of person `index` (`user`: their list-shaped user object), as a
-    `feed/user` item."""
+    """Post number `k` (0 = newest) of person `index` (`user`: their list-shaped user object, with
+    `followers` followers), as a `feed/user` item."""
     pk = int(user["pk"])
     # Posts are numbered from the oldest so that a new post does not renumber the others.
     serial = new_posts - k  # > 0: one of the posts added since; <= 0: the base history
@@ -62,8 +63,11 @@ def post(
     media_pk = media_pk_of(index, serial)
     kind = h % 10  # 70 % photos, 20 % videos, 10 % carousels
     media_type = 1 if kind < 7 else (2 if kind < 9 else 8)
-    likes = int(mix64(h ^ 0x11) % 400 * (1 + 0.1 * count_generation))
-    comments = int(mix64(h ^ 0x22) % 30 + 4 * count_generation)
+    # Engagement falls with reach, as on Instagram: about 10 % of followers like a post at 30 followers,
+    # 4 % at 1,000, 1.4 % at 100,000 (±50 %); a few percent of the likers comment.
+    rate = 0.25 * max(followers, 1) ** -0.25 * (0.5 + mix64(h ^ 0x11) % 1000 / 1000)
+    likes = int(followers * rate * (1 + 0.1 * count_generation))
+    comments = int(likes * (0.02 + mix64(h ^ 0x22) % 60 / 1000)) + mix64(h ^ 0x44) % 3 + 4 * count_generation
     user = {**user, "is_favorite": False, "is_unpublished": False}
     item: dict[str, Any] = {
         "taken_at": taken,
