@@ -1,7 +1,7 @@
 """`discovered_accounts`: people around each account's network, from Instagram's related accounts and
-from commenters (seed 001's discovery; its clone service and e-mail sequences are out of scope)."""
+from commenters (seed 001's discovery; its clone service and e-mail sequences are out of scope), and
+`account_metrics`: seed 002's engagement, growth and score of the network."""
 
-from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -92,7 +92,7 @@ def discovered_accounts(
 
 
 class AccountMetricsConfig(dg.Config):
-    """Windows and score scales of seed 002's metrics (see `MetricsPolicy` for their meaning)."""
+    """The windows of seed 002's metrics (see `MetricsPolicy` for their meaning)."""
 
     engagement_posts: int = MetricsPolicy.engagement_posts
     history_days: int = MetricsPolicy.history_days
@@ -114,8 +114,7 @@ def account_metrics(
         account = database.account(context.partition_key)
     except LookupError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from None
-    policy = MetricsPolicy(**{f.name: getattr(config, f.name) for f in fields(MetricsPolicy)
-                              if f.name in AccountMetricsConfig.model_fields})
+    policy = MetricsPolicy(**config.model_dump())
     profiles, posts, snapshots = database.metrics_inputs(account.id)
     now = datetime.now(UTC)
     metrics = profile_metrics(profiles, posts, snapshots, now, policy)
