@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from follow_graph import ROOT, _max_rss_mb, make_database  # bench/ is the script's own folder
+from follow_graph import ROOT, _max_rss_mb, make_database, sandbox  # bench/ is the script's own folder
 
 sys.path.insert(0, str(ROOT))
 USERNAME = "bench_account"
@@ -105,32 +105,12 @@ def _with_sandbox(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     following = round((args.profiles - followers) / 0.7) + 80
     spec = {"seed": SPEC_SEED, "accounts": [{"username": USERNAME, "followers": followers, "following": following,
                                              "mutual_fraction": 0.3, "inbox_threads": 10, "tray_reels": 5}]}
-    (work / "spec.json").write_text(json.dumps(spec))
-    url_file = work / "sandbox.url"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ig_cli.main", "sandbox", "serve", "--spec", str(work / "spec.json"),
-         "--port", "0", "--url-file", str(url_file)],
-        stdout=subprocess.DEVNULL, cwd=ROOT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not (url_file.exists() and url_file.read_text().strip()):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("sandbox server did not start")
-            time.sleep(0.05)
-        subprocess.run(
-            [sys.executable, "-m", "ig_cli.main", "sandbox", "cookies", USERNAME, "--spec", str(work / "spec.json"),
-             "-o", str(work / "cookies.json")],
-            check=True, cwd=ROOT,
-        )
+    with sandbox(spec, work, USERNAME) as url:
         db_url, drop = make_database("sqlite", work)
         try:
-            return child(args, "scan", work, url=url_file.read_text().strip(), db=db_url)
+            return child(args, "scan", work, url=url, db=db_url)
         finally:
             drop()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def child(args: argparse.Namespace, kind: str, work: Path, *, url: str | None = None, db: str | None = None,

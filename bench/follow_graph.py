@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,25 +63,7 @@ def orchestrate(args: argparse.Namespace) -> None:
              "mutual_fraction": 0.3, "inbox_threads": 40, "tray_reels": 30}
         ],
     }
-    (work / "spec.json").write_text(json.dumps(spec))
-    url_file = work / "sandbox.url"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ig_cli.main", "sandbox", "serve", "--spec", str(work / "spec.json"),
-         "--port", "0", "--url-file", str(url_file)],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not (url_file.exists() and url_file.read_text().strip()):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("sandbox server did not start")
-            time.sleep(0.05)
-        url = url_file.read_text().strip()
-        subprocess.run(
-            [sys.executable, "-m", "ig_cli.main", "sandbox", "cookies", USERNAME, "--spec", str(work / "spec.json"),
-             "-o", str(work / "cookies.json")],
-            check=True,
-        )
+    with sandbox(spec, work, USERNAME) as url:
         minimum = 1 + 1 + math.ceil(40 / 20) + math.ceil(args.followers / 200) + math.ceil(args.following / 200)
         fetch = child("fetch", work, url)
         print(f"\nfollow_graph benchmark: {args.followers:,} followers, {args.following:,} following "
@@ -118,6 +102,31 @@ def orchestrate(args: argparse.Namespace) -> None:
             print(f"  {backend}: materialization ÷ fetch = {mat['first_seconds'] / fetch['seconds']:.2f}, "
                   f"write ÷ bulk insert = {write['write_seconds'] / write['bulk_seconds']:.2f}, "
                   f"rows written {write['rows']:,}")
+
+
+@contextmanager
+def sandbox(spec: dict[str, Any], work: Path, username: str) -> Iterator[str]:
+    """The sandbox server of `spec` in its own process, and `username`'s cookies in
+    `work/cookies.json`; yields the server's URL."""
+    (work / "spec.json").write_text(json.dumps(spec))
+    url_file = work / "sandbox.url"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ig_cli.main", "sandbox", "serve", "--spec", str(work / "spec.json"),
+         "--port", "0", "--url-file", str(url_file)],
+        stdout=subprocess.DEVNULL, cwd=ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (url_file.exists() and url_file.read_text().strip()):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("sandbox server did not start")
+            time.sleep(0.05)
+        subprocess.run(
+            [sys.executable, "-m", "ig_cli.main", "sandbox", "cookies", username, "--spec", str(work / "spec.json"),
+             "-o", str(work / "cookies.json")],
+            check=True, cwd=ROOT,
+        )
+        yield url_file.read_text().strip()
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from follow_graph import ROOT, _max_rss_mb, make_database  # bench/ is the script's own folder
+from follow_graph import ROOT, _max_rss_mb, make_database, sandbox  # bench/ is the script's own folder
 
 sys.path.insert(0, str(ROOT))
 USERNAME = "bench_account"
@@ -48,25 +48,7 @@ def orchestrate(args: argparse.Namespace) -> None:
     following = round((args.profiles - followers) / 0.7) + 80
     spec = {"seed": 2027, "accounts": [{"username": USERNAME, "followers": followers, "following": following,
                                         "mutual_fraction": 0.3, "inbox_threads": 10, "tray_reels": 5}]}
-    (work / "spec.json").write_text(json.dumps(spec))
-    url_file = work / "sandbox.url"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ig_cli.main", "sandbox", "serve", "--spec", str(work / "spec.json"),
-         "--port", "0", "--url-file", str(url_file)],
-        stdout=subprocess.DEVNULL, cwd=ROOT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not (url_file.exists() and url_file.read_text().strip()):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("sandbox server did not start")
-            time.sleep(0.05)
-        url = url_file.read_text().strip()
-        subprocess.run(
-            [sys.executable, "-m", "ig_cli.main", "sandbox", "cookies", USERNAME, "--spec", str(work / "spec.json"),
-             "-o", str(work / "cookies.json")],
-            check=True, cwd=ROOT,
-        )
+    with sandbox(spec, work, USERNAME) as url:
         fetch = child("fetch", work, url)
         print(f"\nprofile refresh benchmark: {fetch['profiles']:,} profiles of one account, pacing off, "
               "sandbox on loopback in its own process\n")
@@ -87,9 +69,6 @@ def orchestrate(args: argparse.Namespace) -> None:
         for row in table:
             print("  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True)))
         print("\njudged: requests/profile (goal 1) and raw fetch rate ÷ materialization rate (goal ≤ 1.3)")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def child(kind: str, work: Path, url: str, db: str | None = None) -> dict[str, Any]:

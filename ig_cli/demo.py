@@ -257,17 +257,7 @@ def _materialize_all(usernames: list[str], sandbox_url: str) -> tuple[list[dict[
 def _move_counts(database: Any, username: str, sandbox_url: str) -> list[str]:
     """The sandbox gives the account's most-followed refreshed profiles a few more (or fewer)
     followers, as days would; returns their usernames for a second refresh."""
-    from sqlalchemy import select
-
-    from ig_resources.database.models import InstagramProfile as P
-
-    account = database.account(username)
-    with database.session() as s:
-        top = s.execute(
-            select(P.username, P.follower_count)
-            .where(P.instagram_account_id == account.id, P.follower_count.is_not(None))
-            .order_by(P.follower_count.desc()).limit(DEMO_HISTORY_PROFILES)
-        ).all()
+    top = database.most_followed(database.account(username).id, DEMO_HISTORY_PROFILES)
     for rank, (name, followers) in enumerate(top):
         change = round(followers * (0.01 * (rank + 1))) * (-1 if rank == 3 else 1)
         _admin(sandbox_url, "mutate", {"op": "gain_followers", "user": name, "count": change})
@@ -321,10 +311,6 @@ def _profiles_table(rows: list[dict[str, Any]]) -> str:
 def _content_table(rows: list[dict[str, Any]]) -> str:
     """Posts, comments, post media, discovered people by source, caption languages, published e-mails
     and the network's metrics of each account."""
-    from sqlalchemy import func, select
-
-    from ig_resources.database.models import InstagramProfile
-
     from .common import database_from_env
 
     db = database_from_env()
@@ -336,9 +322,7 @@ def _content_table(rows: list[dict[str, Any]]) -> str:
         p, c, m, k = (row.get(a, {}) for a in ("profile_posts", "post_comments", "post_media", "account_metrics"))
         account = db.account(row["account"])
         found = db.discovered_summary(account.id)
-        with db.session() as s:
-            emails = s.scalar(select(func.count()).where(InstagramProfile.instagram_account_id == account.id,
-                                                         InstagramProfile.ig_email.is_not(None)))
+        emails = db.profiles_with_email(account.id)
         languages = {lang: n for lang, n in (p.get("caption_languages") or {}).items() if lang != "unknown"}
         total = sum(languages.values()) or 1
         top = " ".join(f"{lang} {n / total:.0%}" for lang, n in list(languages.items())[:3]) or "-"

@@ -37,15 +37,20 @@ def runnable_account(database: DatabaseResource, username: str) -> AccountRecord
     return account
 
 
+def instagram_client(
+    database: DatabaseResource, instagram: InstagramClientResource, account: AccountRecord
+) -> AbstractContextManager[InstagramClient]:
+    """Instagram's web API with the account's own session and request budget."""
+    return instagram.open(database.session_cookies(account), account.user_agent,
+                          budgets=database.budget_store(account.id))
+
+
 def content_client(
     database: DatabaseResource, instagram: InstagramClientResource, apify: ApifyInstagramClient, account: AccountRecord
 ) -> AbstractContextManager[InstagramClient]:
     """The client that reads this account's profiles and posts: Apify when the account chose it
     (seed 002), else Instagram's web API with the account's own session and request budget."""
-    if account.content_source == "apify":
-        return apify.open()
-    return instagram.open(database.session_cookies(account), account.user_agent,
-                          budgets=database.budget_store(account.id))
+    return apify.open() if account.content_source == "apify" else instagram_client(database, instagram, account)
 
 
 class RunState:

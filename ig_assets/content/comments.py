@@ -6,7 +6,7 @@ from typing import Any
 
 import dagster as dg
 
-from ig_assets.accounts.runs import runnable_account, sync_run
+from ig_assets.accounts.runs import instagram_client, runnable_account, sync_run
 from ig_assets.discovery.rules import COMMENTS, MIN_COMMENTS, comment_write, discovered
 from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
@@ -49,8 +49,7 @@ def post_comments(
     write = CommentScanWrite(scanned_at=now)
     failures: Counter[str] = Counter()
     with sync_run(database, account, "post_comments", run_id) as run:
-        with instagram.open(database.session_cookies(account), account.user_agent,
-                            budgets=database.budget_store(account.id)) as client:
+        with instagram_client(database, instagram, account) as client:
             run.client = client
             try:
                 for post in due:

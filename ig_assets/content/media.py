@@ -1,17 +1,15 @@
 """`post_media`: each stored post's picture or video in the content-addressed store, under the trust policy."""
 
 from collections import Counter
-from typing import Any
 
 import dagster as dg
 
-from ig_assets.network.profiles import FINAL_REFUSALS
+from ig_assets.network.profiles import download_under_policy
 from ig_assets.network.refresh import trigger_source
-from ig_assets.network.trust import media_download_verdict
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.database.records import ActionLogWrite, MediaResult, PostMediaCandidate
-from ig_resources.media import MediaDownloader, MediaRejectedError, MediaStore
+from ig_resources.media import MediaDownloader, MediaStore
 
 from .assets import profile_posts
 
@@ -53,21 +51,12 @@ def store_post_media(
     results: list[MediaResult] = []
     actions: list[ActionLogWrite] = []
     for c in due:
-        meta: dict[str, Any] = {"dagster_run_id": run_id, "post_id": c.id}
         if c.stored_sha256:  # the same file is already in the store
             results.append(MediaResult(c.id, "succeeded", None, c.stored_sha256))
             continue
-        verdict = media_download_verdict(url=c.url, following=c.following, follows_you=c.follows_you, tags=c.tags)
-        if not verdict.allowed:
-            results.append(MediaResult(c.id, "skipped", verdict.reason))
-            actions.append(ActionLogWrite(c.profile_id, DOWNLOAD_POST_MEDIA, "skipped", source, {**meta, "reason": verdict.reason}))
-            continue
-        try:
-            blob = downloader.fetch(c.url or "")
-        except MediaRejectedError as exc:
-            results.append(MediaResult(c.id, "failed", exc.reason if exc.reason in FINAL_REFUSALS else None))
-            actions.append(ActionLogWrite(c.profile_id, DOWNLOAD_POST_MEDIA, "failed", source, {**meta, "reason": exc.reason}))
-            continue
-        results.append(MediaResult(c.id, "succeeded", None, blob.sha256, blob.content_type, blob.byte_size))
-        actions.append(ActionLogWrite(c.profile_id, DOWNLOAD_POST_MEDIA, "succeeded", source, {**meta, "sha256": blob.sha256}))
+        result, log = download_under_policy(downloader, c.id, c.url, following=c.following,
+                                            follows_you=c.follows_you, tags=c.tags)
+        results.append(result)
+        actions.append(ActionLogWrite(c.profile_id, DOWNLOAD_POST_MEDIA, result.status, source,
+                                      {"dagster_run_id": run_id, "post_id": c.id, **log}))
     return results, actions

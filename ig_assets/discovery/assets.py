@@ -8,7 +8,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from ig_assets.accounts.runs import runnable_account, sync_run
+from ig_assets.accounts.runs import instagram_client, runnable_account, sync_run
 from ig_assets.content.assets import profile_posts
 from ig_assets.content.comments import post_comments
 from ig_assets.network.profiles import profile_details
@@ -56,8 +56,7 @@ def discovered_accounts(
     actions: list[ActionLogWrite] = []
     scanned: list[int] = []
     with sync_run(database, account, "discovered_accounts", run_id) as run:
-        with instagram.open(database.session_cookies(account), account.user_agent,
-                            budgets=database.budget_store(account.id)) as client:
+        with instagram_client(database, instagram, account) as client:
             run.client = client
             try:
                 for profile_id, ig_user_id in seeds:

@@ -36,8 +36,8 @@ from .trust import media_download_verdict
 
 #: profiles per write transaction: small enough to overlap with fetching, large enough to batch well
 WRITE_CHUNK = 500
-#: reasons the store or the trust policy give that hold until the avatar changes (not worth a retry)
-FINAL_REFUSALS = frozenset({"promotional_url", "no_url", "content_type", "too_large", "untrusted_host"})
+#: reasons the store or the trust policy give that hold until the file changes (not worth a retry)
+_FINAL_REFUSALS = frozenset({"promotional_url", "no_url", "content_type", "too_large", "untrusted_host"})
 
 
 class ProfileDetailsConfig(dg.Config):
@@ -197,30 +197,35 @@ def avatars(
     )
 
 
+def download_under_policy(
+    downloader: MediaDownloader, result_id: int, url: str | None, *, following: bool, follows_you: bool,
+    tags: frozenset[str],
+) -> tuple[MediaResult, dict[str, Any]]:
+    """One file through the trust policy and the store: its result (keyed `result_id`) and what the
+    action log records of it."""
+    verdict = media_download_verdict(url=url, following=following, follows_you=follows_you, tags=tags)
+    if not verdict.allowed:
+        return MediaResult(result_id, "skipped", verdict.reason), {"reason": verdict.reason}
+    try:
+        blob = downloader.fetch(url or "")
+    except MediaRejectedError as exc:
+        # A refusal tied to this file waits for a new one; a failed transfer is retried next run.
+        reason = exc.reason if exc.reason in _FINAL_REFUSALS else None
+        return MediaResult(result_id, "failed", reason), {"reason": exc.reason, "error": str(exc)}
+    return (MediaResult(result_id, "succeeded", None, blob.sha256, blob.content_type, blob.byte_size),
+            {"sha256": blob.sha256, "bytes": blob.byte_size, "already_stored": blob.existed})
+
+
 def download_avatars(
     downloader: MediaDownloader, candidates: list[AvatarCandidate], source: str, run_id: str
 ) -> tuple[list[MediaResult], list[ActionLogWrite]]:
     results: list[MediaResult] = []
     actions: list[ActionLogWrite] = []
     for c in candidates:
-        meta: dict[str, Any] = {"dagster_run_id": run_id}
-        verdict = media_download_verdict(url=c.url, following=c.following, follows_you=c.follows_you, tags=c.tags)
-        if not verdict.allowed:
-            results.append(MediaResult(c.id, "skipped", verdict.reason))
-            actions.append(ActionLogWrite(c.id, DOWNLOAD_AVATAR, "skipped", source, {**meta, "reason": verdict.reason}))
-            continue
-        try:
-            blob = downloader.fetch(c.url or "")
-        except MediaRejectedError as exc:
-            # A refusal tied to this picture waits for a new one; a failed transfer is retried next run.
-            reason = exc.reason if exc.reason in FINAL_REFUSALS else None
-            results.append(MediaResult(c.id, "failed", reason))
-            actions.append(ActionLogWrite(c.id, DOWNLOAD_AVATAR, "failed", source, {**meta, "reason": exc.reason, "error": str(exc)}))
-            continue
-        results.append(MediaResult(c.id, "succeeded", None, blob.sha256, blob.content_type, blob.byte_size))
-        actions.append(
-            ActionLogWrite(c.id, DOWNLOAD_AVATAR, "succeeded", source, {**meta, "sha256": blob.sha256, "bytes": blob.byte_size, "already_stored": blob.existed})
-        )
+        result, log = download_under_policy(downloader, c.id, c.url, following=c.following,
+                                            follows_you=c.follows_you, tags=c.tags)
+        results.append(result)
+        actions.append(ActionLogWrite(c.id, DOWNLOAD_AVATAR, result.status, source, {"dagster_run_id": run_id, **log}))
     return results, actions
 
 

@@ -483,6 +483,22 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, ConfigurableRes
             ).one()
             return NetworkCounts(*row)
 
+    def most_followed(self, account_id: int, limit: int) -> list[tuple[str, int]]:
+        """(username, followers) of the account's `limit` most-followed profiles with a known count."""
+        p = InstagramProfile
+        with self.session() as s:
+            rows = s.execute(
+                select(p.username, p.follower_count)
+                .where(p.instagram_account_id == account_id, p.follower_count.is_not(None))
+                .order_by(p.follower_count.desc(), p.id).limit(limit)
+            ).all()
+        return [(name, followers) for name, followers in rows]
+
+    def profiles_with_email(self, account_id: int) -> int:
+        p = InstagramProfile
+        with self.session() as s:
+            return s.scalar(select(func.count()).where(p.instagram_account_id == account_id, p.ig_email.is_not(None))) or 0
+
     def duplicate_keys(self, account_id: int) -> dict[str, int]:
         """How many keys that seed 004 declares unique appear more than once for this account."""
         p, e = InstagramProfile, InstagramProfileEvent
