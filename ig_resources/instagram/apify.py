@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from .models import (
     InboxThread,
     Post,
     ProfileDetails,
+    Reel,
     StoryTray,
     UserProfile,
     UserSummary,
@@ -169,6 +170,12 @@ class ApifySession:
 
     def story_tray(self) -> StoryTray:
         raise self._unsupported("the story tray")
+
+    def reels_media(self, user_pks: Sequence[str]) -> dict[str, Reel]:
+        raise self._unsupported("stories")
+
+    def highlight_reels(self, user_pk: str) -> list[Reel]:
+        raise self._unsupported("highlights")
 
     def close(self) -> None:
         self._http.close()

@@ -8,8 +8,9 @@ request goes through `WebApiClient._request`, the single place where retries, ba
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -38,6 +39,7 @@ from .models import (
     InboxPage,
     InboxThread,
     ProfileDetails,
+    Reel,
     StoryTray,
     UserProfile,
     UserSummary,
@@ -63,13 +65,19 @@ KIND_FOLLOWERS: Final = "followers"
 KIND_FOLLOWING: Final = "following"
 KIND_INBOX: Final = "inbox"
 KIND_STORY_TRAY: Final = "story_tray"
+KIND_REELS_MEDIA: Final = "reels_media"
+KIND_HIGHLIGHTS: Final = "highlights"
 KIND_PROFILE: Final = "profile"
 KIND_FEED: Final = "feed"
 KIND_COMMENTS: Final = "comments"
 KIND_RELATED: Final = "related"
 FEED_PAGE_SIZE: Final = 12  # what the app asks for
+#: reel ids per `feed/reels_media/` request: Instagram takes up to 50, the app asks for about 20 at a time
+REELS_MEDIA_CHUNK: Final = 20
 
 _M = TypeVar("_M", bound=BaseModel)
+_Params = Mapping[str, str] | Sequence[tuple[str, str]]
+_HIGHLIGHT_ID: Final = re.compile(r"^highlight:\d+$")
 _PLEASE_WAIT: Final = "please wait a few minutes"
 _CHECKPOINT_SIGNALS: Final = frozenset(
     {"checkpoint_required", "challenge_required", "checkpoint_challenge_required"}
@@ -318,6 +326,78 @@ def story_tray_from_graphql(body: Mapping[str, Any], *, kind: str = KIND_STORY_T
     return _validate(kind, StoryTray, {"tray": [e.get("node") for e in edges if isinstance(e, dict)]})
 
 
+def _reels(entries: list[Any]) -> list[Reel]:
+    """The reels that validate; one without a user (a live or ad unit) is skipped, not fatal."""
+    out: list[Reel] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        try:
+            out.append(Reel.model_validate(entry))
+        except ValidationError:
+            continue
+    return out
+
+
+def _by_id(reels: list[Reel]) -> dict[str, Reel]:
+    out: dict[str, Reel] = {}
+    for reel in reels:
+        out.setdefault(reel.id, reel)
+    return out
+
+
+def reels_from_mobile(body: Mapping[str, Any], *, kind: str = KIND_REELS_MEDIA) -> dict[str, Reel]:
+    """Reels of `feed/reels_media/` (`reels` keyed by id, and/or a `reels_media` list) or of
+    `feed/user/{pk}/story/` (`reel`, null when the user has no story), keyed by reel id: the user pk,
+    or "highlight:<n>" for a highlight."""
+    entries: list[Any] = []
+    found = False
+    if isinstance(body.get("reels"), dict):
+        found = True
+        entries += list(body["reels"].values())
+    if isinstance(body.get("reels_media"), list):
+        found = True
+        entries += body["reels_media"]
+    if "reel" in body and (body["reel"] is None or isinstance(body["reel"], dict)):
+        found = True
+        entries.append(body["reel"])
+    if not found:
+        raise MalformedResponseError(
+            f"{kind}: the body has no 'reels', 'reels_media' or 'reel'", endpoint=kind, status_code=200
+        )
+    return _by_id(_reels(entries))
+
+
+def reels_from_graphql(body: Mapping[str, Any], *, kind: str = KIND_REELS_MEDIA) -> dict[str, Reel]:
+    """Reels of the web GraphQL reels query (`data.reels_media[]`): `GraphReel`s keyed by user pk and
+    `GraphHighlightReel`s keyed by "highlight:<n>"."""
+    data = body.get("data")
+    media = data.get("reels_media") if isinstance(data, dict) else None
+    if not isinstance(media, list):
+        raise MalformedResponseError(f"{kind}: the body has no 'data.reels_media' list", endpoint=kind)
+    return _by_id(_reels(media))
+
+
+def highlights_from_mobile(body: Mapping[str, Any], *, kind: str = KIND_HIGHLIGHTS) -> list[Reel]:
+    """The highlight folders of `highlights/{pk}/highlights_tray/` (`tray[]`), in order, without items."""
+    tray = _require(kind, body, "tray", list, status_code=200)
+    return _reels(tray)
+
+
+def highlights_from_graphql(body: Mapping[str, Any], *, kind: str = KIND_HIGHLIGHTS) -> list[Reel]:
+    """The highlight folders of the web profile query (`data.user.edge_highlight_reels.edges[].node`)."""
+    try:
+        edges = body["data"]["user"]["edge_highlight_reels"]["edges"]
+    except (KeyError, TypeError):
+        raise MalformedResponseError(
+            f"{kind}: the body has no 'edge_highlight_reels' edges", endpoint=kind
+        ) from None
+    if not isinstance(edges, list):
+        raise MalformedResponseError(f"{kind}: 'edge_highlight_reels.edges' is not a list", endpoint=kind)
+    nodes = [e["node"] for e in edges if isinstance(e, dict) and isinstance(e.get("node"), dict)]
+    return _reels([{**n, "__typename": "GraphHighlightReel"} for n in nodes])
+
+
 # --------------------------------------------------------------------------------------------------
 # The client
 # --------------------------------------------------------------------------------------------------
@@ -530,6 +610,58 @@ class WebApiClient:
             raise MalformedResponseError(f"{kind}: the body has no 'tray'", endpoint=kind, status_code=200)
         return _validate(kind, StoryTray, body, status_code=200)
 
+    def reels_media(self, user_pks: Sequence[str]) -> dict[str, Reel]:
+        """The current stories of these users, keyed by user pk: a signed POST of `user_ids` to
+        `feed/reels_media/` per 20 ids, as the app sends it. Users without a visible story are absent."""
+        if isinstance(user_pks, str):
+            raise TypeError("user_pks must be a sequence of user pks, not one string")
+        pks = list(dict.fromkeys(_pk_path(pk) for pk in user_pks))  # every pk checked before any request
+        reels: dict[str, Reel] = {}
+        for start in range(0, len(pks), REELS_MEDIA_CHUNK):
+            payload = json.dumps(
+                {"user_ids": pks[start : start + REELS_MEDIA_CHUNK], "source": "reel_feed_timeline"},
+                separators=(",", ":"),
+            )
+            form = {"signed_body": f"SIGNATURE.{payload}"}
+            body = self._request(KIND_REELS_MEDIA, "POST", "/api/v1/feed/reels_media/", data=form)
+            reels.update(reels_from_mobile(body, kind=KIND_REELS_MEDIA))
+        return reels
+
+    def highlight_reels(self, user_pk: str) -> list[Reel]:
+        """The user's highlight folders in profile order, each with its items: the folders from
+        `highlights/{pk}/highlights_tray/`, their items from `feed/reels_media/?reel_ids=highlight:<n>`
+        (20 folders a request). A folder Instagram returns no items for keeps an empty `items`."""
+        kind = KIND_HIGHLIGHTS
+        body = self._request(kind, "GET", f"/api/v1/highlights/{_pk_path(user_pk)}/highlights_tray/")
+        folders = highlights_from_mobile(body, kind=kind)
+        del body
+        # Only well-formed ids go into a URL; anything else keeps the folder without items.
+        ids = [f.id for f in folders if _HIGHLIGHT_ID.match(f.id)]
+        found: dict[str, Reel] = {}
+        for start in range(0, len(ids), REELS_MEDIA_CHUNK):
+            query = [("reel_ids", reel_id) for reel_id in ids[start : start + REELS_MEDIA_CHUNK]]
+            body = self._request(KIND_REELS_MEDIA, "GET", "/api/v1/feed/reels_media/", query)
+            found.update(reels_from_mobile(body, kind=KIND_REELS_MEDIA))
+        out: list[Reel] = []
+        for folder in folders:
+            reel = found.get(folder.id)
+            if reel is None:
+                out.append(folder)
+                continue
+            count = folder.media_count if folder.media_count is not None else reel.media_count
+            out.append(
+                folder.model_copy(
+                    update={
+                        "items": reel.items,
+                        "media_count": count,
+                        "title": folder.title or reel.title,
+                        "created_at": folder.created_at or reel.created_at,
+                        "latest_reel_media": folder.latest_reel_media or reel.latest_reel_media,
+                    }
+                )
+            )
+        return out
+
     def _iter_follow_list(self, kind: str, user_pk: str) -> Iterator[FollowPage]:
         path = f"/api/v1/friendships/{user_pk}/{kind}/"
         params = {
@@ -562,7 +694,8 @@ class WebApiClient:
         kind: str,
         method: str,
         path: str,
-        params: Mapping[str, str] | None = None,
+        params: _Params | None = None,
+        data: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Send one request and return its JSON object, or raise the typed error it means.
 
@@ -575,7 +708,7 @@ class WebApiClient:
             if self._pacer is not None:
                 self._pacer.before_request(kind)
             try:
-                return self._send(kind, method, path, params)
+                return self._send(kind, method, path, params, data)
             except (RateLimitedError, ServerError) as exc:
                 if self._pacer is None:
                     raise
@@ -590,14 +723,15 @@ class WebApiClient:
         kind: str,
         method: str,
         path: str,
-        params: Mapping[str, str] | None = None,
+        params: _Params | None = None,
+        data: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """One attempt. Errors are raised `from None`: an httpx exception carries the request, hence
-        the cookies."""
+        """One attempt; `data` is sent form-encoded (the app's POST bodies). Errors are raised `from None`:
+        an httpx exception carries the request, hence the cookies."""
         self.requests[kind] += 1
         try:
             response = self._http.request(
-                method, path, params=params, headers={"X-IG-WWW-Claim": self._www_claim}
+                method, path, params=params, data=data, headers={"X-IG-WWW-Claim": self._www_claim}
             )
         except httpx.TimeoutException as exc:
             raise ServerError(

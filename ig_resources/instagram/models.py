@@ -7,10 +7,10 @@ arrive as strings, and both the mobile and the web vocabularies of a profile are
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
 def _text_id(value: Any) -> Any:
@@ -22,7 +22,7 @@ def _int_or_none(value: Any) -> int | None:
         return None
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite float
         return None
 
 
@@ -226,6 +226,11 @@ class TrayReel(_Lenient):
         _int_or_none
     )
 
+    def story_items(self) -> list[StoryItem]:
+        """The entry's `items` as typed story items (none when the tray left them out); odd ones are
+        skipped."""
+        return _story_items(self.items, self.user.pk)
+
 
 class StoryTray(_Lenient):
     """`feed/reels_tray/`: only the first entries carry `items`; the rest need `feed/reels_media/`."""
@@ -368,3 +373,185 @@ class CommentsPage(_Lenient):
     _cursors = field_validator("next_min_id", "next_max_id", mode="before")(lambda v: _text_id(v) or None)
     _comments_list = field_validator("comments", mode="before")(_list_or_empty)
     _count = field_validator("comment_count", mode="before")(_int_or_none)
+
+
+# -- stories and highlights ---------------------------------------------------------------------------
+
+#: renditions and embedded copies a story item's raw record leaves out (its URLs are parsed into fields)
+_BULKY_STORY_KEYS = frozenset(
+    {
+        "image_versions2", "video_versions", "display_resources", "video_resources", "media_preview",
+        "video_dash_manifest", "edge_story_media_viewers", "user", "owner", "raw",
+    }
+)
+STORY_LIFETIME = timedelta(hours=24)
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        return from_unix_seconds(value)
+    except (OverflowError, ValueError, OSError):  # a number no clock reaches
+        return None
+
+
+def _float_or_none(value: Any) -> float | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _graph_resources(resources: Any) -> list[dict[str, Any]] | None:
+    """Web `display_resources`/`video_resources` (`src`, `config_width`, `config_height`) in the mobile
+    vocabulary `_best_url` reads."""
+    if not isinstance(resources, list):
+        return None
+    return [
+        {"url": r.get("src"), "width": r.get("config_width"), "height": r.get("config_height")}
+        for r in resources
+        if isinstance(r, dict)
+    ]
+
+
+def _owner_of(data: dict[str, Any]) -> Any:
+    for key in ("user", "owner"):
+        value = data.get(key)
+        if isinstance(value, dict):
+            return value.get("pk") or value.get("pk_id") or value.get("id")
+    return None
+
+
+class StoryItem(_Lenient):
+    """One story (or highlight) item: a picture or a video. Mobile (`feed/reels_media`, the tray) and web
+    GraphQL (`GraphStoryImage`/`GraphStoryVideo`) items are both accepted.
+
+    `raw` is the item as Instagram sent it minus its renditions and embedded users (kept as metadata).
+    """
+
+    pk: str
+    id: str | None = None
+    media_type: int = 1  # 1 image, 2 video
+    taken_at: datetime
+    expiring_at: datetime | None = None
+    image_url: str | None = None
+    video_url: str | None = None
+    video_duration: float | None = None
+    owner_pk: str | None = None
+    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        ident = _text_id(data.get("id"))
+        pk = _text_id(data.get("pk"))
+        if pk in (None, "") and isinstance(ident, str):
+            pk = ident.split("_", 1)[0]  # mobile ids are "<media pk>_<owner pk>"; web ids are the pk
+        out["pk"] = pk
+        out["id"] = ident if isinstance(ident, str) else None
+        owner = _owner_of(data)
+        if owner is None and isinstance(ident, str) and "_" in ident:
+            owner = ident.split("_", 1)[1]
+        out["owner_pk"] = _text_id(owner)
+        versions = data.get("image_versions2")
+        image = _best_url(versions.get("candidates") if isinstance(versions, dict) else None)
+        image = image or _best_url(_graph_resources(data.get("display_resources")))
+        display = data.get("display_url")
+        out["image_url"] = image or (display if isinstance(display, str) else None)
+        video = _best_url(data.get("video_versions"))
+        out["video_url"] = video = video or _best_url(_graph_resources(data.get("video_resources")))
+        if _int_or_none(data.get("media_type")) is None:
+            web_video = data.get("is_video") is True or data.get("__typename") == "GraphStoryVideo"
+            out["media_type"] = 2 if web_video or video else 1
+        taken = data.get("taken_at")
+        taken = _as_datetime(taken if taken is not None else data.get("taken_at_timestamp"))
+        out["taken_at"] = taken
+        expiring = data.get("expiring_at")
+        expiring = _as_datetime(expiring if expiring is not None else data.get("expiring_at_timestamp"))
+        # Stories live 24 hours; a body without the expiry still tells when the item goes.
+        out["expiring_at"] = expiring or (taken + STORY_LIFETIME if taken else None)
+        out["raw"] = {k: v for k, v in data.items() if k not in _BULKY_STORY_KEYS}
+        return out
+
+    _pk_text = field_validator("pk", mode="before")(_text_id)
+    _type = field_validator("media_type", mode="before")(lambda v: _int_or_none(v) or 1)
+    _duration = field_validator("video_duration", mode="before")(_float_or_none)
+
+    @property
+    def is_video(self) -> bool:
+        return self.media_type == 2
+
+
+def _story_items(items: Any, owner_pk: str | None) -> list[StoryItem]:
+    """Typed items of a reel; an item that does not validate is skipped (real reels carry odd units)."""
+    if not isinstance(items, list):
+        return []
+    out: list[StoryItem] = []
+    for raw in items:
+        if isinstance(raw, StoryItem):
+            item = raw
+        elif isinstance(raw, dict):
+            try:
+                item = StoryItem.model_validate(raw)
+            except ValidationError:
+                continue
+        else:
+            continue
+        if item.owner_pk is None and owner_pk is not None:
+            item = item.model_copy(update={"owner_pk": owner_pk})
+        out.append(item)
+    return out
+
+
+class Reel(_Lenient):
+    """A user's current stories, or one highlight folder (`id` "highlight:<n>"), with its items.
+
+    Mobile `feed/reels_media` reels, `feed/user/{pk}/story` reels, highlight tray folders and web
+    GraphQL `GraphReel`/`GraphHighlightReel` objects are all accepted.
+    """
+
+    id: str
+    user: UserSummary
+    items: list[StoryItem] = Field(default_factory=list)
+    expiring_at: datetime | None = None
+    latest_reel_media: int | None = None
+    seen: int | None = None
+    media_count: int | None = None
+    title: str | None = None
+    created_at: datetime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        user = next((data[k] for k in ("user", "owner") if isinstance(data.get(k), dict)), data.get("user"))
+        out["user"] = user
+        reel_id = _text_id(data.get("id"))
+        if reel_id in (None, "") and isinstance(user, dict):
+            reel_id = _text_id(user.get("pk") or user.get("id"))
+        if data.get("__typename") == "GraphHighlightReel" and isinstance(reel_id, str):
+            reel_id = reel_id if reel_id.startswith("highlight:") else f"highlight:{reel_id}"
+        out["id"] = reel_id
+        owner = _text_id(_owner_of(data))
+        items = data.get("items")
+        out["items"] = _story_items(items, owner if isinstance(owner, str) else None)
+        if _int_or_none(data.get("media_count")) is None and isinstance(items, list):
+            out["media_count"] = len(out["items"])  # web reels carry their items but no count
+        return out
+
+    _id_text = field_validator("id", mode="before")(_text_id)
+    _ints = field_validator("latest_reel_media", "seen", "media_count", mode="before")(_int_or_none)
+    _times = field_validator("expiring_at", "created_at", mode="before")(_as_datetime)
+    _title = field_validator("title", mode="before")(lambda v: v if isinstance(v, str) else None)
+
+    @property
+    def is_highlight(self) -> bool:
+        return self.id.startswith("highlight:")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from .models import (
@@ -12,6 +12,7 @@ from .models import (
     FollowPage,
     InboxThread,
     ProfileDetails,
+    Reel,
     StoryTray,
     UserProfile,
     UserSummary,
@@ -57,6 +58,15 @@ class InstagramClient(Protocol):
 
     def story_tray(self) -> StoryTray:
         """The logged-in account's story tray: who has unexpired stories right now."""
+        ...
+
+    def reels_media(self, user_pks: Sequence[str]) -> dict[str, Reel]:
+        """The current stories of these users (all their items), keyed by user pk; a user whose stories
+        the account cannot see, or who has none, is absent."""
+        ...
+
+    def highlight_reels(self, user_pk: str) -> list[Reel]:
+        """The user's highlight folders (id "highlight:<n>", title) in profile order, with their items."""
         ...
 
     def close(self) -> None: ...

@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class Recorded:
     query: dict[str, str]  # last value of each parameter
     headers: dict[str, str]  # lower-cased names
     client_port: int
+    body: bytes = b""  # what a POST sent
+    query_list: tuple[tuple[str, str], ...] = ()  # every parameter in order (repeated ones too)
 
 
 class StubServer:
@@ -90,16 +92,17 @@ class StubServer:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
-                self.rfile.read(length)
-                self._answer()
+                self._answer(self.rfile.read(length))
 
-            def _answer(self) -> None:
+            def _answer(self, body: bytes = b"") -> None:
                 parts = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+                query_list = tuple(parse_qsl(parts.query, keep_blank_values=True))
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with server._lock:
+                    port = self.client_address[1]
                     server.requests.append(
-                        Recorded(self.command, parts.path, query, headers, self.client_address[1])
+                        Recorded(self.command, parts.path, query, headers, port, body, query_list)
                     )
                 scripted = server._next(parts.path)
                 if scripted is None:

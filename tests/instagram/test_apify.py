@@ -108,6 +108,10 @@ def test_missing_and_private_people(sources: Sources) -> None:
                 list(apify.iter_user_feed(private.pk, private.username))
         with pytest.raises(ApifyError, match="not related accounts"):
             apify.related_accounts("1")
+        with pytest.raises(ApifyError, match="not stories"):
+            apify.reels_media(["1"])
+        with pytest.raises(ApifyError, match="not highlights"):
+            apify.highlight_reels("1")
 
 
 def test_polls_a_running_actor_until_it_succeeds(sources: Sources) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import time
@@ -9,6 +10,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -44,6 +46,7 @@ FOLLOWERS = f"/api/v1/friendships/{TARGET}/followers/"
 FOLLOWING = f"/api/v1/friendships/{TARGET}/following/"
 INBOX = "/api/v1/direct_v2/inbox/"
 TRAY = "/api/v1/feed/reels_tray/"
+REELS_MEDIA = "/api/v1/feed/reels_media/"
 ME = f"/api/v1/users/{VIEWER_PK}/info/"
 
 
@@ -290,6 +293,55 @@ def test_story_tray_and_current_user(stub: StubServer, session: SessionCookies) 
     assert [r.user.username for r in tray.tray] == ["manchesterunited", "realmadrid", "ronaldinho"]
     assert (me.pk, me.username, me.follower_count, me.following_count) == (VIEWER_PK, "riedayme", 5, 22)
     assert [r.path for r in stub.requests] == [TRAY, ME]
+
+
+def test_reels_media_posts_signed_user_ids_twenty_at_a_time(
+    stub: StubServer, session: SessionCookies
+) -> None:
+    captured = fixture_bytes("feed_reels_media__instagramkit.json")
+    empty = {"reels": {}, "reels_media": [], "status": "ok"}
+    stub.script(REELS_MEDIA, Scripted(body=captured), Scripted(body=empty))
+    pks = ["13320596140", "3555900579", *(str(10_000 + n) for n in range(19))]
+    with client_for(stub, session) as client:
+        reels = client.reels_media(pks)
+        assert client.requests == Counter({"reels_media": 2})
+    assert list(reels) == ["13320596140", "3555900579"] and len(reels["3555900579"].items) == 8
+    sent = stub.requests_to(REELS_MEDIA)
+    assert [r.method for r in sent] == ["POST", "POST"]
+    assert all(r.headers["x-csrftoken"] == CSRF_SECRET for r in sent)
+    assert sent[0].headers["content-type"] == "application/x-www-form-urlencoded"
+    signed = [parse_qs(r.body.decode())["signed_body"][0] for r in sent]
+    assert all(s.startswith("SIGNATURE.") for s in signed)
+    asked = [json.loads(s.removeprefix("SIGNATURE."))["user_ids"] for s in signed]
+    assert asked == [pks[:20], pks[20:]]
+    with client_for(stub, session) as client, pytest.raises(ValueError):
+        client.reels_media(["1", "2/../x"])  # every pk checked before anything is sent
+    assert len(stub.requests_to(REELS_MEDIA)) == 2
+
+
+def test_highlight_reels_join_folders_and_items(stub: StubServer, session: SessionCookies) -> None:
+    story = load_fixture("feed_user_story__instagramkit.json")["reel"]
+    folders = [{"id": f"highlight:1799{n}", "title": f"T{n}", "media_count": 1, "created_at": 1600000000,
+                "user": story["user"]} for n in range(3)]
+    reels = {f"highlight:1799{n}": {**story, "id": f"highlight:1799{n}"} for n in (0, 2)}
+    items = {"reels": reels, "status": "ok"}
+    tray_path = f"/api/v1/highlights/{TARGET}/highlights_tray/"
+    stub.script(tray_path, Scripted(body={"tray": folders, "status": "ok"}))
+    stub.script(REELS_MEDIA, Scripted(body=items))
+    with client_for(stub, session) as client:
+        reels = client.highlight_reels(TARGET)
+        assert client.requests == Counter({"highlights": 1, "reels_media": 1})
+    assert [(r.id, r.title, len(r.items)) for r in reels] == [
+        ("highlight:17990", "T0", 1), ("highlight:17991", "T1", 0), ("highlight:17992", "T2", 1)
+    ]
+    (asked,) = stub.requests_to(REELS_MEDIA)
+    assert asked.method == "GET" and asked.query_list == tuple(("reel_ids", f["id"]) for f in folders)
+
+
+def test_reels_media_without_reels_is_malformed(stub: StubServer, session: SessionCookies) -> None:
+    stub.script(REELS_MEDIA, Scripted(body={"status": "ok"}))
+    with client_for(stub, session) as client, pytest.raises(MalformedResponseError, match="reels_media"):
+        client.reels_media(["1"])
 
 
 def test_logged_out_view_of_own_profile_means_logged_out(stub: StubServer, session: SessionCookies) -> None:

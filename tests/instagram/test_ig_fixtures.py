@@ -1,13 +1,15 @@
 """Every captured Instagram body this client covers parses with the models (real values checked).
 
 `test_every_fixture_is_accounted_for` lists the fixture directory, so a new capture must be either parsed
-by a named test here or assigned to the later feature that will parse it.
+by a named test (here, or `module.test` of this package) or assigned to the later feature that will parse it.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
+from collections.abc import Callable
 
 import pytest
 
@@ -362,11 +364,18 @@ COVERED: dict[str, str] = {
     "challenge_send_code_email__instagramkit.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
     "challenge_submit_ok__pgrimaud.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
     "error_challenge_verify_code__instagramkit.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
+    "feed_reels_media__instagramkit.json": "test_story_fixtures.test_mobile_feed_reels_media",
+    "feed_user_story__instagramkit.json": "test_story_fixtures.test_mobile_feed_user_story",
+    "graphql_reels_media_story__pgrimaud.json": "test_story_fixtures.test_graphql_reels_media_story_video",
+    "graphql_reels_media_5users__instagramkit.json": (
+        "test_story_fixtures.test_graphql_reels_media_of_five_users"
+    ),
+    "graphql_highlight_reels_media__pgrimaud.json": "test_story_fixtures.test_graphql_highlight_reels",
+    "graphql_user_reel_by_id__pgrimaud.json": "test_story_fixtures.test_graphql_user_reel_without_items",
 }
 
 POSTS = "posts (feed/user, clips, timeline, media info)"
 COMMENTS = "comments"
-STORIES = "stories media and highlights (feed/reels_media, feed/user/{pk}/story, GraphQL reels_media)"
 LOGIN = "login / challenge flow"
 RELATIONSHIP = "relationship status (friendships/show)"
 SUGGESTED = "suggested and related accounts (discover/*, edge_chaining)"
@@ -382,12 +391,6 @@ LATER: dict[str, str] = {
     "graphql_media_comments_page2__pgrimaud.json": COMMENTS,
     "graphql_media_parent_comments__instagramkit.json": COMMENTS,
     "graphql_comment_threaded_replies__instagramkit.json": COMMENTS,
-    "feed_reels_media__instagramkit.json": STORIES,
-    "feed_user_story__instagramkit.json": STORIES,
-    "graphql_reels_media_story__pgrimaud.json": STORIES,
-    "graphql_reels_media_5users__instagramkit.json": STORIES,
-    "graphql_highlight_reels_media__pgrimaud.json": STORIES,
-    "graphql_user_reel_by_id__pgrimaud.json": STORIES,
     "discover_ayml__instagram-clone.json": SUGGESTED,
     "discover_chaining_experience_feed__instagram-clone.json": SUGGESTED,
     "friendships_show__instagramkit.json": RELATIONSHIP,
@@ -402,12 +405,19 @@ LATER: dict[str, str] = {
 FIXTURE_FILES = sorted(p.name for p in FIXTURES_DIR.iterdir() if p.suffix == ".json")
 
 
+def _covering_test(ref: str) -> Callable[..., object] | None:
+    """The test a COVERED entry names: a function of this module, or `module.function` of this package."""
+    module_name, _, name = ref.rpartition(".")
+    module = importlib.import_module(f"{__package__}.{module_name}") if module_name else sys.modules[__name__]
+    return getattr(module, name, None)
+
+
 @pytest.mark.parametrize("name", FIXTURE_FILES)
 def test_every_fixture_is_accounted_for(name: str) -> None:
     assert (name in COVERED) != (name in LATER), f"{name}: add a parser test (COVERED) or a LATER entry"
     if name in COVERED:
-        test = getattr(sys.modules[__name__], COVERED[name], None)
-        assert callable(test), f"{name}: {COVERED[name]} is not a test in this module"
+        test = _covering_test(COVERED[name])
+        assert callable(test), f"{name}: {COVERED[name]} is not a test in this package"
     json.loads((FIXTURES_DIR / name).read_text(encoding="utf-8"))  # every capture is at least valid JSON
 
 
@@ -421,7 +431,7 @@ def test_covered_fixtures_are_named_in_their_test() -> None:
     import inspect
 
     for name, test_name in COVERED.items():
-        source = inspect.getsource(getattr(sys.modules[__name__], test_name))
+        source = inspect.getsource(_covering_test(test_name))
         assert name in source, f"{test_name} does not load {name}"
 
 

@@ -31,6 +31,8 @@ ENDPOINT_KINDS = (
     "inbox",
     "pending_inbox",
     "story_tray",
+    "reels_media",
+    "highlights",
     "friendship",
     "*",
 )

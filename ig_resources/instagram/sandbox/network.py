@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 from . import _words as W
 from . import posts
 from ._mix import AffinePerm, Rng, derive_key, mix64
+from .cdn import story_file_stem
 from .cookies import CookieFormat, make_session_cookies, render_cookie_file
 from .universe import Universe, is_valid_handle
 
@@ -40,6 +41,13 @@ FOLLOW_PAGE_MAX = 200
 INBOX_PAGE_DEFAULT = 20
 INBOX_PAGE_MAX = 50
 TRAY_ITEMS_ENTRIES = 3  # only the first entries of a real tray carry `items`
+REELS_MEDIA_MAX_IDS = 50  # Instagram answers at most 50 reels per feed/reels_media request
+HIGHLIGHTS_MAX = 5  # highlight folders per person: 0 to this many
+_HIGHLIGHT_BASE = 17_840_000_000_000_000  # highlight ids are 17-digit numbers, like real ones
+_HIGHLIGHT_STEP = 1_000_003
+_TRAY_ONLY_KEYS = frozenset(
+    {"ranked_position", "seen_ranked_position", "ranker_scores", "muted", "story_wedge_size"}
+)
 STATE_FORMAT = "ig-pipeline-sandbox-state"
 STATE_VERSION = 1
 _THREAD_GAP_US = 3 * 3600 * 1_000_000  # base threads: one per ~3 h going back in time
@@ -294,6 +302,8 @@ class ManagedAccount:
     generation: int = 0
     tray_generation: int = 0
     new_threads: list[dict[str, Any]] = field(default_factory=list)  # oldest first
+    #: story items people the account follows posted since (`post_story`): {"user", "taken_at"}, oldest first
+    story_posts: list[dict[str, int]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -936,30 +946,58 @@ class SandboxNetwork:
                 story_v = g
         return owner_v, story_v
 
+    def _tray_picks(self, acct: ManagedAccount) -> list[tuple[int, int]]:
+        """(user, story version) of the base tray: one followed person per slot."""
+        key = acct.keys["tray"]
+        rel = acct.following
+        picked: list[tuple[int, int]] = []
+        seen_users: set[int] = set()
+        for slot in range(acct.spec.tray_reels):
+            owner_v, story_v = self._slot_versions(acct, slot)
+            rng = Rng(key + slot * 65_537 + owner_v * 7_919_777)
+            for _ in range(24):
+                u = rel.random_member(rng)
+                if u is not None and u not in seen_users:
+                    seen_users.add(u)
+                    picked.append((u, story_v))
+                    break
+        return picked
+
+    def _tray_now(self, acct: ManagedAccount) -> int:
+        """The account's story clock: the epoch, 10 minutes per tray generation, 1 minute per posted story."""
+        return self.epoch + acct.tray_generation * 600 + len(acct.story_posts) * 60
+
+    def _posted_stories(self, acct: ManagedAccount) -> dict[int, list[int]]:
+        """user -> times of the unexpired items they posted (`post_story`), while the account follows them."""
+        now = self._tray_now(acct)
+        posted: dict[int, list[int]] = {}
+        for post in acct.story_posts:
+            u, taken = int(post["user"]), int(post["taken_at"])
+            if taken + 86400 > now and acct.following.is_member(u):
+                posted.setdefault(u, []).append(taken)
+        return posted
+
+    def _tray_entries(self, acct: ManagedAccount) -> list[dict[str, Any]]:
+        """Every tray entry with all its items, unseen first, then newest first."""
+        picks = self._tray_picks(acct)
+        posted = self._posted_stories(acct)
+        entries = [self._tray_entry(acct, u, v, posted.get(u, ())) for u, v in picks]
+        picked = {u for u, _ in picks}
+        entries += [self._tray_entry(acct, u, None, times) for u, times in posted.items() if u not in picked]
+        entries.sort(key=lambda e: (e["seen"] >= e["latest_reel_media"], -e["latest_reel_media"]))
+        return entries
+
     def reels_tray(self, account: str | int) -> dict[str, Any]:
         """Body of `feed/reels_tray/`: people the account follows with unexpired stories."""
         with self.lock:
             acct = self.account(account)
             key = acct.keys["tray"]
-            rel = acct.following
-            picked: list[tuple[int, int, int]] = []  # (user, slot, story version)
-            seen_users: set[int] = set()
-            for slot in range(acct.spec.tray_reels):
-                owner_v, story_v = self._slot_versions(acct, slot)
-                rng = Rng(key + slot * 65_537 + owner_v * 7_919_777)
-                for _ in range(24):
-                    u = rel.random_member(rng)
-                    if u is not None and u not in seen_users:
-                        seen_users.add(u)
-                        picked.append((u, slot, story_v))
-                        break
-            entries = [self._tray_entry(acct, u, slot, v) for u, slot, v in picked]
-            entries.sort(key=lambda e: (e["seen"] != 0, -e["latest_reel_media"]))  # unseen first
+            entries = self._tray_entries(acct)
             for pos, entry in enumerate(entries):
                 entry["ranked_position"] = entry["seen_ranked_position"] = pos + 1
                 if pos >= TRAY_ITEMS_ENTRIES:
                     entry.pop("items")
-            token = mix64(key + acct.tray_generation)
+            token = mix64(key + acct.tray_generation + len(acct.story_posts) * 0x9E3779B9)
             return {
                 "tray": entries,
                 "story_ranking_token": f"{token >> 32:08x}-{(token >> 16) & 0xFFFF:04x}-4{(token >> 4) & 0xFFF:03x}-a{token & 0xFFF:03x}-{mix64(token) & 0xFFFFFFFFFFFF:012x}",
@@ -975,27 +1013,87 @@ class SandboxNetwork:
                 "stories_viewer_gestures_nux_eligible": True,
                 "has_new_nux_story": False,
                 "refresh_window_ms": 5000,
-                "response_timestamp": self.epoch + acct.tray_generation * 600,
+                "response_timestamp": self._tray_now(acct),
                 "status": "ok",
             }
 
-    def _tray_entry(self, acct: ManagedAccount, u: int, slot: int, story_v: int) -> dict[str, Any]:
-        h = mix64(acct.keys["tray"] + u * 31 + story_v)
+    def reels_media(self, account: str | int, reel_ids: list[str]) -> tuple[int, dict[str, Any]]:
+        """(status, body) of `feed/reels_media/`: the reels of user pks (those in the account's tray,
+        with every item the tray shows or counts) and of highlight ids ("highlight:<n>") the account may
+        see, keyed by id; other ids are left out, as Instagram does."""
+        ids = [str(i).strip() for i in reel_ids if str(i).strip()]
+        if not ids:
+            return 400, {"message": "reel_ids or user_ids required", "status": "fail"}
+        if len(ids) > REELS_MEDIA_MAX_IDS:
+            return 400, {"message": f"at most {REELS_MEDIA_MAX_IDS} reels per request", "status": "fail"}
+        with self.lock:
+            acct = self.account(account)
+            tray: dict[str, dict[str, Any]] | None = None
+            reels: dict[str, dict[str, Any]] = {}
+            for reel_id in dict.fromkeys(ids):
+                if reel_id.startswith("highlight:"):
+                    reel = self._highlight_reel(acct, reel_id)
+                elif reel_id.isdigit():
+                    if tray is None:
+                        tray = {str(e["id"]): e for e in self._tray_entries(acct)}
+                    entry = tray.get(str(int(reel_id)))
+                    reel = self._reel_from_entry(acct, entry) if entry is not None else None
+                else:
+                    reel = None
+                if reel is not None:
+                    reels[reel_id] = reel
+            return 200, {"reels": reels, "reels_media": list(reels.values()), "status": "ok"}
+
+    def _reel_from_entry(self, acct: ManagedAccount, entry: dict[str, Any]) -> dict[str, Any]:
+        """A tray entry as `feed/reels_media` gives it: the same items, the reel's own keys."""
+        reel = {k: v for k, v in entry.items() if k not in _TRAY_ONLY_KEYS}
+        u = self.universe.index_of_pk(int(entry["id"]))
+        reel["user"] = {
+            **entry["user"],
+            "friendship_status": {
+                "following": True,
+                "followed_by": u is not None and acct.followers.is_member(u),
+                "blocking": False,
+                "muting": False,
+                "is_private": entry["user"]["is_private"],
+                "incoming_request": False,
+                "outgoing_request": False,
+                "is_bestie": False,
+                "is_restricted": False,
+            },
+        }
+        reel["is_sensitive_vertical_ad"] = False
+        return reel
+
+    def _tray_entry(
+        self, acct: ManagedAccount, u: int, story_v: int | None, posted: list[int] | tuple[int, ...] = ()
+    ) -> dict[str, Any]:
+        """One tray entry with all its items: the base story of version `story_v` (None: the person had
+        no story) followed by the items they posted since (`posted`: their times, oldest first)."""
+        h = mix64(acct.keys["tray"] + u * 31 + (story_v or 0))
         summary = self.universe.summary(u)
         pk = summary["pk"]
-        latest = self.epoch - 20 * 3600 + story_v * 600 + h % 600 - (h >> 10) % 36_000
-        seen = latest if (h >> 30) % 100 < 35 and story_v == 0 else 0
-        media_count = 1 + (h >> 20) % 9
-        media_base = 2_900_000_000_000_000_000 + (latest - 1_600_000_000) * 1_000_000 + (h >> 40) % 1000
-        media_ids = [str(media_base - (media_count - 1 - j) * 3_700_000_003) for j in range(media_count)]
-        has_video = False
-        items = []
-        for j, media_id in enumerate(media_ids):
-            hj = mix64(h + j + 1)
-            taken = latest - (media_count - 1 - j) * (300 + hj % 3000)
-            video = hj % 3 == 0
-            has_video = has_video or video
-            items.append(self._story_item(media_id, pk, summary["is_private"], taken, video, hj))
+        items: list[dict[str, Any]] = []
+        latest, seen = 0, 0
+        if story_v is not None:
+            latest = self.epoch - 20 * 3600 + story_v * 600 + h % 600 - (h >> 10) % 36_000
+            seen = latest if (h >> 30) % 100 < 35 and story_v == 0 else 0
+            count = 1 + (h >> 20) % 9
+            media_base = 2_900_000_000_000_000_000 + (latest - 1_600_000_000) * 1_000_000 + (h >> 40) % 1000
+            for j in range(count):
+                hj = mix64(h + j + 1)
+                taken = latest - (count - 1 - j) * (300 + hj % 3000)
+                media_id = str(media_base - (count - 1 - j) * 3_700_000_003)
+                items.append(self._story_item(media_id, pk, summary["is_private"], taken, hj % 3 == 0, hj))
+        for taken in posted:
+            # Later than every base item of the person, so the ids stay unique and in time order.
+            hj = mix64(acct.keys["tray"] ^ (u * 0x9E3779B97F4A7C15) ^ taken)
+            media_id = str(2_900_000_000_000_000_000 + (taken - 1_600_000_000) * 1_000_000 + 500 + hj % 500)
+            items.append(self._story_item(media_id, pk, summary["is_private"], taken, hj % 3 == 0, hj))
+            latest = taken
+        media_ids = [item["pk"] for item in items]
+        media_count = len(items)
+        has_video = any(item["media_type"] == 2 for item in items)
         user = {
             "pk": pk,
             "username": summary["username"],
@@ -1051,7 +1149,12 @@ class SandboxNetwork:
     ) -> dict[str, Any]:
         host = "scontent-fra3-1.cdninstagram.com"
         oe = f"{self.epoch + 5 * 86400 + h % 86400:08X}"
-        img = f"https://{host}/v/t51.2885-15/{300_000_000 + h % 99_999_999}_{h >> 11 & 0xFFFFFFFFFFFF}_{h % 10**18}_n.jpg?stp=dst-jpg_e35&_nc_ht={host}&_nc_cat=1&oh=00_{h:016x}&oe={oe}&_nc_sid=48a2a6"
+        # The file name carries the owner and the media pk: the CDN draws the picture (faces) from them.
+        stem = story_file_stem(owner_pk, int(media_id))
+        img = (
+            f"https://{host}/v/t51.2885-15/{stem}.jpg?stp=dst-jpg_e35&_nc_ht={host}&_nc_cat=1"
+            f"&oh=00_{h:016x}&oe={oe}&_nc_sid=48a2a6"
+        )
         item: dict[str, Any] = {
             "taken_at": taken,
             "pk": media_id,
@@ -1143,6 +1246,107 @@ class SandboxNetwork:
             ]
             item["has_audio"] = True
         return item
+
+    # -- highlights ----------------------------------------------------------------------------
+
+    def _can_see(self, viewer: ManagedAccount, index: int) -> bool:
+        if index == viewer.index or viewer.following.is_member(index):
+            return True
+        return not self.universe.summary(index)["is_private"]
+
+    def _highlight_count(self, index: int) -> int:
+        return mix64(self.universe._key ^ (index * 0xD1B54A32D192ED03) ^ 0x416) % (HIGHLIGHTS_MAX + 1)
+
+    def _decode_highlight(self, reel_id: str) -> tuple[int, int] | None:
+        """(person index, folder number) of a "highlight:<n>" id, or None when it names no folder."""
+        digits = reel_id.removeprefix("highlight:")
+        if not digits.isdigit():
+            return None
+        q, r = divmod(int(digits) - _HIGHLIGHT_BASE, _HIGHLIGHT_STEP)
+        index, k = divmod(q, HIGHLIGHTS_MAX + 1)
+        if r or q < 0 or index >= self.universe.total or k >= self._highlight_count(index):
+            return None
+        return index, k
+
+    def _highlight(self, index: int, k: int, *, with_items: bool) -> dict[str, Any]:
+        """Folder `k` (0 = first shown) of person `index`: the highlight tray entry, with `items` when
+        `with_items` (as `feed/reels_media` gives it). Items are older stories, oldest first."""
+        h = mix64(self.universe._key ^ (index * 0xD1B54A32D192ED03) ^ (k * 0x9E3779B97F4A7C15 + 0x417))
+        summary = self.universe.summary(index)
+        pk, private = summary["pk"], summary["is_private"]
+        reel_id = f"highlight:{_HIGHLIGHT_BASE + (index * (HIGHLIGHTS_MAX + 1) + k) * _HIGHLIGHT_STEP}"
+        count = 1 + h % 12
+        created = self.epoch - (k + 1) * 21 * 86400 - (h >> 8) % (14 * 86400)
+        items = []
+        for j in range(count):
+            hj = mix64(h + j + 1)
+            taken = created - (count - j) * (3600 + hj % 86400)
+            serial = (index * 8 + k) % 1_000_000
+            media_id = str(2_700_000_000_000_000_000 + (taken - 1_500_000_000) * 1_000_000 + serial)
+            items.append(self._story_item(media_id, pk, private, taken, hj % 4 == 0, hj))
+        cover = items[0]
+        cover_url = cover["image_versions2"]["candidates"][0]["url"]
+        words = W.WORDS[(h >> 20) % len(W.WORDS)], W.EMOJI[(h >> 28) % len(W.EMOJI)]
+        folder: dict[str, Any] = {
+            "id": reel_id,
+            "strong_id__": reel_id,
+            "latest_reel_media": items[-1]["taken_at"],
+            "seen": None,
+            "can_reply": True,
+            "can_gif_quick_reply": True,
+            "can_reshare": None,
+            "can_react_with_avatar": False,
+            "reel_type": "highlight_reel",
+            "ad_expiry_timestamp_in_millis": None,
+            "is_cta_sticker_available": None,
+            "cover_media": {
+                "cropped_image_version": {
+                    "width": 150,
+                    "height": 150,
+                    "url": cover_url.replace("/t51.2885-15/", "/t51.2885-15/s150x150/"),
+                    "scans_profile": "",
+                },
+                "crop_rect": [0.0, 0.21, 1.0, 0.77],
+                "media_id": cover["id"],
+                "full_image_version": None,
+                "upload_id": None,
+            },
+            "user": {
+                key: summary[key]
+                for key in ("pk", "username", "full_name", "is_private", "profile_pic_url", "is_verified")
+            },
+            "ranked_position": k + 1,
+            "seen_ranked_position": k + 1,
+            "title": words[0].capitalize() if (h >> 32) % 3 else f"{words[0]} {words[1]}",
+            "created_at": created,
+            "is_pinned_highlight": False,
+            "prefetch_count": 0,
+            "media_count": count,
+            "media_ids": [item["pk"] for item in items],
+            "is_converted_to_clips": False,
+            "disabled_reply_types": ["story_selfie_reply", "story_remix_reply"],
+            "highlight_reel_type": "default",
+        }
+        if with_items:
+            folder["items"] = items
+        return folder
+
+    def highlights_tray(self, viewer: ManagedAccount, pk: int | str) -> tuple[int, dict[str, Any]]:
+        """(status, body) of `highlights/{pk}/highlights_tray/`: the person's highlight folders, no items."""
+        with self.lock:
+            index = self.universe.index_of_pk(int(pk))
+            if index is None:
+                return 404, {"message": "User not found", "status": "fail"}
+            if not self._can_see(viewer, index):
+                return 400, {"message": "Not authorized to view user", "status": "fail"}
+            tray = [self._highlight(index, k, with_items=False) for k in range(self._highlight_count(index))]
+            return 200, {"tray": tray, "show_empty_state": False, "status": "ok"}
+
+    def _highlight_reel(self, viewer: ManagedAccount, reel_id: str) -> dict[str, Any] | None:
+        decoded = self._decode_highlight(reel_id)
+        if decoded is None or not self._can_see(viewer, decoded[0]):
+            return None
+        return self._highlight(*decoded, with_items=True)
 
     # -- mutations -----------------------------------------------------------------------------
 
@@ -1293,6 +1497,41 @@ class SandboxNetwork:
             u = self.find_user(user)
             self.new_posts[u] = self.new_posts.get(u, 0) + 1
             return {"op": "new_post", "user": {"pk": self.universe.pk(u), "new_posts": self.new_posts[u]}}
+
+    def post_story(self, account: str | int, username: str | int | None = None) -> dict[str, Any]:
+        """Someone the account follows (`username`, or a deterministic pick) posts a story item now: they
+        lead the account's tray, unseen, with a newer `latest_reel_media` and one more item."""
+        with self.lock:
+            acct = self.account(account)
+            if username is None:
+                rng = Rng(derive_key(self.seed, "post_story", acct.name, len(acct.story_posts)))
+                u = next(
+                    (c for c in (acct.following.random_member(rng) for _ in range(64))
+                     if c is not None and c not in self._by_index),
+                    None,
+                )
+                if u is None:
+                    raise MutationError(f"post_story: {acct.name} follows no one who could post")
+            else:
+                u = self.find_user(username)
+                if not acct.following.is_member(u):
+                    raise MutationError(
+                        f"post_story: {acct.name} does not follow @{self.universe.username(u)}, "
+                        "so their stories are not in its tray"
+                    )
+            taken = self._tray_now(acct) + 60  # the story clock moves a minute per post
+            acct.story_posts.append({"user": u, "taken_at": taken})
+            entry = next(e for e in self._tray_entries(acct) if e["id"] == self.universe.pk(u))
+            return {
+                "op": "post_story",
+                "account": acct.name,
+                "user": {"pk": self.universe.pk(u), "username": self.universe.username(u)},
+                "media_id": entry["items"][-1]["pk"],
+                "media_type": entry["items"][-1]["media_type"],
+                "taken_at": taken,
+                "latest_reel_media": entry["latest_reel_media"],
+                "media_count": entry["media_count"],
+            }
 
     def edit_counts(self, user: str | int) -> dict[str, Any]:
         """Likes and comments grow on every post of a person (what a re-scan must refresh)."""
@@ -1494,9 +1733,14 @@ class SandboxNetwork:
                 raise MutationError("advance needs 'account'")
             gen = params.get("generation")
             return self.advance(account, None if gen is None else int(gen))
+        if op == "post_story":
+            if account is None:
+                raise MutationError("post_story needs 'account' (and optionally 'username')")
+            return self.post_story(account, user)
         raise MutationError(
             f"unknown op {op!r} (follower_leaves, follower_joins, account_unfollows, account_follows, rename, "
-            "change_avatar, gain_followers, resign_urls, new_post, edit_counts, checkpoint, advance)"
+            "change_avatar, gain_followers, resign_urls, new_post, edit_counts, checkpoint, advance, "
+            "post_story)"
         )
 
     # -- state file ----------------------------------------------------------------------------
@@ -1524,6 +1768,7 @@ class SandboxNetwork:
                         "followers": a.followers.to_state(),
                         "following": a.following.to_state(),
                         "new_threads": a.new_threads,
+                        "story_posts": a.story_posts,
                     }
                     for a in self.accounts.values()
                 },
@@ -1584,6 +1829,10 @@ class SandboxNetwork:
                 acct.followers.load_state(data.get("followers", {}))
                 acct.following.load_state(data.get("following", {}))
                 acct.new_threads = list(data.get("new_threads", []))
+                acct.story_posts = [
+                    {"user": int(p["user"]), "taken_at": int(p["taken_at"])}
+                    for p in data.get("story_posts", [])
+                ]
         except (TypeError, ValueError, AttributeError) as exc:
             raise StateError(f"malformed state file: {exc}") from None
 

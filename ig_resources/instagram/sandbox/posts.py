@@ -4,6 +4,7 @@
 Post k (0 = newest) of person u is a pure function of the seed, u and k, plus two overlays the network
 keeps: posts added since (`new_posts`, which push the older ones down) and how many times the counts
 were edited (`count_generation`). Captions come in the person's usual language, sometimes another.
+About half of the photos show their owner: their file name tells the CDN whose face to draw.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from ._mix import mix64
 from ._words import CAPTIONS, COMMENTS, EMOJI
+from .cdn import post_file_stem
 
 _HASHTAGS = ("#love", "#instagood", "#photooftheday", "#travel", "#food", "#summer", "#art", "#family")
 _LANGUAGES = sorted(CAPTIONS)
@@ -155,20 +157,24 @@ def _caption(key: int, index: int, h: int, media_pk: int, pk: int, taken: int, u
     }
 
 
-def _url(h: int, kind: str, size: str = "") -> str:
+def _url(h: int, kind: str, size: str = "", name: str | None = None) -> str:
     site = _SITES[h % len(_SITES)]
-    name = f"{h % 10**9}_{mix64(h) % 10**16}_{mix64(~h & (2**64 - 1)) % 10**19}_n"
+    name = name or f"{h % 10**9}_{mix64(h) % 10**16}_{mix64(~h & (2**64 - 1)) % 10**19}_n"
     ext = "mp4" if kind.startswith("t50") else "jpg"
     return (f"https://scontent-{site}.cdninstagram.com/v/{kind}/{size}e35/{name}.{ext}?_nc_ht=scontent-{site}"
             f".cdninstagram.com&_nc_cat={100 + h % 12}&oh={mix64(h ^ 5):016x}&oe={0x5F000000 + h % 0xFFFFFF:08X}")
 
 
 def _resource(h: int, media_type: int, media_id: str) -> dict[str, Any]:
+    media_pk, _, owner = media_id.partition("_")
+    # About half of the photos are of their owner: the file name carries who, for the CDN to draw.
+    name = post_file_stem(int(owner), int(media_pk)) if media_type == 1 and owner and h >> 62 & 1 else None
     resource: dict[str, Any] = {
-        "id": media_id, "pk": int(media_id.split("_")[0]), "media_type": media_type,
+        "id": media_id, "pk": int(media_pk), "media_type": media_type,
         "original_width": 1080, "original_height": 1350,
         "image_versions2": {"candidates": [
-            {"width": px, "height": round(px * 1.25), "url": _url(h, "t51.2885-15", f"p{px}x{px}/" if px < 1080 else "")}
+            {"width": px, "height": round(px * 1.25),
+             "url": _url(h, "t51.2885-15", f"p{px}x{px}/" if px < 1080 else "", name)}
             for px in (1080, 640, 320)
         ]},
     }

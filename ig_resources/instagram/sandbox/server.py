@@ -27,7 +27,7 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ._mix import mix64
-from .cdn import CDN_PREFIX, picture_png, rewrite_cdn_urls
+from .cdn import CDN_PREFIX, cdn_file, rewrite_cdn_urls
 from .faults import (
     HTML_LOGIN_PAGE,
     LOGIN_REQUIRED,
@@ -65,7 +65,11 @@ _ROUTES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^/api/v1/feed/user/(\d+)/?$"), "feed"),
     (re.compile(r"^/api/v1/media/(\d+)/comments/?$"), "comments"),
     (re.compile(r"^/api/v1/discover/chaining/?$"), "chaining"),
+    (re.compile(r"^/api/v1/feed/reels_media/?$"), "reels_media"),
+    (re.compile(r"^/api/v1/highlights/(\d+)/highlights_tray/?$"), "highlights"),
 ]
+#: routes the app also POSTs to (with the CSRF token)
+_POST_ROUTES = frozenset({"story_tray", "reels_media"})
 
 
 def _dumps(data: Any) -> bytes:
@@ -218,7 +222,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(reply.status, reply.body, reply.content_type, tuple(reply.headers))
             elif path.startswith(CDN_PREFIX) and method == "GET":
                 sandbox.count("cdn", None)
-                self._send(200, picture_png(path), content_type="image/png")
+                content, content_type = cdn_file(path)
+                self._send(200, content, content_type=content_type)
             else:
                 self._send_json(404, PAGE_NOT_FOUND)
         except _Reply as reply:
@@ -278,7 +283,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Reply(403, LOGIN_REQUIRED)
         if match is None:
             raise _Reply(404, PAGE_NOT_FOUND)
-        allowed = ("GET", "POST") if route == "story_tray" else ("GET",)
+        allowed = ("GET", "POST") if route in _POST_ROUTES else ("GET",)
         if method not in allowed:
             raise _Reply(405, {"message": "Method Not Allowed", "status": "fail"})
         if method == "POST" and by_cookie:
@@ -288,7 +293,7 @@ class _Handler(BaseHTTPRequestHandler):
         if (nonce := network.checkpoints.get(viewer.index)) is not None:
             raise _Reply(400, checkpoint_body(viewer.pk, nonce))  # held until the challenge is passed
         fault = sandbox.faults.check(kind, (viewer.name, network.universe.username(viewer.index)))
-        produce = self._producer(route, match, query, viewer)
+        produce = self._producer(route, match, query, viewer, body)
         if fault is None:
             status, payload = produce()
             self._send(status, payload)
@@ -296,7 +301,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._apply_fault(fault, kind, viewer, produce)
 
     def _producer(
-        self, route: str, match: re.Match[str], query: dict[str, str], viewer: ManagedAccount
+        self,
+        route: str,
+        match: re.Match[str],
+        query: dict[str, str],
+        viewer: ManagedAccount,
+        body: bytes = b"",
     ) -> Callable[[], tuple[int, bytes]]:
         """The normal answer of a route, as a thunk (faults may skip, delay or mangle it)."""
         network = self.server.sandbox.network
@@ -383,7 +393,18 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, _dumps(data)
 
         def story_tray() -> tuple[int, bytes]:
-            return 200, _dumps(network.reels_tray(viewer.name))
+            return 200, rewrite_cdn_urls(_dumps(network.reels_tray(viewer.name)), self.server.sandbox.url)
+
+        def reels_media() -> tuple[int, bytes]:
+            ids = _reel_ids(urlsplit(self.path).query, body, self.headers.get("Content-Type", ""))
+            if ids is None:
+                return 400, _dumps({"message": "invalid user_ids or reel_ids", "status": "fail"})
+            status, data = network.reels_media(viewer.name, ids)
+            return status, rewrite_cdn_urls(_dumps(data), self.server.sandbox.url)
+
+        def highlights() -> tuple[int, bytes]:
+            status, data = network.highlights_tray(viewer, int(match.group(1)))
+            return status, rewrite_cdn_urls(_dumps(data), self.server.sandbox.url)
 
         producers: dict[str, Callable[[], tuple[int, bytes]]] = {
             "followers": follow_list,
@@ -399,6 +420,8 @@ class _Handler(BaseHTTPRequestHandler):
             "feed": feed,
             "comments": comments,
             "chaining": chaining,
+            "reels_media": reels_media,
+            "highlights": highlights,
         }
         return producers[route]
 
@@ -543,9 +566,70 @@ def _truncate_list(kind: str, data: dict[str, Any]) -> dict[str, Any]:
         inbox["threads"] = inbox.get("threads", [])[: len(inbox.get("threads", [])) // 2]
         inbox["has_older"] = False
         inbox["oldest_cursor"] = None
-    elif kind == "story_tray":
+    elif kind in ("story_tray", "highlights"):
         data["tray"] = data.get("tray", [])[: len(data.get("tray", [])) // 2]
+    elif kind == "reels_media":
+        kept = list(data.get("reels", {}).items())[: len(data.get("reels", {})) // 2]
+        data["reels"] = dict(kept)
+        data["reels_media"] = [reel for _, reel in kept]
     return data
+
+
+def _reel_ids(query: str, body: bytes, content_type: str) -> list[str] | None:
+    """The reel ids of a `feed/reels_media/` request, however the client sends them: `reel_ids` in the
+    query (repeated or comma-separated), or a POST of `user_ids`/`reel_ids` as the app's signed body
+    (`signed_body=SIGNATURE.<json>`), plain form fields (JSON lists or comma-separated) or a JSON object.
+    None when the body cannot be read."""
+    ids: list[str] = []
+
+    def add(value: Any) -> bool:
+        if isinstance(value, list):
+            ids.extend(str(v) for v in value if isinstance(v, (str, int)) and not isinstance(v, bool))
+            return True
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            text = str(value).strip()
+            if text.startswith("["):
+                try:
+                    return add(json.loads(text))
+                except ValueError:
+                    return False
+            ids.extend(part for part in text.split(",") if part.strip())
+            return True
+        return False
+
+    for name, value in parse_qsl(query, keep_blank_values=False):
+        if name in ("reel_ids", "reel_ids[]", "user_ids"):
+            add(value)
+    if body.strip():
+        fields: dict[str, Any]
+        if content_type.split(";")[0].strip().lower() == "application/json":
+            try:
+                data = json.loads(body)
+            except (ValueError, UnicodeDecodeError):
+                return None
+            if not isinstance(data, dict):
+                return None
+            fields = data
+        else:
+            try:
+                pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=False, strict_parsing=False)
+            except UnicodeDecodeError:
+                return None
+            fields = {}
+            for name, value in pairs:
+                if name == "signed_body":
+                    try:
+                        signed = json.loads(value.split(".", 1)[1])
+                    except (IndexError, ValueError):
+                        return None
+                    if isinstance(signed, dict):
+                        fields.update(signed)
+                else:
+                    fields.setdefault(name, value)
+        for name in ("user_ids", "reel_ids"):
+            if name in fields and not add(fields[name]):
+                return None
+    return ids
 
 
 def _parse_cookie_header(header: str) -> dict[str, str]:
@@ -576,8 +660,8 @@ class SandboxServer:
     """The sandbox HTTP server. Use as a context manager or call `start()`/`stop()`.
 
     `request_counts` counts `/api/v1/` requests by endpoint kind (followers, following,
-    current_user, user_info, inbox, pending_inbox, story_tray, friendship, unknown);
-    `account_counts` by (account, kind).
+    current_user, user_info, inbox, pending_inbox, story_tray, reels_media, highlights, friendship,
+    unknown); `account_counts` by (account, kind).
     """
 
     def __init__(
