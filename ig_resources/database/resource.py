@@ -34,6 +34,7 @@ from .models import (
 )
 from .profiles import ProfileStore
 from .records import AccountRecord, FollowGraphWrite, NetworkCounts, ProfileWrite, StoredProfile
+from .stories import StoryStore
 from .upsert import batches, bulk_insert, upsert
 
 _IN_BATCH = 900  # keeps IN (...) lists under SQLite's parameter limit
@@ -70,7 +71,7 @@ class DatabaseUnavailableError(RuntimeError):
     """The database cannot be reached or opened; the message never shows a password."""
 
 
-class DatabaseResource(ProfileStore, ContentStore, MetricsStore, ConfigurableResource):
+class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, ConfigurableResource):
     """SQLAlchemy access to the app database named by `IG_DATABASE_URL` (SQLite or PostgreSQL).
 
     `secret_key` (`IG_SECRET_KEY`) is the Fernet key that encrypts session cookies at rest; it is
