@@ -6,14 +6,21 @@ import os
 
 import dagster as dg
 
-from ig_assets import content, network
+from ig_assets import content, faces, network
 from ig_assets.discovery.assets import account_metrics, discovered_accounts
 from ig_resources.database import DatabaseResource
+from ig_resources.faces import FaceAnalysisResource
 from ig_resources.instagram import InstagramClientResource
 from ig_resources.instagram.apify import ApifyInstagramClient
 from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
-from schedules import content_schedule, follow_graph_schedule, profile_refresh_schedule
-from sensors import account_partitions_sensor
+from schedules import (
+    content_schedule,
+    faces_schedule,
+    follow_graph_schedule,
+    profile_refresh_schedule,
+    story_retention_schedule,
+)
+from sensors import account_partitions_sensor, new_stories_sensor
 
 
 def _env(name: str) -> dg.EnvVar | None:
@@ -35,19 +42,24 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
     extra_hosts = [h.strip() for h in os.environ.get("IG_TRUSTED_MEDIA_HOSTS", "").split(",") if h.strip()]
     apify = {field: value for field, name in (("api_token", "APIFY_TOKEN"), ("base_url", "APIFY_BASE_URL"))
              if (value := _env(name))}
+    # IG_FACE_MODEL_ROOT: an insightface pack the operator provides; unset: the bundled offline models.
+    face_models = {field: value for field, name in (("model_root", "IG_FACE_MODEL_ROOT"), ("cache_dir", "IG_FACE_CACHE"))
+                   if (value := _env(name))}
     return {
         "apify": ApifyInstagramClient(**apify),
         "database": DatabaseResource(**database, secret_key=dg.EnvVar("IG_SECRET_KEY")),
+        "faces": FaceAnalysisResource(**face_models),
         "instagram": InstagramClientResource(**instagram, pacing=pacing),
         "media": MediaStore(**media, trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, *extra_hosts]),
     }
 
 
 defs = dg.Definitions(
-    assets=[*network.assets, *content.assets, discovered_accounts, account_metrics],
+    assets=[*network.assets, *content.assets, *faces.assets, discovered_accounts, account_metrics],
     asset_checks=network.asset_checks,
-    jobs=[*network.jobs, *content.jobs],
-    sensors=[account_partitions_sensor],
-    schedules=[follow_graph_schedule, profile_refresh_schedule, content_schedule],
+    jobs=[*network.jobs, *content.jobs, *faces.jobs],
+    sensors=[account_partitions_sensor, new_stories_sensor],
+    schedules=[follow_graph_schedule, profile_refresh_schedule, content_schedule, faces_schedule,
+               story_retention_schedule],
     resources=_resources(),
 )

@@ -118,7 +118,9 @@ def running_sandbox(paths: DemoPaths) -> Iterator[str]:
 def demo(fresh: bool, faults: bool) -> None:
     """Sync the follow graph of three sandbox accounts, refresh a batch of their profiles and avatars,
     read their network's posts, comments and post media, discover accounts around them and compute
-    their metrics, as real Dagster runs; print a summary."""
+    their metrics; then let the new-stories sensor run the stories jobs (the sandbox posts a story
+    between two ticks) and find the people in stories and posts, all as real Dagster runs; print a
+    summary."""
     paths = DemoPaths(state_dir())
     if fresh and paths.root.exists():
         import shutil
@@ -151,8 +153,12 @@ def demo(fresh: bool, faults: bool) -> None:
     click.echo(_profiles_table(rows))
     click.echo("")
     click.echo(_content_table(rows))
+    click.echo("")
+    click.echo(_stories_table(rows))
+    click.echo("")
+    click.echo(_people_table(rows))
     media = Path(os.environ.get("IG_MEDIA_ROOT") or paths.root / "media")
-    sheets = sorted((media / "contact-sheets").glob("*.html"))
+    sheets = sorted((media / "contact-sheets").glob("*.*"))
     click.echo(f"\nAvatars: {sum(1 for p in media.rglob('*.png'))} stored in {media}; contact sheets: "
                + (", ".join(str(p) for p in sheets) or "none"))
     if faults or failed:
@@ -161,7 +167,8 @@ def demo(fresh: bool, faults: bool) -> None:
     click.echo("")
     click.echo(f"Dagster home: {paths.dagster_home}   app database: {os.environ.get('IG_DATABASE_URL') or paths.root / 'ig_pipeline.sqlite3'}")
     click.echo("See the runs, partitions, metadata (a posts preview with languages, discovered accounts by source, "
-               "top profiles and the follower-history chart of account_metrics) and checks in the UI: make ui")
+               "top profiles and the follower-history chart of account_metrics, the people contact sheet of "
+               "story_people), the new_stories_sensor's ticks and checks in the UI: make ui")
     unexpected = [name for name in failed if not (faults and name == FAULTY_ACCOUNT)]
     if unexpected:
         raise click.ClickException(f"runs failed for: {', '.join(unexpected)}")
@@ -251,7 +258,51 @@ def _materialize_all(usernames: list[str], sandbox_url: str) -> tuple[list[dict[
         if row["status"] != "ok":
             failed.append(username)
         rows.append(row)
+    _stories_by_sensor(instance, defs, rows, sandbox_url)
     return rows, failed
+
+
+def _execute(defs: Any, instance: Any, job_name: str, row: dict[str, Any], tags: dict[str, str]) -> bool:
+    """One real run of `job_name` for the row's account; its materializations' metadata into the row."""
+    started = time.perf_counter()
+    run = defs.resolve_job_def(job_name).execute_in_process(
+        instance=instance, partition_key=row["account"], raise_on_error=False, tags=tags,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
+    row["seconds"] += time.perf_counter() - started
+    for event in run.get_asset_materialization_events():
+        row[event.asset_key.path[-1]] = {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
+    return run.success
+
+
+def _stories_by_sensor(instance: Any, defs: Any, rows: list[dict[str, Any]], sandbox_url: str) -> None:
+    """Stories as the daemon runs them: a tick of `new_stories_sensor` (a run per changed tray), then
+    someone the first account follows posts a story in the sandbox and the next tick runs that account
+    alone; then `faces_job` finds the people in the stored post pictures too."""
+    import dagster as dg
+
+    sensor = defs.resolve_sensor_def("new_stories_sensor")
+    resources = {"database": defs.resources["database"], "instagram": defs.resources["instagram"]}
+    by_account = {row["account"]: row for row in rows if row["status"] == "ok"}
+    cursor = None
+    for tick in (1, 2):
+        if tick == 2 and by_account:
+            first = next(iter(by_account))
+            _admin(sandbox_url, "mutate", {"op": "post_story", "account": first})
+        with dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources) as context:
+            result = sensor(context)
+        cursor = result.cursor
+        for request in result.run_requests or []:
+            row = by_account.get(request.partition_key)
+            if row is None:
+                continue
+            row.setdefault("story_runs", []).append(tick)
+            tags = {**request.tags, "dagster/sensor_name": sensor.name, "dagster/run_key": request.run_key or ""}
+            if not _execute(defs, instance, "stories_job", row, tags):
+                row["status"] = "FAILED"
+    for row in by_account.values():
+        if row["status"] == "ok" and not _execute(defs, instance, "faces_job", row, {"ig_pipeline/trigger": "demo"}):
+            row["status"] = "FAILED"
 
 
 def _move_counts(database: Any, username: str, sandbox_url: str) -> list[str]:
@@ -334,6 +385,48 @@ def _content_table(rows: list[dict[str, Any]]) -> str:
             f"{k['score']:.1f}" if isinstance(k.get("score"), float) else "-",
         ))
     return format_table(table)
+
+
+def _stories_table(rows: list[dict[str, Any]]) -> str:
+    """What the new-stories sensor ran: tray owners, items read, files, faces, people and roles."""
+    from .common import database_from_env
+
+    db = database_from_env()
+    table: list[tuple[Any, ...]] = [
+        ("ACCOUNT", "SENSOR RUNS", "TRAY OWNERS", "ITEMS", "NEW IN TICK 2", "FACES (STORY/POST)", "PEOPLE", "OWNERS",
+         "PRIMARY", "CONTACT SHEET")
+    ]
+    for row in rows:
+        s, p = row.get("stories", {}), row.get("story_people", {})
+        account = db.account(row["account"])
+        faces = db.faces_summary(account.id)
+        roles = p.get("roles") or {}
+        people = db.people(account.id)
+        ticks = row.get("story_runs", [])
+        table.append((
+            row["account"], f"{len(ticks)} (ticks {', '.join(map(str, ticks)) or '-'})", _n(s, "tray_owners"),
+            f"{sum(db.stories_summary(account.id).values()):,}", _n(s, "items_new") if 2 in ticks else "0",
+            f"{faces['story_faces']:,}/{faces['post_faces']:,}", f"{len(people):,}",
+            f"{sum(1 for x in people if x['role'] == 'profile_owner'):,}",
+            f"{sum(1 for x in people if x['role'] == 'primary_person'):,}",
+            "yes" if p.get("contact_sheet") else ("-" if not roles else "no"),
+        ))
+    return format_table(table)
+
+
+def _people_table(rows: list[dict[str, Any]], limit: int = 8) -> str:
+    """The most-seen people of the first account's profiles, with who they appear with."""
+    from .common import database_from_env
+
+    db = database_from_env()
+    account = db.account(rows[0]["account"])
+    people = sorted(db.people(account.id), key=lambda r: -r["appearance_count"])[:limit]
+    table: list[tuple[Any, ...]] = [("PROFILE", "PERSON", "ROLE", "APPEARANCES", "APPEARS WITH")]
+    for r in people:
+        together = ", ".join(f"{k} ×{v}" for k, v in ((r["metadata_json"] or {}).get("coappearance") or {}).items())
+        table.append((r["username"], r["display_name"] or r["label"], r["role"], f"{r['appearance_count']:,}",
+                      together[:50] or "-"))
+    return f"People in the stories and posts around {account.username}:\n" + format_table(table)
 
 
 def _pct(value: Any) -> str:

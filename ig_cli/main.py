@@ -162,6 +162,106 @@ def accounts_check(username: str) -> None:
     )
 
 
+# -- people -------------------------------------------------------------------------------------
+
+
+@cli.group()
+def people() -> None:
+    """The people found in the stories and posts of an account's profiles: list, rename, merge,
+    split, or stop tracking someone (their face vectors are deleted)."""
+
+
+@people.command("list")
+@click.argument("account")
+@click.option("--profile", help="Only the people of this profile (username).")
+@user_errors
+def people_list(account: str, profile: str | None) -> None:
+    """List the people of ACCOUNT's profiles, most seen first within each profile."""
+    db = database_from_env()
+    rows = db.people(db.account(account).id, profile)
+    if not rows:
+        click.echo("no people yet (they come from the faces in stories and posts: stories_job, faces_job)")
+        return
+    table = [("ID", "PROFILE", "LABEL", "NAME", "ROLE", "APPEARANCES", "LAST SEEN", "WITH")]
+    for r in rows:
+        together = ", ".join(f"{k}×{v}" for k, v in ((r["metadata_json"] or {}).get("coappearance") or {}).items())
+        last = r["last_seen_at"].strftime("%Y-%m-%d %H:%M") if r["last_seen_at"] else "-"
+        role = "do not track" if r["do_not_track"] else r["role"]
+        table.append((str(r["id"]), r["username"], r["label"], r["display_name"] or "-", role,
+                      str(r["appearance_count"]), last, _clip(together or "-", 40)))
+    click.echo(format_table(table))
+
+
+@people.command("faces")
+@click.argument("account")
+@click.argument("person_id", type=int)
+@user_errors
+def people_faces(account: str, person_id: int) -> None:
+    """List a person's faces (the KIND:ID that `people split` takes)."""
+    db = database_from_env()
+    faces = db.person_faces(db.account(account).id, person_id)
+    table = [("FACE", "TAKEN", "SIZE PX", "SIMILARITY", "PLACED BY")]
+    for f in faces:
+        taken = f["taken_at"].strftime("%Y-%m-%d %H:%M") if f["taken_at"] else "-"
+        sim = f"{f['similarity']:.2f}" if f["similarity"] is not None else "-"
+        table.append((f["face"], taken, f"{f['size']:.0f}", sim, f["assigned_by"] or "-"))
+    click.echo(format_table(table))
+
+
+@people.command("rename")
+@click.argument("account")
+@click.argument("person_id", type=int)
+@click.argument("name")
+@user_errors
+def people_rename(account: str, person_id: int, name: str) -> None:
+    """Give a person a name (an empty NAME removes it); the label stays."""
+    db = database_from_env()
+    db.rename_person(db.account(account).id, person_id, name)
+    click.echo(f"person {person_id} is now {name or 'unnamed'}")
+
+
+@people.command("merge")
+@click.argument("account")
+@click.argument("keep_id", type=int)
+@click.argument("other_id", type=int)
+@user_errors
+def people_merge(account: str, keep_id: int, other_id: int) -> None:
+    """Make OTHER_ID the same person as KEEP_ID, for good: later clustering keeps them together."""
+    db = database_from_env()
+    moved = db.merge_people(db.account(account).id, keep_id, other_id)
+    click.echo(f"merged person {other_id} into {keep_id} ({moved} faces)")
+
+
+@people.command("split")
+@click.argument("account")
+@click.argument("person_id", type=int)
+@click.argument("faces", nargs=-1, required=True)
+@user_errors
+def people_split(account: str, person_id: int, faces: tuple[str, ...]) -> None:
+    """Move FACES (KIND:ID, from `people faces`) of a person to a new person, for good."""
+    parsed = []
+    for face in faces:
+        kind, _, face_id = face.partition(":")
+        if kind not in ("story", "post") or not face_id.isdigit():
+            raise click.BadParameter(f"{face!r} is not KIND:ID (story:12, post:7)", param_hint="FACES")
+        parsed.append((kind, int(face_id)))
+    db = database_from_env()
+    label = db.split_person(db.account(account).id, person_id, parsed)
+    click.echo(f"{len(parsed)} faces are now {label}")
+
+
+@people.command("forget")
+@click.argument("account")
+@click.argument("person_id", type=int)
+@click.confirmation_option(prompt="Delete this person's face vectors and never track them again?")
+@user_errors
+def people_forget(account: str, person_id: int) -> None:
+    """Do not track a person: their face vectors are deleted now and no clustering picks them up again."""
+    db = database_from_env()
+    emptied = db.forget_person(db.account(account).id, person_id)
+    click.echo(f"person {person_id} is not tracked any more ({emptied} face vectors deleted)")
+
+
 # -- database -----------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ import importlib.util
 import os
 import tempfile
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
@@ -27,6 +28,9 @@ from insightface.app import FaceAnalysis
 from insightface.model_zoo import get_model
 from onnx import helper, numpy_helper
 from onnx.reference import ReferenceEvaluator
+
+# insightface's face_align calls scikit-image's deprecated `estimate` on every face (fixed upstream later).
+warnings.filterwarnings("ignore", message=r"`estimate` is deprecated", category=FutureWarning)
 
 DEFAULT_CACHE_DIR: Final = Path("~/.cache/ig-pipeline/faces")
 OFFLINE_MODEL_NAME: Final = "yunet-2023mar+sface-2021dec"
@@ -181,7 +185,13 @@ class YuNetDetector:
         self.input_size: tuple[int, int] = (max_side, max_side)
         self._lock = threading.Lock()  # setInputSize mutates the detector; one image at a time
         try:
-            self._net = cv2.FaceDetectorYN.create(self.model_file, "", self.input_size, det_thresh, 0.3, 5000)
+            # OpenCV 5 warns on every load that its new engine ignores targets (CPU is all we ask for).
+            level = cv2.utils.logging.getLogLevel()
+            cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+            try:
+                self._net = cv2.FaceDetectorYN.create(self.model_file, "", self.input_size, det_thresh, 0.3, 5000)
+            finally:
+                cv2.utils.logging.setLogLevel(level)
         except cv2.error as exc:
             raise FaceModelError(f"OpenCV cannot load face detector {model_file}: {exc}") from exc
 

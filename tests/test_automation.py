@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram.session import SessionCookies
-from schedules import content_schedule, follow_graph_schedule, profile_refresh_schedule
+from schedules import content_schedule, faces_schedule, follow_graph_schedule, profile_refresh_schedule
 from sensors import account_partitions_sensor, apply_partition_requests
 
 
@@ -48,7 +48,8 @@ def test_sensor_adds_and_removes_partitions_in_one_tick(database: DatabaseResour
 
 
 @pytest.mark.parametrize(
-    "schedule", [follow_graph_schedule, profile_refresh_schedule, content_schedule], ids=lambda s: s.name
+    "schedule", [follow_graph_schedule, profile_refresh_schedule, content_schedule, faces_schedule],
+    ids=lambda s: s.name,
 )
 def test_schedule_requests_one_run_per_healthy_account(database: DatabaseResource, schedule: dg.ScheduleDefinition) -> None:
     when = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)

@@ -148,3 +148,19 @@ def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(t
     again = run(env, "demo")  # a new sandbox throttles nobody: every account completes, avatars shown
     assert again.returncode == 0, again.stderr[-2000:]
     assert "FAILED" not in again.stdout and "Avatars: " in again.stdout
+    # The new-stories sensor ran every account in its first tick and demo_small again after the sandbox
+    # posted a story; the people found are listed, and one can be forgotten from the command line.
+    stories = {line.split()[0]: line for line in again.stdout.split("SENSOR RUNS", 1)[1].splitlines()
+               if line.startswith("demo_")}
+    assert "(ticks 1, 2)" in stories["demo_small"] and all(line.rstrip().endswith("yes") for line in stories.values())
+    keyed = {**env, "IG_SECRET_KEY": (tmp_path / "demo" / "secret.key").read_text().strip()}
+    people = run(keyed, "people", "list", "demo_small")
+    assert people.returncode == 0 and "profile_owner" in people.stdout
+    person_id = people.stdout.splitlines()[1].split()[0]
+    faces = run(keyed, "people", "faces", "demo_small", person_id)
+    assert faces.returncode == 0 and ("story:" in faces.stdout or "post:" in faces.stdout)
+    forgot = run(keyed, "people", "forget", "demo_small", person_id, "--yes")
+    assert forgot.returncode == 0 and "face vectors deleted" in forgot.stdout
+    assert "do not track" in run(keyed, "people", "list", "demo_small").stdout
+    unknown = run(keyed, "people", "rename", "demo_small", "999999", "x")
+    assert unknown.returncode == 1 and "no person 999999" in unknown.stderr

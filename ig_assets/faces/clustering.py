@@ -6,23 +6,32 @@ each other belong to one person; a non-core face joins the person of its nearest
 reach, and is noise (label −1) otherwise. Defaults are immich's (`maxDistance` 0.5, `minFaces` 3).
 
 Neighbours come from a k-nearest-neighbour graph (`neighbors` per face), computed exactly in
-blocks, so memory stays O(n · block). The result equals DBSCAN's whenever no face has more than
-`neighbors` faces within reach; beyond that the graph keeps the closest ones, which connect the same
-people in practice.
+blocks (memory O(n · block)) or, for large sets, from an HNSW index. The result equals DBSCAN's
+whenever no face has more than `neighbors` faces within reach; beyond that the graph keeps the
+closest ones, which connect the same people in practice.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 NOISE = -1
 
 
+#: above this many faces the neighbour graph comes from an HNSW index (n·log n) instead of exact blocks (n²)
+EXACT_LIMIT = 20_000
+
+
 def nearest_neighbors(embeddings: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """(indices, similarities) of each row's `k` most similar rows, itself included, most similar
-    first. Rows must be L2-normalised."""
+    first. Rows must be L2-normalised. Exact up to `EXACT_LIMIT` rows; beyond, faiss's HNSW graph
+    (approximate: a true neighbour is occasionally missed, which can only leave a face unassigned)."""
     n = len(embeddings)
     k = min(k, n)
+    if n > EXACT_LIMIT:
+        return _hnsw_neighbors(embeddings, k)
     indices = np.empty((n, k), dtype=np.int64)
     similarities = np.empty((n, k), dtype=np.float32)
     for start in range(0, n, block):
@@ -35,6 +44,21 @@ def nearest_neighbors(embeddings: np.ndarray, k: int, block: int = 2048) -> tupl
     return indices, similarities
 
 
+def _hnsw_neighbors(embeddings: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    import faiss  # only for large sets: the index costs a second to build even for small ones
+
+    data = np.ascontiguousarray(embeddings, dtype=np.float32)
+    index = faiss.IndexHNSWFlat(data.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = 80
+    index.hnsw.efSearch = max(2 * k, 64)
+    index.add(data)
+    similarities, indices = index.search(data, k)
+    missing = indices < 0  # fewer than k found: pad with the row itself at similarity -1 (out of reach)
+    indices[missing] = np.broadcast_to(np.arange(len(data))[:, None], indices.shape)[missing]
+    similarities[missing] = -1.0
+    return indices.astype(np.int64), similarities
+
+
 def cluster_faces(embeddings: np.ndarray, *, max_distance: float = 0.5, min_faces: int = 3,
                   neighbors: int = 32) -> np.ndarray:
     """A person label per face (0, 1, … in order of each person's first face) or −1 for noise."""
@@ -45,30 +69,18 @@ def cluster_faces(embeddings: np.ndarray, *, max_distance: float = 0.5, min_face
     reach = similarities >= 1 - max_distance
     core = reach.sum(axis=1) >= min_faces
 
-    parent = np.arange(n)
+    # Core faces within reach of each other are one person: connected components of that graph.
+    linked = reach & core[:, None] & core[indices]
+    rows = np.repeat(np.arange(n), linked.sum(axis=1))
+    graph = csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, indices[linked])), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    labels = np.where(core, component, NOISE)
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in np.flatnonzero(core):
-        for j in indices[i][reach[i]]:
-            if core[j]:
-                a, b = root(int(i)), root(int(j))
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-
-    labels = np.full(n, NOISE, dtype=np.int64)
-    names: dict[int, int] = {}
-    for i in range(n):
-        if core[i]:
-            labels[i] = names.setdefault(root(i), len(names))
-    for i in np.flatnonzero(~core):
-        near = [j for j in indices[i][reach[i]] if core[j]]  # most similar first
-        if near:
-            labels[i] = labels[near[0]]
+    # A border face joins the person of its most similar core face within reach (rows are sorted).
+    border = reach & core[indices] & ~core[:, None]
+    has = border.any(axis=1)
+    first = border.argmax(axis=1)
+    labels[has] = labels[indices[has, first[has]]]
     return _renumber(labels)
 
 

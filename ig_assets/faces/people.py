@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ig_resources.database.records import FaceAssignment, PersonWrite, StoredFace, StoredPerson
+
+from .clustering import cluster_faces
+
 PROFILE_OWNER = "profile_owner"
 PRIMARY_PERSON = "primary_person"
 SECONDARY_PERSON = "secondary_person"
@@ -94,3 +98,121 @@ def co_appearances(media_people: Iterable[Iterable[Hashable]]) -> dict[Hashable,
                 if a != b:
                     together[a][b] += 1
     return {person: dict(counts) for person, counts in together.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class PeoplePlan:
+    """What one profile's re-clustering changes: people to write, every face's person, people emptied."""
+
+    people: list[PersonWrite]
+    assignments: list[FaceAssignment]
+    emptied: list[int]
+
+
+def recluster_profile(
+    faces: Sequence[StoredFace], people: Sequence[StoredPerson], *, embedding_version: str,
+    max_distance: float, min_faces: int = 3, avatar_embedding: Sequence[float] | None = None,
+) -> PeoplePlan:
+    """Cluster a profile's faces again and carry its people over.
+
+    Faces a person placed by hand (merge, split: `assigned_by == "manual"`) keep their person and are
+    not clustered. The other faces are clustered; each cluster takes the previous person its centroid
+    matches best (one each, `match_to_previous`), and a cluster left over joins a person whose
+    centroid or merged-in centroid is within reach (one person split in two clusters stays one), else
+    becomes a new person labelled after the last. People marked "do not track" have no vectors and
+    are never matched."""
+    tracked = {p.id: p for p in people if not p.do_not_track}
+    min_similarity = 1.0 - max_distance
+    manual = [f for f in faces if f.assigned_by == "manual" and f.person_id in tracked]
+    auto = [f for f in faces if f.assigned_by != "manual"]
+    members: dict[int | str, list[StoredFace]] = defaultdict(list)
+    for f in manual:
+        members[f.person_id].append(f)  # type: ignore[index]
+
+    cluster_of: dict[int, int] = {}
+    if auto:
+        matrix = _unit_rows([f.embedding for f in auto])
+        labels = cluster_faces(matrix, max_distance=max_distance, min_faces=min_faces)
+        cents = centroids(matrix, labels)
+        previous = {pid: _unit(p.canonical_embedding) for pid, p in tracked.items() if p.canonical_embedding}
+        owner: dict[int, int | str | None] = dict(match_to_previous(cents, previous, min_similarity))  # type: ignore[arg-type]
+        exemplars = [(pid, _unit(e)) for pid, p in tracked.items()
+                     for e in [p.canonical_embedding, *(p.metadata or {}).get("merged_embeddings", [])] if e]
+        next_number = _last_number(p.label for p in people)
+        for label, centre in cents.items():
+            if owner[label] is None and exemplars:
+                sims = [(float(centre @ e), pid) for pid, e in exemplars]
+                best, pid = max(sims, key=lambda t: (t[0], -t[1]))
+                if best >= min_similarity:
+                    owner[label] = pid
+            if owner[label] is None:
+                next_number += 1
+                owner[label] = f"person-{next_number}"
+        for f, label in zip(auto, labels.tolist(), strict=True):
+            if label != NOISE:
+                cluster_of[f.id if f.kind == "story" else -f.id] = label
+                members[owner[label]].append(f)  # type: ignore[index]
+
+    centre_of = {key: _unit(np.mean([_unit(f.embedding) for f in fs], axis=0)) for key, fs in members.items()}
+    order = sorted(members, key=lambda k: (isinstance(k, str), k if isinstance(k, int) else _label_number(k)))
+    avatar = _unit(avatar_embedding) if avatar_embedding else None
+    evidence = [
+        PersonEvidence(
+            key, appearances=len({(f.kind, f.media_id) for f in members[key]}),
+            prominent=len({(f.kind, f.media_id) for f in members[key] if f.prominent}),
+            matches_avatar=bool(avatar is not None and float(centre_of[key] @ avatar) >= min_similarity),
+        )
+        for key in order
+    ]
+    roles = assign_roles(evidence)
+    label_of = {key: (tracked[key].label if isinstance(key, int) else key) for key in order}
+    per_media: dict[tuple[str, int], list[int | str]] = defaultdict(list)
+    for key in order:
+        for f in members[key]:
+            per_media[(f.kind, f.media_id)].append(key)
+    together = co_appearances(per_media.values())
+
+    writes = []
+    for ev in evidence:
+        key, fs = ev.person, members[ev.person]
+        times = [f.taken_at for f in fs if f.taken_at is not None]
+        previous_meta = dict(tracked[key].metadata or {}) if isinstance(key, int) else {}
+        writes.append(PersonWrite(
+            id=key if isinstance(key, int) else None, label=label_of[key], role=roles[key],
+            canonical_embedding=[round(float(x), 6) for x in centre_of[key]], embedding_version=embedding_version,
+            appearance_count=ev.appearances, first_seen_at=min(times, default=None),
+            last_seen_at=max(times, default=None),
+            metadata={**previous_meta, "faces": len(fs), "prominent": ev.prominent,
+                      "matches_avatar": ev.matches_avatar,
+                      "media": dict(Counter(k for k, _ in {(f.kind, f.media_id) for f in fs})),
+                      "coappearance": {label_of[o]: n for o, n in sorted(
+                          together.get(key, {}).items(), key=lambda t: -t[1])}},
+        ))
+    assignments = []
+    for key, fs in members.items():
+        for f in fs:
+            if f.assigned_by != "manual":
+                assignments.append(FaceAssignment(f.kind, f.id, key, round(float(_unit(f.embedding) @ centre_of[key]), 4)))
+    assignments += [FaceAssignment(f.kind, f.id, None, None) for f in auto
+                    if (f.id if f.kind == "story" else -f.id) not in cluster_of]
+    emptied = [pid for pid in tracked if pid not in members]
+    return PeoplePlan(writes, assignments, emptied)
+
+
+def _unit(vector: Sequence[float] | np.ndarray) -> np.ndarray:
+    v = np.asarray(vector, dtype=np.float32)
+    return v / (np.linalg.norm(v) or 1.0)
+
+
+def _unit_rows(rows: Sequence[Sequence[float]]) -> np.ndarray:
+    matrix = np.asarray(rows, dtype=np.float32)
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+
+
+def _label_number(label: str) -> int:
+    tail = label.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _last_number(labels: Iterable[str]) -> int:
+    return max((_label_number(label) for label in labels), default=0)

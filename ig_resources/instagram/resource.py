@@ -55,15 +55,16 @@ class InstagramClientResource(dg.ConfigurableResource):
         )
 
     def open(
-        self, session: SessionCookies, user_agent: str | None = None, *, budgets: BudgetStore | None = None
+        self, session: SessionCookies, user_agent: str | None = None, *, budgets: BudgetStore | None = None,
+        policy: PacingPolicy | None = None,
     ) -> WebApiClient:
         """A new client for `session`; use it as a context manager so its connections are closed.
 
         `user_agent` should be the account's stored browser user agent: one stable value per account.
         `budgets` is the account's shared request budget store; with it (and pacing on) every request
-        is paced and retried.
+        is paced and retried; `policy` replaces the resource's pacing policy for this client.
         """
-        pacer = Pacer(self.policy(), budgets, sleep=time.sleep) if self.pacing and budgets is not None else None
+        pacer = Pacer(policy or self.policy(), budgets, sleep=time.sleep) if self.pacing and budgets is not None else None
         return WebApiClient(
             session,
             api_base_url=self.api_base_url,

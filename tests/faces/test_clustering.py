@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ig_assets.faces import clustering
 from ig_assets.faces.clustering import NOISE, cluster_faces, nearest_neighbors
 
 
@@ -89,3 +90,12 @@ def test_a_border_face_joins_the_person_of_its_core_faces() -> None:
     assert labels.tolist() == [0, 0, 0, 0, 0, NOISE]
     assert np.array_equal(labels, reference_dbscan(x, 0.2, 4))
     assert cluster_faces(x, max_distance=0.2, min_faces=6).tolist() == [NOISE] * 6  # no face has six in reach
+
+
+def test_large_sets_use_the_hnsw_graph_and_find_the_same_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    x = people(40, 50, 0.7, seed=11)
+    exact = cluster_faces(x)
+    monkeypatch.setattr(clustering, "EXACT_LIMIT", 100)  # 2,000 faces now take the HNSW path
+    indices, sims = nearest_neighbors(x, 8)
+    assert np.all(indices[:, 0] == np.arange(len(x))) and np.all(np.diff(sims, axis=1) <= 1e-5)
+    assert np.array_equal(cluster_faces(x), exact)

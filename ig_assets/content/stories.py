@@ -1,0 +1,152 @@
+"""`stories`: each account's story tray read into `instagram_stories`, files into the store under the
+trust policy; `story_retention`: expired story files let go after the retention period."""
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import dagster as dg
+
+from ig_assets.accounts.runs import instagram_client, runnable_account, sync_run
+from ig_assets.network.assets import follow_graph
+from ig_assets.network.profiles import download_under_policy
+from ig_assets.network.refresh import trigger_source
+from ig_assets.partitions import account_partitions
+from ig_resources.database import DatabaseResource
+from ig_resources.database.records import ActionLogWrite, MediaResult, StoryMediaCandidate, StoryWrite
+from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
+from ig_resources.media import MediaDownloader, MediaStore
+
+from .story_rules import reels_to_read, story_write
+
+DOWNLOAD_STORY_MEDIA = "download_story_media"
+
+
+class StoriesConfig(dg.Config):
+    """Highlights (the profile's saved story folders) are an extra: one more request per profile and
+    folder batch, for older items that are no longer in the tray."""
+
+    include_highlights: bool = False
+    #: profiles whose highlights are read per run (those with live stories now, first)
+    highlight_profiles: int = 20
+    media_batch_size: int = 500
+
+
+@dg.asset(
+    partitions_def=account_partitions,
+    group_name="content",
+    kinds={"instagram", "sql"},
+    pool="instagram_api",
+    deps=[follow_graph],
+)
+def stories(
+    context: dg.AssetExecutionContext,
+    config: StoriesConfig,
+    database: DatabaseResource,
+    instagram: InstagramClientResource,
+    media: MediaStore,
+) -> dg.MaterializeResult:
+    """The story items of the people the account follows (`instagram_stories`, one row per profile and
+    story id, `pending` until their faces are read): the tray once, then `reels_media` only for owners
+    with items newer than the newest stored and not carried by the tray itself. Each new item is a
+    `story_uploaded` event; its file (the video of a video item) is stored under the trust policy,
+    a `story_downloaded` event. Owners not in the network yet are counted, not stored."""
+    account = runnable_account(database, context.partition_key)
+    run_id, source = context.run.run_id, trigger_source(context.run.tags)
+    with sync_run(database, account, "stories", run_id) as run:
+        with instagram_client(database, instagram, account) as client:
+            run.client = client
+            tray = client.story_tray()
+            owners = database.story_owners(account.id, [r.user.pk for r in tray.tray])
+            newest = database.newest_story_times(o.id for o in owners.values())
+            complete, to_read = reels_to_read(tray, {pk: newest[o.id] for pk, o in owners.items() if o.id in newest})
+            to_read = [pk for pk in to_read if pk in owners]
+            writes: list[StoryWrite] = [story_write(owners[pk].id, item)
+                                        for pk, items in complete.items() if pk in owners for item in items]
+            failures: Counter[str] = Counter()
+            if to_read:
+                for pk, reel in client.reels_media(to_read).items():
+                    if pk in owners:
+                        writes += [story_write(owners[pk].id, item, reel) for item in reel.items]
+            if config.include_highlights:
+                for owner in list(owners.values())[: config.highlight_profiles]:
+                    try:
+                        for reel in client.highlight_reels(owner.ig_user_id):
+                            writes += [story_write(owner.id, item, reel) for item in reel.items]
+                    except (NotFoundError, MalformedResponseError, ServerError) as exc:
+                        failures[f"highlights:{exc.reason}"] += 1
+            requests = dict(client.requests)
+        new = database.apply_stories(account.id, writes)
+        due = database.stories_needing_media(account.id, config.media_batch_size)
+        with media.downloader() as downloader:
+            results, actions = store_story_media(downloader, due, source, run_id)
+        database.apply_story_media(account.id, results, actions)
+        stats = {
+            "tray_owners": len(tray.tray),
+            "owners_not_in_network": len({r.user.pk for r in tray.tray} - set(owners)),
+            "reels_read": len(to_read),
+            "items_seen": len(writes),
+            "items_new": new,
+            "media": dict(Counter("stored" if r.sha256 else f"{r.status}:{r.reason}" for r in results)),
+            "failures": dict(failures),
+            "requests": requests,
+        }
+        database.complete_sync_run(run.id, stats)
+        run.committed = True
+    context.log.info(f"{account.username}: {new} new story items from {len(tray.tray)} tray owners")
+    return dg.MaterializeResult(metadata={
+        **{k: v for k, v in stats.items() if not isinstance(v, dict)},
+        "media": dg.MetadataValue.json(stats["media"]),
+        "requests": dg.MetadataValue.json(requests),
+        "status": dg.MetadataValue.json(database.stories_summary(account.id)),
+        "dagster/row_count": new,
+    })
+
+
+def store_story_media(
+    downloader: MediaDownloader, due: list[StoryMediaCandidate], source: str, run_id: str
+) -> tuple[list[MediaResult], list[ActionLogWrite]]:
+    results: list[MediaResult] = []
+    actions: list[ActionLogWrite] = []
+    for c in due:
+        result, log = download_under_policy(downloader, c.id, c.url, following=c.following,
+                                            follows_you=c.follows_you, tags=c.tags)
+        results.append(result)
+        actions.append(ActionLogWrite(c.profile_id, DOWNLOAD_STORY_MEDIA, result.status, source,
+                                      {"dagster_run_id": run_id, "story_id": c.id, **log}))
+    return results, actions
+
+
+class StoryRetentionConfig(dg.Config):
+    #: how long after a story expired on Instagram its file is kept (its row, faces and people stay)
+    retention_hours: float = 7 * 24
+
+
+@dg.asset(partitions_def=account_partitions, group_name="content", kinds={"sql"}, deps=[stories])
+def story_retention(
+    context: dg.AssetExecutionContext, config: StoryRetentionConfig, database: DatabaseResource, media: MediaStore
+) -> dg.MaterializeResult:
+    """Deletes the stored files of stories that expired more than `retention_hours` ago (a file another
+    row still uses stays), and the face vectors of people marked "do not track" that reached them
+    since; each run is a `media_purges` row saying what went."""
+    try:
+        account = database.account(context.partition_key)
+    except LookupError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    now = datetime.now(UTC)
+    purge = database.purge_expired_stories(account.id, timedelta(hours=config.retention_hours), now)
+    deleted: list[tuple[str, int]] = []
+    for sha, content_type in purge.files:
+        path = media.path_of(sha, content_type)
+        size = path.stat().st_size if path.exists() else 0
+        path.unlink(missing_ok=True)
+        deleted.append((sha, size))
+    embeddings = database.delete_forgotten_embeddings(account.id)
+    database.finish_purge(purge.id, deleted, embeddings)
+    metadata: dict[str, Any] = {
+        "stories_purged": purge.stories, "files_deleted": len(deleted),
+        "bytes_freed": sum(n for _, n in deleted), "embeddings_deleted": embeddings,
+        "retention_hours": config.retention_hours,
+    }
+    context.log.info(f"{account.username}: {metadata}")
+    return dg.MaterializeResult(metadata=metadata)
