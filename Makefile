@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/follow_graph.py
 	$(BIN)/python bench/profiles.py
 	$(BIN)/python bench/content.py
+	$(BIN)/python bench/faces.py
 
 ## Re-pin requirements.lock from a clean resolve of pyproject.toml.
 lock:

@@ -13,6 +13,7 @@ import math
 import os
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -102,6 +103,23 @@ def as_bgr(image: np.ndarray | bytes) -> np.ndarray:
     if array.shape[2] != 3:
         raise ValueError(f"an image array must have 1, 3 or 4 channels, not {array.shape[2]}")
     return np.ascontiguousarray(array)
+
+
+def crop_face(image: np.ndarray, box: Sequence[float], size: int = 96) -> np.ndarray:
+    """A size×size thumbnail of a face box: squared, with 25 % margin on each side, kept inside the
+    image (shifted, and shrunk only when the image is smaller than the square)."""
+    height, width = image.shape[:2]
+    x1, y1, x2, y2 = (float(v) for v in box)
+    side = max(x2 - x1, y2 - y1) * (1 + 2 * CROP_MARGIN)
+    side = int(round(min(side, width, height)))
+    if side < 1:
+        raise ValueError(f"face box {tuple(box)} is empty")
+    left = int(round((x1 + x2 - side) / 2))
+    top = int(round((y1 + y2 - side) / 2))
+    left, top = min(max(left, 0), width - side), min(max(top, 0), height - side)
+    square = image[top:top + side, left:left + side]
+    interpolation = cv2.INTER_AREA if side > size else cv2.INTER_LINEAR
+    return cv2.resize(square, (size, size), interpolation=interpolation)
 
 
 class FaceAnalysisResource(dg.ConfigurableResource):
@@ -228,18 +246,5 @@ class FaceAnalysisResource(dg.ConfigurableResource):
 
     @staticmethod
     def crop(image: np.ndarray | bytes, face: DetectedFace, size: int = 96) -> np.ndarray:
-        """A size×size BGR thumbnail of the face: its box squared, with 25 % margin on each side, kept inside
-        the image (shifted, and shrunk only when the image is smaller than the square)."""
-        bgr = as_bgr(image)
-        height, width = bgr.shape[:2]
-        x1, y1, x2, y2 = face.bbox
-        side = max(x2 - x1, y2 - y1) * (1 + 2 * CROP_MARGIN)
-        side = int(round(min(side, width, height)))
-        if side < 1:
-            raise ValueError(f"face box {face.bbox} is empty")
-        left = int(round((x1 + x2 - side) / 2))
-        top = int(round((y1 + y2 - side) / 2))
-        left, top = min(max(left, 0), width - side), min(max(top, 0), height - side)
-        square = bgr[top:top + side, left:left + side]
-        interpolation = cv2.INTER_AREA if side > size else cv2.INTER_LINEAR
-        return cv2.resize(square, (size, size), interpolation=interpolation)
+        """A size×size BGR thumbnail of the face (see `crop_face`)."""
+        return crop_face(as_bgr(image), face.bbox, size)

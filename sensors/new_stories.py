@@ -40,7 +40,6 @@ class _NoWait:
 class TrayOutcome:
     username: str
     state: str | None = None
-    owners: int = 0
     skipped: str | None = None
 
 
@@ -62,7 +61,7 @@ def ask_tray(database: DatabaseResource, instagram: InstagramClientResource, acc
         return TrayOutcome(account.username, skipped=f"{exc.reason}: {exc}")
     except Exception as exc:  # noqa: BLE001 - one account's failure must not stop the others' trays
         return TrayOutcome(account.username, skipped=f"{type(exc).__name__}: {exc}")
-    return TrayOutcome(account.username, tray_state(tray), len(tray.tray))
+    return TrayOutcome(account.username, tray_state(tray))
 
 
 @dg.sensor(

@@ -22,6 +22,14 @@ from ig_resources.instagram.protocol import InstagramClient
 from .rules import blocked_reason, health_after
 
 
+def known_account(database: DatabaseResource, username: str) -> AccountRecord:
+    """The partition's account (for assets that send nothing to Instagram), or a Failure naming it."""
+    try:
+        return database.account(username)
+    except LookupError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+
+
 def runnable_account(database: DatabaseResource, username: str) -> AccountRecord:
     """The partition's account, or a Failure when it is unknown or must not send anything now."""
     try:

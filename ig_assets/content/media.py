@@ -4,6 +4,7 @@ from collections import Counter
 
 import dagster as dg
 
+from ig_assets.accounts.runs import known_account
 from ig_assets.network.profiles import download_under_policy
 from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
@@ -27,10 +28,7 @@ def post_media(
     """The main picture (a carousel's first, a video's file) of posts not stored yet, newest first,
     into the media store; a file another post already stored (same `media_url_fingerprint`) is not
     downloaded again. Refusals of the trust policy or the store are recorded with their reason."""
-    try:
-        account = database.account(context.partition_key)
-    except LookupError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    account = known_account(database, context.partition_key)
     due = database.posts_needing_media(account.id, config.batch_size)
     with media.downloader() as downloader:
         results, actions = store_post_media(downloader, due, trigger_source(context.run.tags), context.run.run_id)

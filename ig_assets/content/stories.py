@@ -7,7 +7,7 @@ from typing import Any
 
 import dagster as dg
 
-from ig_assets.accounts.runs import instagram_client, runnable_account, sync_run
+from ig_assets.accounts.runs import instagram_client, known_account, runnable_account, sync_run
 from ig_assets.network.assets import follow_graph
 from ig_assets.network.profiles import download_under_policy
 from ig_assets.network.refresh import trigger_source
@@ -129,10 +129,7 @@ def story_retention(
     """Deletes the stored files of stories that expired more than `retention_hours` ago (a file another
     row still uses stays), and the face vectors of people marked "do not track" that reached them
     since; each run is a `media_purges` row saying what went."""
-    try:
-        account = database.account(context.partition_key)
-    except LookupError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    account = known_account(database, context.partition_key)
     now = datetime.now(UTC)
     purge = database.purge_expired_stories(account.id, timedelta(hours=config.retention_hours), now)
     deleted: list[tuple[str, int]] = []

@@ -8,7 +8,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from ig_assets.accounts.runs import instagram_client, runnable_account, sync_run
+from ig_assets.accounts.runs import instagram_client, known_account, runnable_account, sync_run
 from ig_assets.content.assets import profile_posts
 from ig_assets.content.comments import post_comments
 from ig_assets.network.profiles import profile_details
@@ -109,10 +109,7 @@ def account_metrics(
     whole (`instagram_account_metrics`, one row per run), computed with pandas over the partition at
     once; the formulas are in `ig_assets.discovery.metrics`. Shows the follower history of the most
     followed profiles as a chart. Reads only the database: no request to Instagram."""
-    try:
-        account = database.account(context.partition_key)
-    except LookupError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    account = known_account(database, context.partition_key)
     policy = MetricsPolicy(**config.model_dump())
     profiles, posts, snapshots = database.metrics_inputs(account.id)
     now = datetime.now(UTC)

@@ -10,6 +10,7 @@ import cv2
 import dagster as dg
 import numpy as np
 
+from ig_assets.accounts.runs import known_account
 from ig_assets.content.media import post_media
 from ig_assets.content.stories import stories
 from ig_assets.network.profiles import avatars
@@ -88,7 +89,7 @@ def _video_size(path: str) -> tuple[int, int]:
         capture.release()
 
 
-def _scan_metadata(kind: str, scans: list[FaceScan], seconds: float, faces: FaceAnalysisResource) -> dict[str, Any]:
+def _scan_metadata(scans: list[FaceScan], seconds: float, faces: FaceAnalysisResource) -> dict[str, Any]:
     found = [f for sc in scans for f in sc.faces]
     return {
         "items": len(scans),
@@ -101,15 +102,8 @@ def _scan_metadata(kind: str, scans: list[FaceScan], seconds: float, faces: Face
         "embedding_dim": faces.embedding_dim,
         "seconds": round(seconds, 2),
         "dagster/row_count": len(found),
-        f"{kind}_items_per_second": round(len(scans) / seconds, 2) if seconds else 0.0,
+        "items_per_second": round(len(scans) / seconds, 2) if seconds else 0.0,
     }
-
-
-def _account_id(database: DatabaseResource, username: str) -> int:
-    try:
-        return database.account(username).id
-    except LookupError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
 
 
 @dg.asset(partitions_def=account_partitions, group_name="faces", kinds={"python", "sql"}, deps=[stories])
@@ -120,12 +114,12 @@ def story_faces(
     """Faces of the stored story files not read yet (`instagram_story_faces`): box, detector score, five
     keypoints, size, the normalised embedding with its model and length; videos at the resource's frame
     rate, each person once per video. The story turns `processed` (or `failed` with why)."""
-    account_id = _account_id(database, context.partition_key)
+    account_id = known_account(database, context.partition_key).id
     _loaded(faces)
     started = time.perf_counter()
     scans = scan_faces(faces, media, database.stories_needing_faces(account_id, config.batch_size), config)
     database.apply_face_scans(account_id, "story", scans)
-    return dg.MaterializeResult(metadata=_scan_metadata("story", scans, time.perf_counter() - started, faces))
+    return dg.MaterializeResult(metadata=_scan_metadata(scans, time.perf_counter() - started, faces))
 
 
 @dg.asset(partitions_def=account_partitions, group_name="faces", kinds={"python", "sql"}, deps=[post_media])
@@ -134,12 +128,12 @@ def post_faces(
     faces: FaceAnalysisResource,
 ) -> dg.MaterializeResult:
     """Faces of the stored post files not read yet (`instagram_post_faces`), as `story_faces` reads them."""
-    account_id = _account_id(database, context.partition_key)
+    account_id = known_account(database, context.partition_key).id
     _loaded(faces)
     started = time.perf_counter()
     scans = scan_faces(faces, media, database.posts_needing_faces(account_id, config.batch_size), config)
     database.apply_face_scans(account_id, "post", scans)
-    return dg.MaterializeResult(metadata=_scan_metadata("post", scans, time.perf_counter() - started, faces))
+    return dg.MaterializeResult(metadata=_scan_metadata(scans, time.perf_counter() - started, faces))
 
 
 class StoryPeopleConfig(dg.Config):
@@ -165,7 +159,7 @@ def story_people(
     (`profile_owner` weighted toward selfies and the avatar's face, then `primary_person`,
     `secondary_person`), co-appearances in `metadata`, each face's `match_similarity`. Faces placed by
     a person's command stay where they were put. The contact sheet shows the most-seen people."""
-    account_id = _account_id(database, context.partition_key)
+    account_id = known_account(database, context.partition_key).id
     _loaded(faces)
     profiles = database.profiles_with_unclustered_faces(account_id)
     roles: Counter[str] = Counter()

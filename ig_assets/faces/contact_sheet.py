@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import cv2
 import numpy as np
 
+from ig_resources.faces import crop_face
+
 TILE = 96
 LABEL_WIDTH = 260
-
-
-def face_crop(image: np.ndarray, box: Sequence[float], size: int = TILE) -> np.ndarray:
-    """A square crop around a face box with a quarter of margin, clamped to the picture."""
-    x1, y1, x2, y2 = (float(v) for v in box)
-    side = max(x2 - x1, y2 - y1) * 1.5
-    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
-    h, w = image.shape[:2]
-    left, top = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
-    right, bottom = int(min(w, cx + side / 2)), int(min(h, cy + side / 2))
-    crop = image[top:bottom, left:right]
-    if crop.size == 0:
-        return np.full((size, size, 3), 200, np.uint8)
-    return cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA)
 
 
 def read_frame(path: str, content_type: str, frame_time: float | None) -> np.ndarray | None:
@@ -49,7 +37,7 @@ def contact_sheet(people: list[dict[str, Any]], path_of: Callable[[str, str], st
         for face in person["faces"][:per_person]:
             frame = read_frame(path_of(face["sha256"], face["content_type"]), face["content_type"], face["frame_time"])
             if frame is not None:
-                tiles.append(face_crop(frame, face["box"]))
+                tiles.append(crop_face(frame, face["box"], TILE))
         if not tiles:
             continue
         row = np.full((TILE, LABEL_WIDTH + per_person * TILE, 3), 255, np.uint8)

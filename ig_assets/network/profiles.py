@@ -9,7 +9,7 @@ from typing import Any
 
 import dagster as dg
 
-from ig_assets.accounts.runs import content_client, runnable_account, sync_run
+from ig_assets.accounts.runs import content_client, known_account, runnable_account, sync_run
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.database.records import (
@@ -167,10 +167,7 @@ def avatars(
     """Profile pictures whose fingerprint changed, downloaded into the content-addressed media store
     under `MediaDownloadTrustPolicy` (connected profiles only, never promotional URLs). A picture
     whose URL was only re-signed keeps its fingerprint and is not downloaded again."""
-    try:
-        account = database.account(context.partition_key)
-    except LookupError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    account = known_account(database, context.partition_key)
     candidates = database.avatars_to_download(account.id, config.batch_size)
     source = trigger_source(context.run.tags)
     with media.downloader() as downloader:

@@ -106,6 +106,11 @@ class StoryStore:
     def apply_stories(self, account_id: int, stories: list[StoryWrite]) -> int:
         """Insert the items not stored yet (pending), each with its `story_uploaded` event; items
         already stored keep their row (URLs and expiry refreshed). Returns how many were new."""
+        # One row per item: a highlight can hold an item the live tray still shows (the first read wins).
+        first: dict[tuple[int, str], StoryWrite] = {}
+        for w in stories:
+            first.setdefault((w.profile_id, w.story_id), w)
+        stories = list(first.values())
         if not stories:
             return 0
         now = utcnow()

@@ -17,6 +17,7 @@ from ig_resources.database.models import (
     InstagramStoryFace,
     InstagramStoryPerson,
 )
+from ig_resources.database.records import StoryWrite
 from ig_resources.faces import FaceAnalysisResource
 from ig_resources.instagram import WebApiClient
 from ig_resources.instagram.sandbox import render_cookie_file
@@ -110,3 +111,13 @@ def test_stories_job_finds_the_people_in_the_sandbox_stories(world: World) -> No
     assert all(p.appearance_count >= 1 and p.canonical_embedding for p in people)
     sheet = next(e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == "story_people")
     assert "data:image/png;base64," in sheet.materialization.metadata["contact_sheet"].value
+
+
+def test_a_retry_or_an_item_read_twice_never_duplicates(world: World) -> None:
+    read(world)
+    stored = rows(world)
+    again = [StoryWrite(r.instagram_profile_id, r.story_id, r.media_type, r.taken_at, r.expires_at, r.image_url,
+                        r.video_url, r.media_url, r.duration_seconds) for r in stored[:3]]
+    # The same items twice in one batch (a highlight repeating a live item) and again in a retry.
+    assert world.database.apply_stories(world.database.account("hana").id, again + again) == 0
+    assert len(rows(world)) == len(stored) and events(world, "story_uploaded") == len(stored)
