@@ -19,7 +19,7 @@ from ig_resources.database import DatabaseResource
 from ig_resources.database.records import FaceScan, FaceWrite, MediaForFaces
 from ig_resources.face_models import FaceModelError
 from ig_resources.faces import FaceAnalysisResource
-from ig_resources.media import MediaStore
+from ig_resources.media import EXTENSIONS, MediaStore
 
 from .contact_sheet import contact_sheet, sheet_markdown
 from .people import recluster_profile
@@ -181,12 +181,12 @@ def story_people(
         "max_distance": config.max_distance,
         "dagster/row_count": people_total,
     }
-    if png := contact_sheet(samples, lambda sha, ct: str(media.path_of(sha, ct)), config.sheet_faces):
-        metadata["contact_sheet"] = dg.MetadataValue.md(sheet_markdown(png, samples))
+    if jpeg := contact_sheet(samples, lambda sha, ct: str(media.path_of(sha, ct)), config.sheet_faces):
+        metadata["contact_sheet"] = dg.MetadataValue.md(sheet_markdown(jpeg, samples))
         # Also beside the store, for operators without the UI at hand.
-        sheet = Path(media.root) / "contact-sheets" / f"{context.partition_key}-people.png"
+        sheet = Path(media.root) / "contact-sheets" / f"{context.partition_key}-people.jpg"
         sheet.parent.mkdir(parents=True, exist_ok=True)
-        sheet.write_bytes(png)
+        sheet.write_bytes(jpeg)
         metadata["contact_sheet_path"] = dg.MetadataValue.path(str(sheet))
     context.log.info(f"{context.partition_key}: {people_total} people in {len(profiles)} profiles")
     return dg.MaterializeResult(metadata=metadata)
@@ -195,17 +195,13 @@ def story_people(
 def _avatar_embedding(database: DatabaseResource, media: MediaStore, faces: FaceAnalysisResource,
                       profile_id: int) -> list[float] | None:
     """The largest face of the profile's stored avatar, read once per avatar file."""
-    avatar_sha, read_sha, embedding = database.avatar_face(profile_id)
+    avatar_sha, content_type, read_sha, embedding = database.avatar_face(profile_id)
     if avatar_sha is None or avatar_sha == read_sha:
         return embedding if avatar_sha else None
     embedding = None
-    for content_type in ("image/jpeg", "image/png", "image/webp"):
-        path = media.path_of(avatar_sha, content_type)
-        if path.exists():
-            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-            found = faces.analyze_image(image) if image is not None else []
-            if found:
-                embedding = [round(float(x), 6) for x in np.asarray(found[0].embedding)]
-            break
+    path = media.path_of(avatar_sha, content_type) if content_type in EXTENSIONS else None
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR) if path and path.exists() else None
+    if image is not None and (found := faces.analyze_image(image)):
+        embedding = [round(float(x), 6) for x in np.asarray(found[0].embedding)]
     database.set_avatar_face(profile_id, avatar_sha, embedding)
     return embedding

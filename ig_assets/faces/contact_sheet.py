@@ -1,4 +1,4 @@
-"""A contact sheet of people: one row per person, their best face crops, as a PNG for the UI."""
+"""A contact sheet of people: one row per person, their best face crops, as a JPEG for the UI."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def read_frame(path: str, content_type: str, frame_time: float | None) -> np.nda
 
 
 def contact_sheet(people: list[dict[str, Any]], path_of: Callable[[str, str], str], per_person: int) -> bytes | None:
-    """PNG bytes of the sheet (None when there is nobody to show). `people` as
+    """JPEG bytes of the sheet (None when there is nobody to show). `people` as
     `DatabaseResource.person_face_samples` gives them; `path_of(sha256, content_type)` finds a file."""
     rows = []
     for person in people:
@@ -52,13 +52,14 @@ def contact_sheet(people: list[dict[str, Any]], path_of: Callable[[str, str], st
         rows.append(row)
     if not rows:
         return None
-    ok, png = cv2.imencode(".png", np.vstack(rows))
-    return png.tobytes() if ok else None
+    # JPEG: a sheet of photos is a tenth of its PNG, and it travels in the run's event log.
+    ok, jpeg = cv2.imencode(".jpg", np.vstack(rows), [cv2.IMWRITE_JPEG_QUALITY, 80])
+    return jpeg.tobytes() if ok else None
 
 
-def sheet_markdown(png: bytes, people: list[dict[str, Any]]) -> str:
+def sheet_markdown(jpeg: bytes, people: list[dict[str, Any]]) -> str:
     """The sheet embedded in Markdown (the UI renders it), with the people as a table under it."""
-    lines = [f"![people](data:image/png;base64,{base64.b64encode(png).decode()})", "",
+    lines = [f"![people](data:image/jpeg;base64,{base64.b64encode(jpeg).decode()})", "",
              "| profile | person | role | appearances |", "|---|---|---|---:|"]
     lines += [f"| {p['username']} | {p['name'] or p['label']} | {p['role']} | {p['appearances']} |" for p in people]
     return "\n".join(lines)

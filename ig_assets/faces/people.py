@@ -129,7 +129,7 @@ def recluster_profile(
     for f in manual:
         members[f.person_id].append(f)  # type: ignore[index]
 
-    cluster_of: dict[int, int] = {}
+    clustered: set[tuple[str, int]] = set()
     if auto:
         matrix = _unit_rows([f.embedding for f in auto])
         labels = cluster_faces(matrix, max_distance=max_distance, min_faces=min_faces)
@@ -150,7 +150,7 @@ def recluster_profile(
                 owner[label] = f"person-{next_number}"
         for f, label in zip(auto, labels.tolist(), strict=True):
             if label != NOISE:
-                cluster_of[f.id if f.kind == "story" else -f.id] = label
+                clustered.add((f.kind, f.id))
                 members[owner[label]].append(f)  # type: ignore[index]
 
     centre_of = {key: _unit(np.mean([_unit(f.embedding) for f in fs], axis=0)) for key, fs in members.items()}
@@ -193,8 +193,7 @@ def recluster_profile(
         for f in fs:
             if f.assigned_by != "manual":
                 assignments.append(FaceAssignment(f.kind, f.id, key, round(float(_unit(f.embedding) @ centre_of[key]), 4)))
-    assignments += [FaceAssignment(f.kind, f.id, None, None) for f in auto
-                    if (f.id if f.kind == "story" else -f.id) not in cluster_of]
+    assignments += [FaceAssignment(f.kind, f.id, None, None) for f in auto if (f.kind, f.id) not in clustered]
     emptied = [pid for pid in tracked if pid not in members]
     return PeoplePlan(writes, assignments, emptied)
 

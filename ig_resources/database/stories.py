@@ -328,13 +328,15 @@ class StoryStore:
             return [StoredPerson(r.id, r.label, r.display_name, r.role, r.canonical_embedding, r.do_not_track,
                                  r.metadata_json) for r in rows]
 
-    def avatar_face(self, profile_id: int) -> tuple[str | None, str | None, list[float] | None]:
-        """(stored avatar sha256, sha256 the avatar face was read from, that face's embedding)."""
+    def avatar_face(self, profile_id: int) -> tuple[str | None, str | None, str | None, list[float] | None]:
+        """(stored avatar sha256, its content type, sha256 the avatar face was read from, that face's
+        embedding)."""
         p = InstagramProfile
         with self.session() as s:
-            row = s.execute(select(p.avatar_sha256, p.avatar_face_sha256, p.avatar_face_embedding)
-                            .where(p.id == profile_id)).one()
-        return row[0], row[1], row[2]
+            row = s.execute(select(p.avatar_sha256, MediaBlob.content_type, p.avatar_face_sha256,
+                                   p.avatar_face_embedding)
+                            .outerjoin(MediaBlob, MediaBlob.sha256 == p.avatar_sha256).where(p.id == profile_id)).one()
+        return row[0], row[1], row[2], row[3]
 
     def set_avatar_face(self, profile_id: int, sha256: str, embedding: list[float] | None) -> None:
         p = InstagramProfile

@@ -110,7 +110,7 @@ def test_stories_job_finds_the_people_in_the_sandbox_stories(world: World) -> No
     assert people and any(p.role == "profile_owner" for p in people)
     assert all(p.appearance_count >= 1 and p.canonical_embedding for p in people)
     sheet = next(e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == "story_people")
-    assert "data:image/png;base64," in sheet.materialization.metadata["contact_sheet"].value
+    assert "data:image/jpeg;base64," in sheet.materialization.metadata["contact_sheet"].value
 
 
 def test_a_retry_or_an_item_read_twice_never_duplicates(world: World) -> None:

@@ -28,6 +28,7 @@ from ig_resources.database.models import (
     InstagramStory,
     InstagramStoryFace,
     InstagramStoryPerson,
+    MediaBlob,
     MediaPurge,
 )
 from ig_resources.database.records import MediaResult, StoryWrite
@@ -187,8 +188,8 @@ def test_faces_then_people_with_stable_labels_roles_and_a_contact_sheet(world: W
     assert all(f.instagram_story_person_id is None for f in world.faces_by_story()[group])
     sims = [f.match_similarity for fs in world.faces_by_story().values() for f in fs if f.instagram_story_person_id]
     assert min(sims) >= 0.4
-    png = base64.b64decode(re.search(r"base64,([^)]+)\)", people["contact_sheet"]).group(1))
-    sheet = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+    jpeg = base64.b64decode(re.search(r"base64,([^)]+)\)", people["contact_sheet"]).group(1))
+    sheet = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
     assert sheet.shape[0] == 2 * 96  # one row per person
 
     # New stories of both: same people, same labels, more appearances; nothing else re-labelled.
@@ -289,3 +290,26 @@ def test_a_missing_model_stops_the_run_with_what_to_fix(world: World, tmp_path: 
     assert "face models" in failure.event_specific_data.error.message and "no-pack" in str(
         failure.event_specific_data.error.message)
     assert all(s.processing_status == "pending" for s in world.stories().values())
+
+
+def test_the_profile_picture_face_weighs_toward_the_owner(world: World) -> None:
+    astronaut = [world.add_story(story_canvas(v)) for v in variants(ASTRONAUT)]
+    camera = [world.add_story(story_canvas(v)) for v in variants(CAMERA)[:3]]
+    world.run(story_faces)
+    world.run(story_people)
+    assert _person_of(world, astronaut[0]).role == "profile_owner"  # four appearances against three
+
+    # The profile picture is the cameraman: his three appearances count double and he is the owner.
+    avatar = cv2.imencode(".jpg", cv2.resize(CAMERA[40:300, 120:380], (320, 320)))[1].tobytes()
+    sha = hashlib.sha256(avatar).hexdigest()
+    path = world.media.path_of(sha, "image/jpeg")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(avatar)
+    with world.database.session() as s:
+        s.add(MediaBlob(sha256=sha, content_type="image/jpeg", byte_size=len(avatar)))
+        s.execute(update(InstagramProfile).where(InstagramProfile.id == world.profile_id).values(avatar_sha256=sha))
+        s.execute(update(InstagramStoryFace).values(assigned_by=None))  # the next run looks at the profile again
+    world.run(story_people)
+    owner = _person_of(world, camera[0])
+    assert owner.role == "profile_owner" and owner.metadata_json["matches_avatar"]
+    assert _person_of(world, astronaut[0]).role == "primary_person"
