@@ -7,7 +7,7 @@ transaction: a failed run leaves the previous state, a retried one rewrites the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -77,10 +77,10 @@ class StoryStore:
         owners: dict[str, StoryOwner] = {}
         with self.session() as s:
             rows = []
-            for start in range(0, len(wanted), 500):
+            for chunk in _chunks(wanted):
                 rows += s.execute(
                     select(p.id, p.ig_user_id, p.username, p.following, p.follows_you).where(
-                        p.instagram_account_id == account_id, p.ig_user_id.in_(wanted[start:start + 500])
+                        p.instagram_account_id == account_id, p.ig_user_id.in_(chunk)
                     )
                 ).all()
             tags = _tags_of(s, [r.id for r in rows])
@@ -95,10 +95,10 @@ class StoryStore:
         st = InstagramStory
         out: dict[int, datetime] = {}
         with self.session() as s:
-            for start in range(0, len(ids), 500):
+            for chunk in _chunks(ids):
                 out.update(s.execute(
                     select(st.instagram_profile_id, func.max(st.taken_at))
-                    .where(st.instagram_profile_id.in_(ids[start:start + 500]), st.highlight_id.is_(None))
+                    .where(st.instagram_profile_id.in_(chunk), st.highlight_id.is_(None))
                     .group_by(st.instagram_profile_id)
                 ).all())
         return out
@@ -145,9 +145,9 @@ class StoryStore:
         st = InstagramStory
         out: set[tuple[int, str]] = set()
         ids = list(profile_ids)
-        for start in range(0, len(ids), 500):
+        for chunk in _chunks(ids):
             out.update(s.execute(select(st.instagram_profile_id, st.story_id)
-                                 .where(st.instagram_profile_id.in_(ids[start:start + 500]))))
+                                 .where(st.instagram_profile_id.in_(chunk))))
         return out
 
     @staticmethod
@@ -158,9 +158,9 @@ class StoryStore:
         out: dict[tuple[int, str], int] = {}
         wanted = set(keys)
         pids = sorted({k[0] for k in keys})
-        for start in range(0, len(pids), 500):
+        for chunk in _chunks(pids):
             for eid, pid, ext in s.execute(select(e.id, e.instagram_profile_id, e.external_id).where(
-                e.kind == kind, e.instagram_profile_id.in_(pids[start:start + 500])
+                e.kind == kind, e.instagram_profile_id.in_(chunk)
             )):
                 if (pid, ext) in wanted:
                     out[(pid, ext)] = eid
@@ -251,8 +251,8 @@ class StoryStore:
         table: Table = face_model.__table__  # type: ignore[assignment]
         media_ids = [sc.media_id for sc in scans]
         with self.session() as s:
-            for start in range(0, len(media_ids), 500):
-                s.execute(delete(table).where(table.c[fk].in_(media_ids[start:start + 500])))
+            for chunk in _chunks(media_ids):
+                s.execute(delete(table).where(table.c[fk].in_(chunk)))
             rows = [
                 {
                     "instagram_account_id": account_id, "instagram_profile_id": sc.profile_id, fk: sc.media_id,
@@ -551,8 +551,8 @@ class StoryStore:
                 st.expires_at.is_not(None), st.expires_at <= cutoff,
             )).all()
             ids = [r.id for r in due]
-            for start in range(0, len(ids), 500):
-                s.execute(update(st).where(st.id.in_(ids[start:start + 500])).values(
+            for chunk in _chunks(ids):
+                s.execute(update(st).where(st.id.in_(chunk)).values(
                     media_purged_at=now, media_sha256=None, updated_at=now,
                     processing_status=case((st.processing_status == "pending", "failed"), else_=st.processing_status),
                     processing_error=case((st.processing_status == "pending", "purged before its faces were read"),
@@ -571,8 +571,8 @@ class StoryStore:
         """Record the files the purge deleted (sha256, bytes) and forget their blob rows."""
         with self.session() as s:
             shas = [sha for sha, _ in deleted]
-            for start in range(0, len(shas), 500):
-                s.execute(delete(MediaBlob).where(MediaBlob.sha256.in_(shas[start:start + 500])))
+            for chunk in _chunks(shas):
+                s.execute(delete(MediaBlob).where(MediaBlob.sha256.in_(chunk)))
             s.execute(update(MediaPurge).where(MediaPurge.id == purge_id).values(
                 files_deleted=len(deleted), bytes_freed=sum(n for _, n in deleted),
                 embeddings_deleted=embeddings_deleted))
@@ -601,6 +601,12 @@ def _post_content_type() -> Any:
     # Posts keep no content type: the stored file's type is read from the blob table.
     return (select(MediaBlob.content_type).where(MediaBlob.sha256 == InstagramProfilePost.media_sha256)
             .scalar_subquery())
+
+
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """Slices for IN (...) lists: SQLite caps bound parameters per statement."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _sha_in_use(s: Session, sha: str) -> bool:
