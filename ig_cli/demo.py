@@ -222,7 +222,7 @@ def _materialize_all(usernames: list[str], sandbox_url: str) -> tuple[list[dict[
         result = sensor(context)
     apply_partition_requests(instance, result)
 
-    rows, failed = [], []
+    rows = []
     for username in usernames:
         row: dict[str, Any] = {"account": username, "status": "ok", "seconds": 0.0}
         for job_name, ops in (
@@ -255,11 +255,9 @@ def _materialize_all(usernames: list[str], sandbox_url: str) -> tuple[list[dict[
                 failure = next(iter(run.get_step_failure_events()), None)
                 if failure and failure.step_failure_data.user_failure_data:
                     row["failure"] = failure.step_failure_data.user_failure_data.description
-        if row["status"] != "ok":
-            failed.append(username)
         rows.append(row)
     _stories_by_sensor(instance, defs, rows, sandbox_url)
-    return rows, failed
+    return rows, [row["account"] for row in rows if row["status"] != "ok"]
 
 
 def _execute(defs: Any, instance: Any, job_name: str, row: dict[str, Any], tags: dict[str, str]) -> bool:

@@ -131,7 +131,8 @@ def story_retention(
     since; each run is a `media_purges` row saying what went."""
     account = known_account(database, context.partition_key)
     now = datetime.now(UTC)
-    purge = database.purge_expired_stories(account.id, timedelta(hours=config.retention_hours), now)
+    retention = timedelta(hours=config.retention_hours)
+    purge = database.stories_to_purge(account.id, now - retention)
     deleted: list[tuple[str, int]] = []
     for sha, content_type in purge.files:
         path = media.path_of(sha, content_type)
@@ -139,9 +140,9 @@ def story_retention(
         path.unlink(missing_ok=True)
         deleted.append((sha, size))
     embeddings = database.delete_forgotten_embeddings(account.id)
-    database.finish_purge(purge.id, deleted, embeddings)
+    database.finish_purge(account.id, purge, retention, now, deleted, embeddings)
     metadata: dict[str, Any] = {
-        "stories_purged": purge.stories, "files_deleted": len(deleted),
+        "stories_purged": len(purge.story_ids), "files_deleted": len(deleted),
         "bytes_freed": sum(n for _, n in deleted), "embeddings_deleted": embeddings,
         "retention_hours": config.retention_hours,
     }

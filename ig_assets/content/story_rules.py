@@ -1,11 +1,11 @@
 """Rules of the story flow (seed 000 §stories), pure: what a tray state is, whose reels to read, what
-a story row holds, and when an expired story's file may go."""
+a story row holds, and what the sensor's cursor keeps."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from ig_resources.database.records import StoryWrite
 from ig_resources.instagram.models import Reel, StoryItem, StoryTray
@@ -50,7 +50,8 @@ def story_write(profile_id: int, item: StoryItem, reel: Reel | None = None) -> S
         story_id=item.pk,
         media_type=2 if item.is_video else 1,
         taken_at=item.taken_at,
-        expires_at=item.expiring_at,
+        # A highlight item stays while its folder does: no expiry (and no retention purge).
+        expires_at=None if highlight else item.expiring_at,
         image_url=item.image_url,
         video_url=item.video_url,
         media_url=(item.video_url if item.is_video and item.video_url else item.image_url),
@@ -59,11 +60,6 @@ def story_write(profile_id: int, item: StoryItem, reel: Reel | None = None) -> S
         highlight_title=highlight.title if highlight else None,
         metadata={"source": "highlight" if highlight else "tray", "item": item.raw},
     )
-
-
-def purge_due(expires_at: datetime | None, now: datetime, retention: timedelta) -> bool:
-    """An expired story's file goes `retention` after it expired on Instagram (never before expiry)."""
-    return expires_at is not None and expires_at + retention <= now
 
 
 def changed_states(previous: Mapping[str, str], current: Mapping[str, str]) -> dict[str, str]:

@@ -161,12 +161,12 @@ def story_people(
     a person's command stay where they were put. The contact sheet shows the most-seen people."""
     account_id = known_account(database, context.partition_key).id
     _loaded(faces)
-    profiles = database.profiles_with_unclustered_faces(account_id)
+    profiles = database.profiles_with_unclustered_faces(account_id, faces.model_name)
     roles: Counter[str] = Counter()
     people_total = 0
     for profile_id in profiles:
         plan = recluster_profile(
-            database.profile_faces(profile_id), database.people_of_profile(profile_id),
+            database.profile_faces(profile_id, faces.model_name), database.people_of_profile(profile_id),
             embedding_version=faces.model_name, max_distance=config.max_distance, min_faces=config.min_faces,
             avatar_embedding=_avatar_embedding(database, media, faces, profile_id),
         )
@@ -196,8 +196,10 @@ def _avatar_embedding(database: DatabaseResource, media: MediaStore, faces: Face
                       profile_id: int) -> list[float] | None:
     """The largest face of the profile's stored avatar, read once per avatar file."""
     avatar_sha, content_type, read_sha, embedding = database.avatar_face(profile_id)
-    if avatar_sha is None or avatar_sha == read_sha:
-        return embedding if avatar_sha else None
+    if avatar_sha is None:
+        return None
+    if avatar_sha == read_sha and (embedding is None or len(embedding) == faces.embedding_dim):
+        return embedding  # read before, by a model of this vector length
     embedding = None
     path = media.path_of(avatar_sha, content_type) if content_type in EXTENSIONS else None
     image = cv2.imread(str(path), cv2.IMREAD_COLOR) if path and path.exists() else None

@@ -121,7 +121,9 @@ def recluster_profile(
     centroid or merged-in centroid is within reach (one person split in two clusters stays one), else
     becomes a new person labelled after the last. People marked "do not track" have no vectors and
     are never matched."""
-    tracked = {p.id: p for p in people if not p.do_not_track}
+    # People of another model's vectors cannot be compared (nor emptied): they are left as they are.
+    tracked = {p.id: p for p in people
+               if not p.do_not_track and p.embedding_version in (None, embedding_version)}
     min_similarity = 1.0 - max_distance
     manual = [f for f in faces if f.assigned_by == "manual" and f.person_id in tracked]
     auto = [f for f in faces if f.assigned_by != "manual"]
@@ -134,10 +136,15 @@ def recluster_profile(
         matrix = _unit_rows([f.embedding for f in auto])
         labels = cluster_faces(matrix, max_distance=max_distance, min_faces=min_faces)
         cents = centroids(matrix, labels)
-        previous = {pid: _unit(p.canonical_embedding) for pid, p in tracked.items() if p.canonical_embedding}
+        # A person's faces placed by hand say who they are now (after a split, the stored centroid still
+        # holds the faces split off); otherwise their stored centroid does.
+        previous = {pid: _unit(np.mean([_unit(f.embedding) for f in fs], axis=0))
+                    for pid, fs in members.items()}
+        previous |= {pid: _unit(p.canonical_embedding) for pid, p in tracked.items()
+                     if pid not in previous and p.canonical_embedding}
         owner: dict[int, int | str | None] = dict(match_to_previous(cents, previous, min_similarity))  # type: ignore[arg-type]
-        exemplars = [(pid, _unit(e)) for pid, p in tracked.items()
-                     for e in [p.canonical_embedding, *(p.metadata or {}).get("merged_embeddings", [])] if e]
+        exemplars = [*previous.items(), *((pid, _unit(e)) for pid, p in tracked.items()
+                                          for e in (p.metadata or {}).get("merged_embeddings", []))]
         next_number = _last_number(p.label for p in people)
         for label, centre in cents.items():
             if owner[label] is None and exemplars:

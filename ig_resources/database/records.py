@@ -401,6 +401,7 @@ class StoredPerson:
     canonical_embedding: list[float] | None
     do_not_track: bool
     metadata: dict[str, Any] | None
+    embedding_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, delete, func, null, select, update
+import numpy as np
+from sqlalchemy import Table, bindparam, case, delete, func, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from .models import (
@@ -46,6 +47,8 @@ from .upsert import batches, upsert
 
 STORY_UPLOADED = "story_uploaded"
 STORY_DOWNLOADED = "story_downloaded"
+#: how long after a story expired its file is still tried
+DOWNLOAD_GRACE = timedelta(days=2)
 #: faces of stories and of posts, by the `kind` the people rules use
 FACE_TABLES: dict[str, tuple[type[InstagramStoryFace] | type[InstagramPostFace], str]] = {
     "story": (InstagramStoryFace, "instagram_story_id"),
@@ -59,9 +62,8 @@ class PersonCommandError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class PurgeResult:
-    id: int
-    stories: int
-    files: list[tuple[str, str]]  # (sha256, content type) no longer referenced by any row
+    story_ids: list[int]
+    files: list[tuple[str, str]]  # (sha256, content type) no other row uses
 
 
 class StoryStore:
@@ -167,16 +169,27 @@ class StoryStore:
         return out
 
     def stories_needing_media(self, account_id: int, limit: int) -> list[StoryMediaCandidate]:
-        """Pending items without a stored file or a refusal, the soonest to expire first."""
+        """Pending items without a stored file or a refusal, the soonest to expire first (highlights,
+        which do not expire, last). An item still without its file `DOWNLOAD_GRACE` after it expired
+        (signed CDN links outlive a story by a few days, not more) fails with that reason instead of
+        holding a place in every batch."""
         st, p = InstagramStory, InstagramProfile
+        now = utcnow()
         with self.session() as s:
+            s.execute(update(st).where(
+                st.instagram_account_id == account_id, st.media_sha256.is_(None), st.media_skip_reason.is_(None),
+                st.processing_status == "pending", st.expires_at.is_not(None),
+                st.expires_at <= now - DOWNLOAD_GRACE,
+            ).values(media_skip_reason="expired_before_download", processing_status="failed",
+                     processing_error="the story expired before its file could be stored", processed_at=now,
+                     updated_at=now))
             rows = s.execute(
                 select(st.id, st.instagram_profile_id, st.media_url, p.following, p.follows_you)
                 .join(p, p.id == st.instagram_profile_id)
                 .where(st.instagram_account_id == account_id, st.media_sha256.is_(None),
                        st.media_skip_reason.is_(None), st.media_purged_at.is_(None),
                        st.processing_status == "pending")
-                .order_by(st.expires_at, st.id)
+                .order_by(st.expires_at.is_(None), st.expires_at, st.id)
                 .limit(limit)
             ).all()
             tags = _tags_of(s, list({r.instagram_profile_id for r in rows}))
@@ -292,18 +305,20 @@ class StoryStore:
 
     # -- people ----------------------------------------------------------------------------------
 
-    def profiles_with_unclustered_faces(self, account_id: int) -> list[int]:
-        """Profiles with clusterable faces no clustering run has looked at yet."""
+    def profiles_with_unclustered_faces(self, account_id: int, embedding_version: str) -> list[int]:
+        """Profiles with clusterable faces of this model that no clustering run has looked at yet."""
         ids: set[int] = set()
         with self.session() as s:
             for model, _ in FACE_TABLES.values():
                 ids.update(s.scalars(select(model.instagram_profile_id).distinct().where(
                     model.instagram_account_id == account_id, model.clusterable.is_(True),
-                    model.embedding.is_not(None), model.assigned_by.is_(None))))
+                    model.embedding.is_not(None), model.assigned_by.is_(None),
+                    model.embedding_version == embedding_version)))
         return sorted(ids)
 
-    def profile_faces(self, profile_id: int) -> list[StoredFace]:
-        """The clusterable faces of a profile that still have their embedding, with their item's time."""
+    def profile_faces(self, profile_id: int, embedding_version: str) -> list[StoredFace]:
+        """The clusterable faces of a profile that still have their embedding from this model (vectors of
+        another model are not comparable), with their item's time."""
         out: list[StoredFace] = []
         with self.session() as s:
             for kind, (model, fk) in FACE_TABLES.items():
@@ -314,7 +329,7 @@ class StoryStore:
                            model.instagram_story_person_id, model.assigned_by)
                     .join(media, media.id == media_id)
                     .where(model.instagram_profile_id == profile_id, model.clusterable.is_(True),
-                           model.embedding.is_not(None))
+                           model.embedding.is_not(None), model.embedding_version == embedding_version)
                     .order_by(media.taken_at, model.id)
                 ):
                     out.append(StoredFace(kind, r[0], r[1], r[2], r[3], r[4], r[5], r[6]))
@@ -326,7 +341,7 @@ class StoryStore:
         with self.session() as s:
             rows = s.scalars(select(sp).where(sp.instagram_profile_id == profile_id).order_by(sp.id)).all()
             return [StoredPerson(r.id, r.label, r.display_name, r.role, r.canonical_embedding, r.do_not_track,
-                                 r.metadata_json) for r in rows]
+                                 r.metadata_json, r.embedding_version) for r in rows]
 
     def avatar_face(self, profile_id: int) -> tuple[str | None, str | None, str | None, list[float] | None]:
         """(stored avatar sha256, its content type, sha256 the avatar face was read from, that face's
@@ -341,8 +356,8 @@ class StoryStore:
     def set_avatar_face(self, profile_id: int, sha256: str, embedding: list[float] | None) -> None:
         p = InstagramProfile
         with self.session() as s:
-            s.execute(update(p).where(p.id == profile_id)
-                      .values(avatar_face_sha256=sha256, avatar_face_embedding=embedding))
+            s.execute(update(p).where(p.id == profile_id).values(
+                avatar_face_sha256=sha256, avatar_face_embedding=embedding if embedding is not None else null()))
 
     def apply_people(self, account_id: int, profile_id: int, people: list[PersonWrite],
                      assignments: list[FaceAssignment], emptied: list[int]) -> dict[str, int]:
@@ -363,8 +378,9 @@ class StoryStore:
                     s.execute(sp.__table__.insert().values(
                         instagram_account_id=account_id, instagram_profile_id=profile_id, label=w.label,
                         do_not_track=False, created_at=now, **values))
-                else:
-                    s.execute(update(sp.__table__).where(sp.__table__.c.id == w.id).values(**values))
+                else:  # a person forgotten meanwhile (a command during this run) stays forgotten
+                    s.execute(update(sp.__table__).where(sp.__table__.c.id == w.id,
+                                                         sp.__table__.c.do_not_track.is_(False)).values(**values))
             ids = dict(s.execute(select(sp.label, sp.id).where(sp.instagram_profile_id == profile_id)).all())
             by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
             roles = {w.label: w.role for w in people}
@@ -376,7 +392,9 @@ class StoryStore:
             for kind, params in by_kind.items():
                 table = FACE_TABLES[kind][0].__table__
                 for chunk in batches(params):
-                    s.execute(update(table).where(table.c.id == bindparam("fid")).values(
+                    # Faces a command placed by hand meanwhile keep their place.
+                    s.execute(update(table).where(table.c.id == bindparam("fid"), or_(
+                        table.c.assigned_by.is_(None), table.c.assigned_by != "manual")).values(
                         instagram_story_person_id=bindparam("pid"), match_similarity=bindparam("sim"),
                         role=bindparam("role"), assigned_by="cluster"), chunk)
             for w in people:  # faces placed by hand take their person's new role too
@@ -456,6 +474,27 @@ class StoryStore:
             raise PersonCommandError(f"no person {person_id} in this account")
         return person
 
+    @staticmethod
+    def _refresh_person(s: Session, person: InstagramStoryPerson) -> None:
+        """A person's centroid, appearances and first/last seen from the faces they have now (after a
+        merge or split; roles follow at the next `story_people` run)."""
+        vectors, media, times = [], set(), []
+        for kind, (model, fk) in FACE_TABLES.items():
+            item = InstagramStory if kind == "story" else InstagramProfilePost
+            for embedding, media_id, taken_at in s.execute(
+                select(model.embedding, getattr(model, fk), item.taken_at)
+                .join(item, item.id == getattr(model, fk)).where(model.instagram_story_person_id == person.id)
+            ):
+                media.add((kind, media_id))
+                times += [taken_at] if taken_at else []
+                if embedding:
+                    vectors.append(np.asarray(embedding, dtype=np.float32))
+        if vectors:
+            mean = np.mean([v / (np.linalg.norm(v) or 1.0) for v in vectors], axis=0)
+            person.canonical_embedding = [round(float(x), 6) for x in mean / (np.linalg.norm(mean) or 1.0)]
+        person.appearance_count = len(media)
+        person.first_seen_at, person.last_seen_at = min(times, default=None), max(times, default=None)
+
     def rename_person(self, account_id: int, person_id: int, name: str | None) -> None:
         with self.session() as s:
             self._person(s, account_id, person_id).display_name = (name or "").strip() or None
@@ -484,8 +523,9 @@ class StoryStore:
             meta["merged_embeddings"] = exemplars
             meta["merged_labels"] = [*meta.get("merged_labels", []), gone.label]
             keep.metadata_json = meta
-            keep.appearance_count += gone.appearance_count
             s.delete(gone)
+            s.flush()
+            self._refresh_person(s, keep)
         return moved
 
     def split_person(self, account_id: int, person_id: int, faces: list[tuple[str, int]]) -> str:
@@ -517,7 +557,8 @@ class StoryStore:
             for model, _ in FACE_TABLES.values():  # the rest stays with the person, for good
                 s.execute(update(model).where(model.instagram_story_person_id == person_id)
                           .values(assigned_by="manual"))
-            # Both centroids are recomputed by the next `story_people` run from their manual faces.
+            self._refresh_person(s, person)
+            self._refresh_person(s, new)
             return label
 
     def forget_person(self, account_id: int, person_id: int) -> int:
@@ -539,43 +580,39 @@ class StoryStore:
 
     # -- retention -------------------------------------------------------------------------------
 
-    def purge_expired_stories(self, account_id: int, retention: timedelta, now: datetime) -> PurgeResult:
-        """Let go of the files of stories that expired more than `retention` ago. The rows, their faces
-        and the people stay: they are the record of what was there. Returns the files no row uses any
-        more, for the caller to delete and then `finish_purge`."""
+    def stories_to_purge(self, account_id: int, cutoff: datetime) -> PurgeResult:
+        """Stories that expired before `cutoff` and still hold their file, and the files no other row
+        uses. Nothing changes here: the caller deletes the files, then `finish_purge` records it, so a
+        purge stopped half-way is simply done again."""
         st = InstagramStory
-        cutoff = now - retention
         with self.session() as s:
             due = s.execute(select(st.id, st.media_sha256, st.media_content_type).where(
                 st.instagram_account_id == account_id, st.media_purged_at.is_(None),
                 st.expires_at.is_not(None), st.expires_at <= cutoff,
             )).all()
             ids = [r.id for r in due]
-            for chunk in _chunks(ids):
+            shas = {(r.media_sha256, r.media_content_type) for r in due if r.media_sha256}
+            files = sorted((sha, ct) for sha, ct in shas if not _sha_in_use(s, sha, set(ids)))
+        return PurgeResult(ids, files)
+
+    def finish_purge(self, account_id: int, purge: PurgeResult, retention: timedelta, now: datetime,
+                     deleted: list[tuple[str, int]], embeddings_deleted: int) -> None:
+        """Mark the purged stories (a pending one fails: its file went before its faces were read),
+        forget the deleted files' blob rows, and record the run in `media_purges`."""
+        st = InstagramStory
+        with self.session() as s:
+            for chunk in _chunks(purge.story_ids):
                 s.execute(update(st).where(st.id.in_(chunk)).values(
                     media_purged_at=now, media_sha256=None, updated_at=now,
                     processing_status=case((st.processing_status == "pending", "failed"), else_=st.processing_status),
                     processing_error=case((st.processing_status == "pending", "purged before its faces were read"),
                                           else_=st.processing_error)))
-            shas = {(r.media_sha256, r.media_content_type) for r in due if r.media_sha256}
-            files = sorted((sha, ct) for sha, ct in shas if not _sha_in_use(s, sha))
-            purge = MediaPurge(instagram_account_id=account_id, purged_at=now,
-                               retention_hours=retention.total_seconds() / 3600, stories=len(ids),
-                               files_deleted=0, bytes_freed=0, embeddings_deleted=0,
-                               metadata_json={"story_ids": ids[:1000]})
-            s.add(purge)
-            s.flush()
-            return PurgeResult(purge.id, len(ids), files)
-
-    def finish_purge(self, purge_id: int, deleted: list[tuple[str, int]], embeddings_deleted: int) -> None:
-        """Record the files the purge deleted (sha256, bytes) and forget their blob rows."""
-        with self.session() as s:
-            shas = [sha for sha, _ in deleted]
-            for chunk in _chunks(shas):
+            for chunk in _chunks([sha for sha, _ in deleted]):
                 s.execute(delete(MediaBlob).where(MediaBlob.sha256.in_(chunk)))
-            s.execute(update(MediaPurge).where(MediaPurge.id == purge_id).values(
-                files_deleted=len(deleted), bytes_freed=sum(n for _, n in deleted),
-                embeddings_deleted=embeddings_deleted))
+            s.add(MediaPurge(instagram_account_id=account_id, purged_at=now,
+                             retention_hours=retention.total_seconds() / 3600, stories=len(purge.story_ids),
+                             files_deleted=len(deleted), bytes_freed=sum(n for _, n in deleted),
+                             embeddings_deleted=embeddings_deleted, metadata_json={"story_ids": purge.story_ids[:1000]}))
 
     def delete_forgotten_embeddings(self, account_id: int) -> int:
         """Vectors still held by faces of "do not track" people (any that reached them since)."""
@@ -583,6 +620,8 @@ class StoryStore:
         deleted = 0
         with self.session() as s:
             forgotten = select(sp.id).where(sp.instagram_account_id == account_id, sp.do_not_track.is_(True))
+            s.execute(update(sp).where(sp.id.in_(forgotten), sp.canonical_embedding.is_not(None))
+                      .values(canonical_embedding=null()))
             for model, _ in FACE_TABLES.values():
                 deleted += s.execute(update(model).where(model.instagram_story_person_id.in_(forgotten),
                                                          model.embedding.is_not(None))
@@ -609,11 +648,13 @@ def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
         yield values[start:start + size]
 
 
-def _sha_in_use(s: Session, sha: str) -> bool:
+def _sha_in_use(s: Session, sha: str, purged_story_ids: set[int]) -> bool:
+    """Whether a row other than the stories being purged still names the file."""
     st, post, p = InstagramStory, InstagramProfilePost, InstagramProfile
-    return any(
-        s.scalar(select(func.count()).select_from(model).where(column == sha)) for model, column in (
-            (st, st.media_sha256), (post, post.media_sha256), (p, p.avatar_sha256))
+    stories = s.scalars(select(st.id).where(st.media_sha256 == sha)).all()
+    return bool(set(stories) - purged_story_ids) or any(
+        s.scalar(select(func.count()).select_from(model).where(column == sha))
+        for model, column in ((post, post.media_sha256), (p, p.avatar_sha256))
     )
 
 

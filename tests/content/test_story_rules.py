@@ -1,11 +1,11 @@
 """The story flow's pure rules on real tray and reel bodies: tray state, whose reels to read, the
-story row, the retention cut and the sensor cursor."""
+story row and the sensor cursor."""
 
 from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,7 +13,6 @@ import pytest
 from ig_assets.content.story_rules import (
     changed_states,
     merge_cursor,
-    purge_due,
     reels_to_read,
     story_write,
     tray_state,
@@ -66,14 +65,6 @@ def test_story_rows_keep_the_video_and_the_highlight() -> None:
     assert story_write(7, image).media_url == image.image_url
     folder = reel.model_copy(update={"id": "highlight:17", "title": "Trips"})
     assert story_write(7, image, folder).highlight_title == "Trips"
-
-
-def test_purge_waits_for_expiry_plus_retention() -> None:
-    now = datetime(2026, 11, 30, tzinfo=UTC)
-    week = timedelta(days=7)
-    assert purge_due(now - week - timedelta(seconds=1), now, week)
-    assert not purge_due(now - timedelta(days=6), now, week)
-    assert not purge_due(None, now, week)
 
 
 def test_cursor_requests_only_changed_trays_and_forgets_removed_accounts() -> None:

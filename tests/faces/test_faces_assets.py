@@ -225,6 +225,7 @@ def test_person_commands_and_do_not_track(world: World) -> None:
     # Split two astronaut faces off: they stay apart after re-clustering (manual faces are not re-clustered).
     split_faces = [("story", world.faces_by_story()[i][0].id) for i in astronaut[:2]]
     new_label = db.split_person(world.account_id, a.id, split_faces)
+    assert world.people()[new_label].appearance_count == 2 and world.people()[a.label].appearance_count == 2
     world.add_story(story_canvas(cv2.flip(ASTRONAUT, 1)))
     world.run(story_faces)
     world.run(story_people)
@@ -276,6 +277,26 @@ def test_retention_purges_expired_files_and_forgotten_vectors(world: World) -> N
         (purge,) = s.scalars(select(MediaPurge)).all()
         assert purge.stories == 4 and purge.retention_hours == 72
     assert world.run(story_retention, retention_hours=72)["stories_purged"] == 0
+
+
+def test_a_purge_stopped_half_way_is_done_again(world: World) -> None:
+    old = [world.add_story(story_canvas(v), age=timedelta(days=10)) for v in variants(ASTRONAUT)[:2]]
+    due = world.database.stories_to_purge(world.account_id, NOW - timedelta(days=3))
+    assert sorted(due.story_ids) == sorted(old) and len(due.files) == 2
+    Path(world.media.path_of(*due.files[0])).unlink()  # the run died after deleting one file
+    meta = world.run(story_retention, retention_hours=72)
+    assert meta["stories_purged"] == 2 and meta["files_deleted"] == 2
+    assert not any(Path(world.media.path_of(*f)).exists() for f in due.files)
+
+
+def test_a_story_never_stored_stops_being_tried_after_its_links_die(world: World) -> None:
+    taken = NOW - timedelta(days=4)
+    world.database.apply_stories(world.account_id, [
+        StoryWrite(world.profile_id, "77", 1, taken, taken + timedelta(hours=24), "u", None, "u", None),
+        StoryWrite(world.profile_id, "78", 1, NOW, NOW + timedelta(hours=24), "u", None, "u", None)])
+    assert [c.url for c in world.database.stories_needing_media(world.account_id, 10)] == ["u"]
+    stale = next(s for s in world.stories().values() if s.story_id == "77")
+    assert stale.processing_status == "failed" and stale.media_skip_reason == "expired_before_download"
 
 
 def test_a_missing_model_stops_the_run_with_what_to_fix(world: World, tmp_path: Path) -> None:

@@ -162,3 +162,10 @@ def test_coappearance_and_noise(people: np.ndarray) -> None:
     together = {w.label: w.metadata["coappearance"] for w in plan.people}
     assert together == {"person-1": {"person-2": 3}, "person-2": {"person-1": 3}}
     assert next(a for a in plan.assignments if a.face_id == 99).person_key is None
+
+
+def test_people_of_another_model_are_left_alone(people: np.ndarray) -> None:
+    rows, who = faces_of(people[:1], 4, 0.05, 12)
+    old = StoredPerson(5, "person-1", "Ana", PROFILE_OWNER, unit(people[0])[:32].tolist(), False, {}, "buffalo_l")
+    plan = recluster_profile(stored(rows, who), [old], embedding_version="sface", max_distance=0.4)
+    assert [w.label for w in plan.people] == ["person-2"] and plan.emptied == []  # not matched, not emptied
