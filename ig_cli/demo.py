@@ -235,42 +235,35 @@ def _materialize_all(usernames: list[str], sandbox_url: str) -> tuple[list[dict[
                 if row["status"] != "ok":
                     continue
                 ops = {"profile_details": {"config": {"usernames": _move_counts(database, username, sandbox_url)}}}
-            started = time.perf_counter()
-            run = defs.resolve_job_def(job_name).execute_in_process(
-                instance=instance,
-                partition_key=username,
-                raise_on_error=False,
-                tags={"ig_pipeline/trigger": "demo"},
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}, "ops": ops},
-            )
-            row["seconds"] += time.perf_counter() - started
-            for event in run.get_asset_materialization_events():
-                asset = event.asset_key.path[-1]
-                row.setdefault(asset, {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()})
+            run = _execute(defs, instance, job_name, row, {"ig_pipeline/trigger": "demo"}, ops, first_wins=True)
             if job_name == "follow_graph_job":
                 checks = run.get_asset_check_evaluations()
                 row["checks"] = f"{sum(c.passed for c in checks)}/{len(checks)}"
-            if not run.success:
-                row["status"] = "FAILED"
-                failure = next(iter(run.get_step_failure_events()), None)
-                if failure and failure.step_failure_data.user_failure_data:
-                    row["failure"] = failure.step_failure_data.user_failure_data.description
         rows.append(row)
     _stories_by_sensor(instance, defs, rows, sandbox_url)
     return rows, [row["account"] for row in rows if row["status"] != "ok"]
 
 
-def _execute(defs: Any, instance: Any, job_name: str, row: dict[str, Any], tags: dict[str, str]) -> bool:
-    """One real run of `job_name` for the row's account; its materializations' metadata into the row."""
+def _execute(defs: Any, instance: Any, job_name: str, row: dict[str, Any], tags: dict[str, str],
+             ops: dict[str, Any] | None = None, *, first_wins: bool = False) -> Any:
+    """One real run of `job_name` for the row's account: its time, its materializations' metadata
+    (the first of an asset's runs with `first_wins`, else the latest) and any failure into the row."""
     started = time.perf_counter()
     run = defs.resolve_job_def(job_name).execute_in_process(
         instance=instance, partition_key=row["account"], raise_on_error=False, tags=tags,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}, "ops": ops or {}},
     )
     row["seconds"] += time.perf_counter() - started
     for event in run.get_asset_materialization_events():
-        row[event.asset_key.path[-1]] = {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
-    return run.success
+        metadata = {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
+        asset = event.asset_key.path[-1]
+        row[asset] = row.get(asset, metadata) if first_wins else metadata
+    if not run.success:
+        row["status"] = "FAILED"
+        failure = next(iter(run.get_step_failure_events()), None)
+        if failure and failure.step_failure_data.user_failure_data:
+            row["failure"] = failure.step_failure_data.user_failure_data.description
+    return run
 
 
 def _stories_by_sensor(instance: Any, defs: Any, rows: list[dict[str, Any]], sandbox_url: str) -> None:
@@ -296,11 +289,10 @@ def _stories_by_sensor(instance: Any, defs: Any, rows: list[dict[str, Any]], san
                 continue
             row.setdefault("story_runs", []).append(tick)
             tags = {**request.tags, "dagster/sensor_name": sensor.name, "dagster/run_key": request.run_key or ""}
-            if not _execute(defs, instance, "stories_job", row, tags):
-                row["status"] = "FAILED"
+            _execute(defs, instance, "stories_job", row, tags)
     for row in by_account.values():
-        if row["status"] == "ok" and not _execute(defs, instance, "faces_job", row, {"ig_pipeline/trigger": "demo"}):
-            row["status"] = "FAILED"
+        if row["status"] == "ok":
+            _execute(defs, instance, "faces_job", row, {"ig_pipeline/trigger": "demo"})
 
 
 def _move_counts(database: Any, username: str, sandbox_url: str) -> list[str]:

@@ -173,6 +173,13 @@ class MediaStore(dg.ConfigurableResource):
             trusted_hosts=tuple(h.lower().lstrip(".") for h in self.trusted_hosts), transport=transport,
         )
 
+    def delete(self, sha256: str, content_type: str) -> int:
+        """Remove a stored file (gone already is fine); returns the bytes freed."""
+        path = self.path_of(sha256, content_type)
+        size = path.stat().st_size if path.exists() else 0
+        path.unlink(missing_ok=True)
+        return size
+
     def path_of(self, sha256: str, content_type: str) -> Path:
         if not re.fullmatch(r"[0-9a-f]{64}", sha256) or content_type not in EXTENSIONS:
             raise ValueError("not a stored media id")

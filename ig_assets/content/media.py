@@ -5,12 +5,12 @@ from collections import Counter
 import dagster as dg
 
 from ig_assets.accounts.runs import known_account
-from ig_assets.network.profiles import download_under_policy
+from ig_assets.network.profiles import download_media
 from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.database.records import ActionLogWrite, MediaResult, PostMediaCandidate
-from ig_resources.media import MediaDownloader, MediaStore
+from ig_resources.database.records import MediaResult
+from ig_resources.media import MediaStore
 
 from .assets import profile_posts
 
@@ -30,31 +30,18 @@ def post_media(
     downloaded again. Refusals of the trust policy or the store are recorded with their reason."""
     account = known_account(database, context.partition_key)
     due = database.posts_needing_media(account.id, config.batch_size)
+    # A file another post already stored (same fingerprint) is not fetched again.
+    reused = [MediaResult(c.id, "succeeded", None, c.stored_sha256) for c in due if c.stored_sha256]
     with media.downloader() as downloader:
-        results, actions = store_post_media(downloader, due, trigger_source(context.run.tags), context.run.run_id)
+        results, actions = download_media(downloader, [c for c in due if not c.stored_sha256], DOWNLOAD_POST_MEDIA,
+                                          trigger_source(context.run.tags), context.run.run_id, item_key="post_id")
+    results += reused
     database.apply_post_media(account.id, results, actions)
     outcomes = Counter("stored" if r.sha256 else f"{r.status}:{r.reason}" for r in results)
     return dg.MaterializeResult(metadata={
         "candidates": len(due),
         "downloads": downloader.downloads,
-        "reused": sum(1 for c in due if c.stored_sha256),
+        "reused": len(reused),
         "outcomes": dg.MetadataValue.json(dict(outcomes)),
         "dagster/row_count": outcomes["stored"],
     })
-
-
-def store_post_media(
-    downloader: MediaDownloader, due: list[PostMediaCandidate], source: str, run_id: str
-) -> tuple[list[MediaResult], list[ActionLogWrite]]:
-    results: list[MediaResult] = []
-    actions: list[ActionLogWrite] = []
-    for c in due:
-        if c.stored_sha256:  # the same file is already in the store
-            results.append(MediaResult(c.id, "succeeded", None, c.stored_sha256))
-            continue
-        result, log = download_under_policy(downloader, c.id, c.url, following=c.following,
-                                            follows_you=c.follows_you, tags=c.tags)
-        results.append(result)
-        actions.append(ActionLogWrite(c.profile_id, DOWNLOAD_POST_MEDIA, result.status, source,
-                                      {"dagster_run_id": run_id, "post_id": c.id, **log}))
-    return results, actions

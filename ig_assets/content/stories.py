@@ -9,15 +9,15 @@ import dagster as dg
 
 from ig_assets.accounts.runs import instagram_client, known_account, runnable_account, sync_run
 from ig_assets.network.assets import follow_graph
-from ig_assets.network.profiles import download_under_policy
+from ig_assets.network.profiles import download_media
 from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.database.records import ActionLogWrite, MediaResult, StoryMediaCandidate, StoryWrite
+from ig_resources.database.records import StoryWrite
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
-from ig_resources.media import MediaDownloader, MediaStore
+from ig_resources.media import MediaStore
 
-from .story_rules import reels_to_read, story_write
+from .story_rules import DOWNLOAD_GRACE, reels_to_read, story_write
 
 DOWNLOAD_STORY_MEDIA = "download_story_media"
 
@@ -57,29 +57,30 @@ def stories(
         with instagram_client(database, instagram, account) as client:
             run.client = client
             tray = client.story_tray()
-            owners = database.story_owners(account.id, [r.user.pk for r in tray.tray])
-            newest = database.newest_story_times(o.id for o in owners.values())
-            complete, to_read = reels_to_read(tray, {pk: newest[o.id] for pk, o in owners.items() if o.id in newest})
+            owners = database.profile_ids(account.id, (r.user.pk for r in tray.tray))  # user pk -> profile id
+            newest = database.newest_story_times(owners.values())
+            complete, to_read = reels_to_read(tray, {pk: newest[pid] for pk, pid in owners.items() if pid in newest})
             to_read = [pk for pk in to_read if pk in owners]
-            writes: list[StoryWrite] = [story_write(owners[pk].id, item)
+            writes: list[StoryWrite] = [story_write(owners[pk], item)
                                         for pk, items in complete.items() if pk in owners for item in items]
             failures: Counter[str] = Counter()
             if to_read:
                 for pk, reel in client.reels_media(to_read).items():
                     if pk in owners:
-                        writes += [story_write(owners[pk].id, item, reel) for item in reel.items]
+                        writes += [story_write(owners[pk], item, reel) for item in reel.items]
             if config.include_highlights:
-                for owner in list(owners.values())[: config.highlight_profiles]:
+                for pk, profile_id in list(owners.items())[: config.highlight_profiles]:
                     try:
-                        for reel in client.highlight_reels(owner.ig_user_id):
-                            writes += [story_write(owner.id, item, reel) for item in reel.items]
+                        for reel in client.highlight_reels(pk):
+                            writes += [story_write(profile_id, item, reel) for item in reel.items]
                     except (NotFoundError, MalformedResponseError, ServerError) as exc:
                         failures[f"highlights:{exc.reason}"] += 1
             requests = dict(client.requests)
         new = database.apply_stories(account.id, writes)
-        due = database.stories_needing_media(account.id, config.media_batch_size)
+        due = database.stories_needing_media(account.id, config.media_batch_size,
+                                             give_up_before=datetime.now(UTC) - DOWNLOAD_GRACE)
         with media.downloader() as downloader:
-            results, actions = store_story_media(downloader, due, source, run_id)
+            results, actions = download_media(downloader, due, DOWNLOAD_STORY_MEDIA, source, run_id, item_key="story_id")
         database.apply_story_media(account.id, results, actions)
         stats = {
             "tray_owners": len(tray.tray),
@@ -103,20 +104,6 @@ def stories(
     })
 
 
-def store_story_media(
-    downloader: MediaDownloader, due: list[StoryMediaCandidate], source: str, run_id: str
-) -> tuple[list[MediaResult], list[ActionLogWrite]]:
-    results: list[MediaResult] = []
-    actions: list[ActionLogWrite] = []
-    for c in due:
-        result, log = download_under_policy(downloader, c.id, c.url, following=c.following,
-                                            follows_you=c.follows_you, tags=c.tags)
-        results.append(result)
-        actions.append(ActionLogWrite(c.profile_id, DOWNLOAD_STORY_MEDIA, result.status, source,
-                                      {"dagster_run_id": run_id, "story_id": c.id, **log}))
-    return results, actions
-
-
 class StoryRetentionConfig(dg.Config):
     #: how long after a story expired on Instagram its file is kept (its row, faces and people stay)
     retention_hours: float = 7 * 24
@@ -133,12 +120,7 @@ def story_retention(
     now = datetime.now(UTC)
     retention = timedelta(hours=config.retention_hours)
     purge = database.stories_to_purge(account.id, now - retention)
-    deleted: list[tuple[str, int]] = []
-    for sha, content_type in purge.files:
-        path = media.path_of(sha, content_type)
-        size = path.stat().st_size if path.exists() else 0
-        path.unlink(missing_ok=True)
-        deleted.append((sha, size))
+    deleted = [(sha, media.delete(sha, content_type)) for sha, content_type in purge.files]
     embeddings = database.delete_forgotten_embeddings(account.id)
     database.finish_purge(account.id, purge, retention, now, deleted, embeddings)
     metadata: dict[str, Any] = {

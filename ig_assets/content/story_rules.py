@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ig_resources.database.records import StoryWrite
 from ig_resources.instagram.models import Reel, StoryItem, StoryTray
+
+#: how long after a story expired its file is still tried: signed CDN links outlive a story by a few
+#: days, not more; after that the item fails instead of holding a place in every batch
+DOWNLOAD_GRACE = timedelta(days=2)
 
 
 def tray_state(tray: StoryTray) -> str:
@@ -44,7 +48,7 @@ def reels_to_read(
 
 def story_write(profile_id: int, item: StoryItem, reel: Reel | None = None) -> StoryWrite:
     """The row of one story item: a video item stores its video (faces are sampled from frames)."""
-    highlight = reel if reel is not None and reel.id.startswith("highlight:") else None
+    highlight = reel if reel is not None and reel.is_highlight else None
     return StoryWrite(
         profile_id=profile_id,
         story_id=item.pk,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ig_resources.database.records import FaceAssignment, PersonWrite, StoredFace, StoredPerson
+from ig_resources.embeddings import unit, unit_mean
 
 from .clustering import cluster_faces
 
@@ -138,12 +139,11 @@ def recluster_profile(
         cents = centroids(matrix, labels)
         # A person's faces placed by hand say who they are now (after a split, the stored centroid still
         # holds the faces split off); otherwise their stored centroid does.
-        previous = {pid: _unit(np.mean([_unit(f.embedding) for f in fs], axis=0))
-                    for pid, fs in members.items()}
-        previous |= {pid: _unit(p.canonical_embedding) for pid, p in tracked.items()
+        previous = {pid: unit_mean([f.embedding for f in fs]) for pid, fs in members.items()}
+        previous |= {pid: unit(p.canonical_embedding) for pid, p in tracked.items()
                      if pid not in previous and p.canonical_embedding}
         owner: dict[int, int | str | None] = dict(match_to_previous(cents, previous, min_similarity))  # type: ignore[arg-type]
-        exemplars = [*previous.items(), *((pid, _unit(e)) for pid, p in tracked.items()
+        exemplars = [*previous.items(), *((pid, unit(e)) for pid, p in tracked.items()
                                           for e in (p.metadata or {}).get("merged_embeddings", []))]
         next_number = _last_number(p.label for p in people)
         for label, centre in cents.items():
@@ -160,9 +160,9 @@ def recluster_profile(
                 clustered.add((f.kind, f.id))
                 members[owner[label]].append(f)  # type: ignore[index]
 
-    centre_of = {key: _unit(np.mean([_unit(f.embedding) for f in fs], axis=0)) for key, fs in members.items()}
+    centre_of = {key: unit_mean([f.embedding for f in fs]) for key, fs in members.items()}
     order = sorted(members, key=lambda k: (isinstance(k, str), k if isinstance(k, int) else _label_number(k)))
-    avatar = _unit(avatar_embedding) if avatar_embedding else None
+    avatar = unit(avatar_embedding) if avatar_embedding else None
     evidence = [
         PersonEvidence(
             key, appearances=len({(f.kind, f.media_id) for f in members[key]}),
@@ -199,15 +199,10 @@ def recluster_profile(
     for key, fs in members.items():
         for f in fs:
             if f.assigned_by != "manual":
-                assignments.append(FaceAssignment(f.kind, f.id, key, round(float(_unit(f.embedding) @ centre_of[key]), 4)))
+                assignments.append(FaceAssignment(f.kind, f.id, key, round(float(unit(f.embedding) @ centre_of[key]), 4)))
     assignments += [FaceAssignment(f.kind, f.id, None, None) for f in auto if (f.kind, f.id) not in clustered]
     emptied = [pid for pid in tracked if pid not in members]
     return PeoplePlan(writes, assignments, emptied)
-
-
-def _unit(vector: Sequence[float] | np.ndarray) -> np.ndarray:
-    v = np.asarray(vector, dtype=np.float32)
-    return v / (np.linalg.norm(v) or 1.0)
 
 
 def _unit_rows(rows: Sequence[Sequence[float]]) -> np.ndarray:

@@ -1,11 +1,11 @@
 """`profile_details` and `avatars`: keep every profile of each account's network fresh (seed 000 §2)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import dagster as dg
 
@@ -171,7 +171,7 @@ def avatars(
     candidates = database.avatars_to_download(account.id, config.batch_size)
     source = trigger_source(context.run.tags)
     with media.downloader() as downloader:
-        results, actions = download_avatars(downloader, candidates, source, context.run.run_id)
+        results, actions = download_media(downloader, candidates, DOWNLOAD_AVATAR, source, context.run.run_id)
     database.apply_avatar_results(account.id, results, actions)
 
     stored = [r for r in results if r.sha256]
@@ -213,16 +213,38 @@ def download_under_policy(
             {"sha256": blob.sha256, "bytes": blob.byte_size, "already_stored": blob.existed})
 
 
-def download_avatars(
-    downloader: MediaDownloader, candidates: list[AvatarCandidate], source: str, run_id: str
+class MediaToFetch(Protocol):
+    """A file to download for a profile: an avatar, a post's or a story's media."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def profile_id(self) -> int: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def following(self) -> bool: ...
+    @property
+    def follows_you(self) -> bool: ...
+    @property
+    def tags(self) -> frozenset[str]: ...
+
+
+def download_media(
+    downloader: MediaDownloader, candidates: Sequence[MediaToFetch], action: str, source: str, run_id: str,
+    item_key: str | None = None,
 ) -> tuple[list[MediaResult], list[ActionLogWrite]]:
+    """Each file through the trust policy and the store, with its action-log row (`item_key` names the
+    row it belongs to when that is not the profile itself)."""
     results: list[MediaResult] = []
     actions: list[ActionLogWrite] = []
     for c in candidates:
         result, log = download_under_policy(downloader, c.id, c.url, following=c.following,
                                             follows_you=c.follows_you, tags=c.tags)
         results.append(result)
-        actions.append(ActionLogWrite(c.id, DOWNLOAD_AVATAR, result.status, source, {"dagster_run_id": run_id, **log}))
+        item = {item_key: c.id} if item_key else {}
+        actions.append(ActionLogWrite(c.profile_id, action, result.status, source,
+                                      {"dagster_run_id": run_id, **item, **log}))
     return results, actions
 
 

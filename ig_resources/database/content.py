@@ -28,9 +28,9 @@ from .records import (
     ActionLogWrite,
     CommentScanWrite,
     DiscoveryWrite,
+    MediaCandidate,
     MediaResult,
     PostForComments,
-    PostMediaCandidate,
     PostScanCandidate,
     PostScanWrite,
 )
@@ -165,7 +165,7 @@ class ContentStore:
                 _upsert_discovered(s, account_id, write.discovered, now)
             _insert_actions(s, account_id, write.actions, now)
 
-    def posts_needing_media(self, account_id: int, limit: int) -> list[PostMediaCandidate]:
+    def posts_needing_media(self, account_id: int, limit: int) -> list[MediaCandidate]:
         post, p = InstagramProfilePost, InstagramProfile
         other = aliased(InstagramProfilePost)
         stored = (
@@ -189,7 +189,7 @@ class ContentStore:
             ).all()
             tags = _tags_of(s, list({r.instagram_profile_id for r in rows}))
         return [
-            PostMediaCandidate(r.id, r.instagram_profile_id, r.source_media_url, r.following, r.follows_you,
+            MediaCandidate(r.id, r.instagram_profile_id, r.source_media_url, r.following, r.follows_you,
                                frozenset(tags.get(r.instagram_profile_id, {})), r[5])
             for r in rows
         ]

@@ -190,6 +190,10 @@ class AvatarCandidate:
     follows_you: bool
     tags: frozenset[str]
 
+    @property
+    def profile_id(self) -> int:
+        return self.id
+
 
 @dataclass(frozen=True, slots=True)
 class MediaResult:
@@ -291,9 +295,10 @@ class CommentScanWrite:
 
 
 @dataclass(frozen=True, slots=True)
-class PostMediaCandidate:
-    """A post whose picture or video is not stored yet; `stored_sha256` is set when another post
-    already stored the same file (same fingerprint), so nothing needs downloading."""
+class MediaCandidate:
+    """A post or story item whose file is not stored yet, with what the trust policy asks of its
+    profile; `stored_sha256` is set when another post already stored the same file (same
+    fingerprint), so nothing needs downloading."""
 
     id: int
     profile_id: int
@@ -301,19 +306,7 @@ class PostMediaCandidate:
     following: bool
     follows_you: bool
     tags: frozenset[str]
-    stored_sha256: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class StoryOwner:
-    """A profile whose stories the account can see, with what the trust policy asks of it."""
-
-    id: int
-    ig_user_id: str
-    username: str
-    following: bool
-    follows_you: bool
-    tags: frozenset[str] = frozenset()
+    stored_sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,16 +323,6 @@ class StoryWrite:
     highlight_id: str | None = None
     highlight_title: str | None = None
     metadata: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StoryMediaCandidate:
-    id: int
-    profile_id: int
-    url: str | None
-    following: bool
-    follows_you: bool
-    tags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,9 +35,8 @@ from .models import (
 from .profiles import ProfileStore
 from .records import AccountRecord, FollowGraphWrite, NetworkCounts, ProfileWrite, StoredProfile
 from .stories import StoryStore
-from .upsert import batches, bulk_insert, upsert
+from .upsert import batches, bulk_insert, in_chunks, upsert
 
-_IN_BATCH = 900  # keeps IN (...) lists under SQLite's parameter limit
 #: the request log is kept this long (an audit of what was sent), then pruned
 REQUEST_LOG_RETENTION = timedelta(days=1)
 PROFILE_INSERT_COLUMNS = (
@@ -417,16 +416,18 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Con
             conflict=("instagram_profile_id", "kind", "external_id"),
         )
 
+    def profile_ids(self, account_id: int, ig_user_ids: Iterable[str]) -> dict[str, int]:
+        """Network profile ids by Instagram user id, for those of `ig_user_ids` in the network."""
+        with self.session() as s:
+            return self._profile_ids(s, account_id, set(ig_user_ids))
+
     @staticmethod
     def _profile_ids(s: Session, account_id: int, ig_user_ids: set[str]) -> dict[str, int]:
         p = InstagramProfile
         found: dict[str, int] = {}
-        pks = sorted(ig_user_ids)
-        for start in range(0, len(pks), _IN_BATCH):
+        for chunk in in_chunks(sorted(ig_user_ids)):
             rows = s.execute(
-                select(p.ig_user_id, p.id).where(
-                    p.instagram_account_id == account_id, p.ig_user_id.in_(pks[start : start + _IN_BATCH])
-                )
+                select(p.ig_user_id, p.id).where(p.instagram_account_id == account_id, p.ig_user_id.in_(chunk))
             )
             found.update({pk: pid for pk, pid in rows})
         return found

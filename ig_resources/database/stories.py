@@ -7,15 +7,16 @@ transaction: a failed run leaves the previous state, a retried one rewrites the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import numpy as np
 from sqlalchemy import Table, bindparam, case, delete, func, null, or_, select, update
 from sqlalchemy.orm import Session
+
+from ig_resources.embeddings import unit_mean
 
 from .models import (
     InstagramPostFace,
@@ -34,21 +35,18 @@ from .records import (
     ActionLogWrite,
     FaceAssignment,
     FaceScan,
+    MediaCandidate,
     MediaForFaces,
     MediaResult,
     PersonWrite,
     StoredFace,
     StoredPerson,
-    StoryMediaCandidate,
-    StoryOwner,
     StoryWrite,
 )
-from .upsert import batches, upsert
+from .upsert import batches, in_chunks, upsert
 
 STORY_UPLOADED = "story_uploaded"
 STORY_DOWNLOADED = "story_downloaded"
-#: how long after a story expired its file is still tried
-DOWNLOAD_GRACE = timedelta(days=2)
 #: faces of stories and of posts, by the `kind` the people rules use
 FACE_TABLES: dict[str, tuple[type[InstagramStoryFace] | type[InstagramPostFace], str]] = {
     "story": (InstagramStoryFace, "instagram_story_id"),
@@ -72,32 +70,13 @@ class StoryStore:
 
     # -- stories ---------------------------------------------------------------------------------
 
-    def story_owners(self, account_id: int, ig_user_ids: Iterable[str]) -> dict[str, StoryOwner]:
-        """The network profiles among `ig_user_ids`, with what the trust policy needs of them."""
-        wanted = list(set(ig_user_ids))
-        p = InstagramProfile
-        owners: dict[str, StoryOwner] = {}
-        with self.session() as s:
-            rows = []
-            for chunk in _chunks(wanted):
-                rows += s.execute(
-                    select(p.id, p.ig_user_id, p.username, p.following, p.follows_you).where(
-                        p.instagram_account_id == account_id, p.ig_user_id.in_(chunk)
-                    )
-                ).all()
-            tags = _tags_of(s, [r.id for r in rows])
-        for r in rows:
-            owners[r.ig_user_id] = StoryOwner(r.id, r.ig_user_id, r.username, r.following, r.follows_you,
-                                              frozenset(tags.get(r.id, {})))
-        return owners
-
     def newest_story_times(self, profile_ids: Iterable[int]) -> dict[int, datetime]:
         """The newest stored live-tray item of each profile (highlights do not count: they are old)."""
         ids = list(profile_ids)
         st = InstagramStory
         out: dict[int, datetime] = {}
         with self.session() as s:
-            for chunk in _chunks(ids):
+            for chunk in in_chunks(ids):
                 out.update(s.execute(
                     select(st.instagram_profile_id, func.max(st.taken_at))
                     .where(st.instagram_profile_id.in_(chunk), st.highlight_id.is_(None))
@@ -147,7 +126,7 @@ class StoryStore:
         st = InstagramStory
         out: set[tuple[int, str]] = set()
         ids = list(profile_ids)
-        for chunk in _chunks(ids):
+        for chunk in in_chunks(ids):
             out.update(s.execute(select(st.instagram_profile_id, st.story_id)
                                  .where(st.instagram_profile_id.in_(chunk))))
         return out
@@ -160,7 +139,7 @@ class StoryStore:
         out: dict[tuple[int, str], int] = {}
         wanted = set(keys)
         pids = sorted({k[0] for k in keys})
-        for chunk in _chunks(pids):
+        for chunk in in_chunks(pids):
             for eid, pid, ext in s.execute(select(e.id, e.instagram_profile_id, e.external_id).where(
                 e.kind == kind, e.instagram_profile_id.in_(chunk)
             )):
@@ -168,18 +147,19 @@ class StoryStore:
                     out[(pid, ext)] = eid
         return out
 
-    def stories_needing_media(self, account_id: int, limit: int) -> list[StoryMediaCandidate]:
+    def stories_needing_media(
+        self, account_id: int, limit: int, *, give_up_before: datetime
+    ) -> list[MediaCandidate]:
         """Pending items without a stored file or a refusal, the soonest to expire first (highlights,
-        which do not expire, last). An item still without its file `DOWNLOAD_GRACE` after it expired
-        (signed CDN links outlive a story by a few days, not more) fails with that reason instead of
-        holding a place in every batch."""
+        which do not expire, last). An item that expired before `give_up_before` without its file
+        fails (`expired_before_download`) and is not offered again."""
         st, p = InstagramStory, InstagramProfile
         now = utcnow()
         with self.session() as s:
             s.execute(update(st).where(
                 st.instagram_account_id == account_id, st.media_sha256.is_(None), st.media_skip_reason.is_(None),
                 st.processing_status == "pending", st.expires_at.is_not(None),
-                st.expires_at <= now - DOWNLOAD_GRACE,
+                st.expires_at <= give_up_before,
             ).values(media_skip_reason="expired_before_download", processing_status="failed",
                      processing_error="the story expired before its file could be stored", processed_at=now,
                      updated_at=now))
@@ -193,7 +173,7 @@ class StoryStore:
                 .limit(limit)
             ).all()
             tags = _tags_of(s, list({r.instagram_profile_id for r in rows}))
-        return [StoryMediaCandidate(r.id, r.instagram_profile_id, r.media_url, r.following, r.follows_you,
+        return [MediaCandidate(r.id, r.instagram_profile_id, r.media_url, r.following, r.follows_you,
                                     frozenset(tags.get(r.instagram_profile_id, {}))) for r in rows]
 
     def apply_story_media(self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]) -> None:
@@ -218,12 +198,11 @@ class StoryStore:
                           .values(media_skip_reason=bindparam("why"), processing_status="failed",
                                   processing_error=bindparam("why"), processed_at=now, updated_at=now), chunk)
             if stored:
-                owners = dict(s.execute(select(st.id, st.instagram_profile_id).where(
-                    st.id.in_([r.id for r in stored]))).all())
-                story_ids = dict(s.execute(select(st.id, st.story_id).where(
-                    st.id.in_([r.id for r in stored]))).all())
+                keys = {sid: (pid, story_id) for chunk in in_chunks([r.id for r in stored])
+                        for sid, pid, story_id in s.execute(select(st.id, st.instagram_profile_id, st.story_id)
+                                                            .where(st.id.in_(chunk)))}
                 upsert(s, InstagramProfileEvent.__table__, (
-                    {"instagram_profile_id": owners[r.id], "kind": STORY_DOWNLOADED, "external_id": story_ids[r.id],
+                    {"instagram_profile_id": keys[r.id][0], "kind": STORY_DOWNLOADED, "external_id": keys[r.id][1],
                      "occurred_at": now, "detected_at": now,
                      "metadata": {"sha256": r.sha256, "content_type": r.content_type, "bytes": r.byte_size}}
                     for r in stored
@@ -264,7 +243,7 @@ class StoryStore:
         table: Table = face_model.__table__  # type: ignore[assignment]
         media_ids = [sc.media_id for sc in scans]
         with self.session() as s:
-            for chunk in _chunks(media_ids):
+            for chunk in in_chunks(media_ids):
                 s.execute(delete(table).where(table.c[fk].in_(chunk)))
             rows = [
                 {
@@ -478,7 +457,9 @@ class StoryStore:
     def _refresh_person(s: Session, person: InstagramStoryPerson) -> None:
         """A person's centroid, appearances and first/last seen from the faces they have now (after a
         merge or split; roles follow at the next `story_people` run)."""
-        vectors, media, times = [], set(), []
+        vectors: list[list[float]] = []
+        media: set[tuple[str, int]] = set()
+        times: list[datetime] = []
         for kind, (model, fk) in FACE_TABLES.items():
             item = InstagramStory if kind == "story" else InstagramProfilePost
             for embedding, media_id, taken_at in s.execute(
@@ -488,10 +469,9 @@ class StoryStore:
                 media.add((kind, media_id))
                 times += [taken_at] if taken_at else []
                 if embedding:
-                    vectors.append(np.asarray(embedding, dtype=np.float32))
+                    vectors.append(embedding)
         if vectors:
-            mean = np.mean([v / (np.linalg.norm(v) or 1.0) for v in vectors], axis=0)
-            person.canonical_embedding = [round(float(x), 6) for x in mean / (np.linalg.norm(mean) or 1.0)]
+            person.canonical_embedding = [round(float(x), 6) for x in unit_mean(vectors)]
         person.appearance_count = len(media)
         person.first_seen_at, person.last_seen_at = min(times, default=None), max(times, default=None)
 
@@ -601,13 +581,13 @@ class StoryStore:
         forget the deleted files' blob rows, and record the run in `media_purges`."""
         st = InstagramStory
         with self.session() as s:
-            for chunk in _chunks(purge.story_ids):
+            for chunk in in_chunks(purge.story_ids):
                 s.execute(update(st).where(st.id.in_(chunk)).values(
                     media_purged_at=now, media_sha256=None, updated_at=now,
                     processing_status=case((st.processing_status == "pending", "failed"), else_=st.processing_status),
                     processing_error=case((st.processing_status == "pending", "purged before its faces were read"),
                                           else_=st.processing_error)))
-            for chunk in _chunks([sha for sha, _ in deleted]):
+            for chunk in in_chunks([sha for sha, _ in deleted]):
                 s.execute(delete(MediaBlob).where(MediaBlob.sha256.in_(chunk)))
             s.add(MediaPurge(instagram_account_id=account_id, purged_at=now,
                              retention_hours=retention.total_seconds() / 3600, stories=len(purge.story_ids),
@@ -640,12 +620,6 @@ def _post_content_type() -> Any:
     # Posts keep no content type: the stored file's type is read from the blob table.
     return (select(MediaBlob.content_type).where(MediaBlob.sha256 == InstagramProfilePost.media_sha256)
             .scalar_subquery())
-
-
-def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
-    """Slices for IN (...) lists: SQLite caps bound parameters per statement."""
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def _sha_in_use(s: Session, sha: str, purged_story_ids: set[int]) -> bool:

@@ -12,12 +12,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 BATCH_ROWS = 5_000
+#: values per IN (...) list: under SQLite's limit of bound parameters per statement
+IN_BATCH = 900
 
 
 def batches(rows: Iterable[dict[str, Any]], size: int = BATCH_ROWS) -> Iterator[list[dict[str, Any]]]:
     it = iter(rows)
     while chunk := list(islice(it, size)):
         yield chunk
+
+
+def in_chunks(values: Sequence[Any], size: int = IN_BATCH) -> Iterator[Sequence[Any]]:
+    """Slices of `values` for IN (...) lists."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def upsert(

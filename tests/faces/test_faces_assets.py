@@ -21,6 +21,7 @@ import skimage.data
 from sqlalchemy import select, update
 
 from ig_assets.content import story_retention
+from ig_assets.content.story_rules import DOWNLOAD_GRACE
 from ig_assets.faces import story_faces, story_people
 from ig_resources.database import DatabaseResource
 from ig_resources.database.models import (
@@ -294,7 +295,8 @@ def test_a_story_never_stored_stops_being_tried_after_its_links_die(world: World
     world.database.apply_stories(world.account_id, [
         StoryWrite(world.profile_id, "77", 1, taken, taken + timedelta(hours=24), "u", None, "u", None),
         StoryWrite(world.profile_id, "78", 1, NOW, NOW + timedelta(hours=24), "u", None, "u", None)])
-    assert [c.url for c in world.database.stories_needing_media(world.account_id, 10)] == ["u"]
+    due = world.database.stories_needing_media(world.account_id, 10, give_up_before=NOW - DOWNLOAD_GRACE)
+    assert [c.url for c in due] == ["u"]
     stale = next(s for s in world.stories().values() if s.story_id == "77")
     assert stale.processing_status == "failed" and stale.media_skip_reason == "expired_before_download"
 
