@@ -22,6 +22,7 @@ from ig_resources.instagram.session import SessionCookies
 from .content import ContentStore
 from .crypto import CookieCipher
 from .engine import DatabaseConfigError, default_database_url, engine_for, redact
+from .insights import InsightStore
 from .metrics import MetricsStore
 from .models import (
     ConversationPeer,
@@ -70,7 +71,7 @@ class DatabaseUnavailableError(RuntimeError):
     """The database cannot be reached or opened; the message never shows a password."""
 
 
-class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, ConfigurableResource):
+class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, InsightStore, ConfigurableResource):
     """SQLAlchemy access to the app database named by `IG_DATABASE_URL` (SQLite or PostgreSQL).
 
     `secret_key` (`IG_SECRET_KEY`) is the Fernet key that encrypts session cookies at rest; it is

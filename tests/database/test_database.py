@@ -46,9 +46,9 @@ def profile(pk: int, *, follows_you: bool = True, following: bool = False, pid: 
 
 
 def test_migrations_reach_head_and_are_idempotent(database: DatabaseResource) -> None:
-    assert current_revision(database.engine) == head_revision() == "0012"
+    assert current_revision(database.engine) == head_revision() == "0013"
     DatabaseResource(url=database.url).migrate()  # second run is a no-op
-    assert current_revision(database.engine) == "0012"
+    assert current_revision(database.engine) == "0013"
 
 
 def test_migrations_build_exactly_the_models(database: DatabaseResource) -> None:
