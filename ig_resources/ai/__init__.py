@@ -1,1 +1,15 @@
-"""AI providers as resources (issue 7): for now the provider-independent rules they share."""
+"""AI providers as one resource: OpenAI or any OpenAI-compatible server, and an offline heuristic
+provider; a health gate, a cache, retries, fallback, budgets and accounting shared by all."""
+
+from typing import Any
+
+__all__ = ["AIResource", "AIRun", "AppIssueSignal"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: `python -m ig_resources.ai.standin` and the providers should not pay for importing Dagster.
+    if name in __all__:
+        from . import resource
+
+        return getattr(resource, name)
+    raise AttributeError(name)
