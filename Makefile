@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/profiles.py
 	$(BIN)/python bench/content.py
 	$(BIN)/python bench/faces.py
+	$(BIN)/python bench/insights.py
 
 ## Re-pin requirements.lock from a clean resolve of pyproject.toml.
 lock:

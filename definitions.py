@@ -6,8 +6,9 @@ import os
 
 import dagster as dg
 
-from ig_assets import content, faces, network
+from ig_assets import content, faces, insights, network
 from ig_assets.discovery.assets import account_metrics, discovered_accounts
+from ig_resources.ai import AIResource
 from ig_resources.database import DatabaseResource
 from ig_resources.faces import FaceAnalysisResource
 from ig_resources.instagram import InstagramClientResource
@@ -17,6 +18,7 @@ from schedules import (
     content_schedule,
     faces_schedule,
     follow_graph_schedule,
+    insights_schedule,
     profile_refresh_schedule,
     story_retention_schedule,
 )
@@ -45,7 +47,11 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
     # IG_FACE_MODEL_ROOT: an insightface pack the operator provides; unset: the bundled offline models.
     face_models = {field: value for field, name in (("model_root", "IG_FACE_MODEL_ROOT"), ("cache_dir", "IG_FACE_CACHE"))
                    if (value := _env(name))}
+    # OPENAI_API_KEY / OPENAI_BASE_URL (any OpenAI-compatible server) / IG_AI_MODEL; unset: the heuristic provider.
+    ai = {field: value for field, name in (("api_key", "OPENAI_API_KEY"), ("base_url", "OPENAI_BASE_URL"),
+                                           ("model", "IG_AI_MODEL")) if (value := _env(name))}
     return {
+        "ai": AIResource(**ai),
         "apify": ApifyInstagramClient(**apify),
         "database": DatabaseResource(**database, secret_key=dg.EnvVar("IG_SECRET_KEY")),
         "faces": FaceAnalysisResource(**face_models),
@@ -55,11 +61,11 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
 
 
 defs = dg.Definitions(
-    assets=[*network.assets, *content.assets, *faces.assets, discovered_accounts, account_metrics],
+    assets=[*network.assets, *content.assets, *faces.assets, *insights.assets, discovered_accounts, account_metrics],
     asset_checks=network.asset_checks,
-    jobs=[*network.jobs, *content.jobs, *faces.jobs],
+    jobs=[*network.jobs, *content.jobs, *faces.jobs, *insights.jobs],
     sensors=[account_partitions_sensor, new_stories_sensor],
     schedules=[follow_graph_schedule, profile_refresh_schedule, content_schedule, faces_schedule,
-               story_retention_schedule],
+               story_retention_schedule, insights_schedule],
     resources=_resources(),
 )

@@ -29,6 +29,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEMO_PROFILE_BATCH = 300
 #: profiles whose posts are read per account per demo run
 DEMO_POSTS_BATCH = 60
+#: analyses per AI asset per demo run: every post and profile the demo read
+DEMO_INSIGHTS_BATCH = 5_000
 #: most-followed profiles whose counts the sandbox moves before a second refresh (the follower-history chart)
 DEMO_HISTORY_PROFILES = 6
 #: the account `ig-pipeline demo --faults` lets the sandbox throttle
@@ -119,8 +121,9 @@ def demo(fresh: bool, faults: bool) -> None:
     """Sync the follow graph of three sandbox accounts, refresh a batch of their profiles and avatars,
     read their network's posts, comments and post media, discover accounts around them and compute
     their metrics; then let the new-stories sensor run the stories jobs (the sandbox posts a story
-    between two ticks) and find the people in stories and posts, all as real Dagster runs; print a
-    summary."""
+    between two ticks), find the people in stories and posts, and analyse posts and profiles (the
+    offline heuristic provider, or the OpenAI-compatible server at OPENAI_BASE_URL), all as real
+    Dagster runs; print a summary."""
     paths = DemoPaths(state_dir())
     if fresh and paths.root.exists():
         import shutil
@@ -157,6 +160,10 @@ def demo(fresh: bool, faults: bool) -> None:
     click.echo(_stories_table(rows))
     click.echo("")
     click.echo(_people_table(rows))
+    click.echo("")
+    click.echo(_insights_table(rows))
+    click.echo("")
+    click.echo(_insight_examples(rows))
     media = Path(os.environ.get("IG_MEDIA_ROOT") or paths.root / "media")
     sheets = sorted((media / "contact-sheets").glob("*.*"))
     click.echo(f"\nAvatars: {sum(1 for p in media.rglob('*.png'))} stored in {media}; contact sheets: "
@@ -293,6 +300,9 @@ def _stories_by_sensor(instance: Any, defs: Any, rows: list[dict[str, Any]], san
     for row in by_account.values():
         if row["status"] == "ok":
             _execute(defs, instance, "faces_job", row, {"ig_pipeline/trigger": "demo"})
+            _execute(defs, instance, "insights_job", row, {"ig_pipeline/trigger": "demo"},
+                     {name: {"config": {"batch_size": DEMO_INSIGHTS_BATCH}} for name in
+                      ("post_insights", "profile_insights", "message_strategies", "profile_demographics")})
 
 
 def _move_counts(database: Any, username: str, sandbox_url: str) -> list[str]:
@@ -417,6 +427,67 @@ def _people_table(rows: list[dict[str, Any]], limit: int = 8) -> str:
         table.append((r["username"], r["display_name"] or r["label"], r["role"], f"{r['appearance_count']:,}",
                       together[:50] or "-"))
     return f"People in the stories and posts around {account.username}:\n" + format_table(table)
+
+
+def _insights_table(rows: list[dict[str, Any]]) -> str:
+    """What insights_job made per account, the provider that answered and what it cost."""
+    from .common import database_from_env
+
+    db = database_from_env()
+    table: list[tuple[Any, ...]] = [
+        ("ACCOUNT", "PROVIDER", "POSTS ANALYSED", "SENTIMENT +/=/-", "TOP TOPICS", "PROFILES", "STRATEGIES",
+         "DEMOGRAPHICS", "HISTORY CHUNKS", "AI CALLS", "TOKENS", "CACHE HITS", "FALLBACKS")
+    ]
+    for row in rows:
+        p = row.get("post_insights", {})
+        account = db.account(row["account"])
+        counts = db.insights_summary(account.id)
+        ex = db.insight_examples(account.id, limit=0)
+        sentiment = ex["sentiments"]
+        ai = [row.get(a, {}) for a in ("post_insights", "profile_insights", "message_strategies", "profile_demographics")]
+        table.append((
+            row["account"], f"{p.get('ai.provider', '-')}:{p.get('ai.model', '-')}", f"{counts['post_insights']:,}",
+            "/".join(str(sentiment.get(k, 0)) for k in ("positive", "neutral", "negative")),
+            ", ".join(ex["top_topics"][:4]) or "-", f"{counts['profile_insights']:,}",
+            f"{counts['message_strategies']:,}", f"{counts['demographics']:,}", f"{counts['history_chunks']:,}",
+            f"{sum(m.get('ai.calls', 0) for m in ai):,}", f"{sum(m.get('ai.total_tokens', 0) for m in ai):,}",
+            f"{sum(m.get('ai.cache_hits', 0) for m in ai):,}", f"{sum(m.get('ai.fallbacks', 0) for m in ai):,}",
+        ))
+    return format_table(table)
+
+
+def _insight_examples(rows: list[dict[str, Any]], limit: int = 4) -> str:
+    """A few post insights, and one profile's insight, strategy and history, of the first account."""
+    from .common import database_from_env
+
+    db = database_from_env()
+    account = db.account(rows[0]["account"])
+    ex = db.insight_examples(account.id, limit=limit)
+    table: list[tuple[Any, ...]] = [("POST", "SENTIMENT", "TOPICS", "WHAT IT SHOWS", "A COMMENT IDEA")]
+    for post in ex["posts"]:
+        table.append((f"{post['username']}/{post['shortcode']}", f"{post['sentiment']} {post['sentiment_score']:+.2f}",
+                      ", ".join(post["topics"][:3]) or "-", post["image_description"][:60],
+                      (post["comment_suggestions"] or ["-"])[0][:45]))
+    lines = [f"Insights around {account.username}:", format_table(table)]
+    if profile := ex["profile"]:
+        lines += [
+            "",
+            f"@{profile['username']}: {profile['profile_type']}, {profile['tone']} tone, {profile['engagement_style']}, "
+            f"messageability {profile['messageability_score']:.2f}, language {profile['primary_language'] or '-'}",
+            f"  persona: {profile['persona_summary']}",
+            f"  interests: {', '.join(profile['interests'][:6]) or '-'}",
+        ]
+        if strategy := ex["strategy"]:
+            lines += [f"  talk about: {', '.join(strategy['best_topics'][:4]) or '-'}; avoid: "
+                      f"{', '.join(strategy['avoid_topics'][:3]) or '-'}",
+                      f"  opener: {(strategy['opener_templates'] or ['-'])[0]}",
+                      f"  do: {'; '.join(strategy['dos'][:2]) or '-'}   don't: {'; '.join(strategy['donts'][:2]) or '-'}"]
+        if chunk := ex["history"]:
+            first = chunk["content"].splitlines()[:2]
+            lines += [f"  history: {chunk['chunks']} chunks, {chunk['words']:,} words, "
+                      f"{chunk['starts_at']:%Y-%m-%d} .. {chunk['ends_at']:%Y-%m-%d}; newest begins:"]
+            lines += [f"    {line[:110]}" for line in first]
+    return "\n".join(lines)
 
 
 def _pct(value: Any) -> str:

@@ -262,6 +262,65 @@ def people_forget(account: str, person_id: int) -> None:
     click.echo(f"person {person_id} is not tracked any more ({emptied} face vectors deleted)")
 
 
+# -- AI providers -------------------------------------------------------------------------------
+
+
+@cli.group()
+def ai() -> None:
+    """The AI providers the insights use, in order (the heuristic provider is always last)."""
+
+
+@ai.command("list")
+@user_errors
+def ai_list() -> None:
+    """The providers by priority: enabled, model, server, whether a key is stored (never the key)."""
+    rows = database_from_env().ai_provider_settings()
+    table: list[tuple[object, ...]] = [("PROVIDER", "ENABLED", "PRIORITY", "MODEL", "BASE URL", "KEY")]
+    for r in rows:
+        key = "stored (encrypted)" if r.has_api_key else (f"${r.config['api_key_env']}" if r.config.get("api_key_env")
+                                                          else "OPENAI_API_KEY")
+        table.append((r.provider, "yes" if r.enabled else "no", r.priority, r.config.get("model") or "IG_AI_MODEL",
+                      r.config.get("base_url") or "OPENAI_BASE_URL", "-" if r.provider == "heuristic" else key))
+    click.echo(format_table(table) if rows else
+               "no settings: OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set, then the heuristic provider")
+
+
+@ai.command("set")
+@click.argument("provider")
+@click.option("--priority", type=int, help="Lower runs first.")
+@click.option("--enable/--disable", "enabled", default=None, help="Use the provider or not.")
+@click.option("--model", help="Model name for this provider (else IG_AI_MODEL).")
+@click.option("--base-url", help="An OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama.")
+@click.option("--api-key-env", help="Read the key from this environment variable at run time.")
+@click.option("--api-key-stdin", is_flag=True, help="Read a key from stdin and store it encrypted (IG_SECRET_KEY).")
+@click.option("--heuristic", "kind_heuristic", is_flag=True, help="This provider is the offline heuristic one.")
+@user_errors
+def ai_set(provider: str, priority: int | None, enabled: bool | None, model: str | None, base_url: str | None,
+           api_key_env: str | None, api_key_stdin: bool, kind_heuristic: bool) -> None:
+    """Add or change PROVIDER in ai_provider_settings."""
+    db = database_from_env()
+    current = next((r.config for r in db.ai_provider_settings() if r.provider == provider), {})
+    config = {**current, **{k: v for k, v in (("model", model), ("base_url", base_url),
+                                              ("api_key_env", api_key_env)) if v}}
+    if kind_heuristic:
+        config["kind"] = "heuristic"
+    key = sys.stdin.readline().strip() if api_key_stdin else None
+    if api_key_stdin and not key:
+        raise click.ClickException("--api-key-stdin: no key on stdin")
+    db.set_ai_provider(provider, enabled=enabled, priority=priority, config=config, api_key=key)
+    click.echo(f"{provider}: saved" + (" (key stored encrypted)" if key else ""))
+
+
+@ai.command("remove")
+@click.argument("provider")
+@user_errors
+def ai_remove(provider: str) -> None:
+    """Remove PROVIDER from ai_provider_settings (with its stored key)."""
+    if not database_from_env().remove_ai_provider(provider):
+        raise click.ClickException(f"no AI provider '{provider}' is configured")
+    click.echo(f"{provider}: removed")
+
+
 # -- database -----------------------------------------------------------------------------------
 
 

@@ -28,3 +28,12 @@ def account_run_requests(
         return dg.SkipReason("; ".join(held) or "no registered account has a partition yet")
     tick = context.scheduled_execution_time.strftime("%Y%m%dT%H%M")
     return [dg.RunRequest(partition_key=key, run_key=f"{key}:{tick}") for key in sorted(due)]
+
+
+def every_account_requests(context: dg.ScheduleEvaluationContext) -> dg.SkipReason | list[dg.RunRequest]:
+    """One run per account partition, cooling down or not: for jobs that send nothing to Instagram."""
+    keys = account_partitions.get_partition_keys(dynamic_partitions_store=context.instance)
+    if not keys:
+        return dg.SkipReason("no managed accounts yet")
+    tick = context.scheduled_execution_time.strftime("%Y%m%dT%H%M")
+    return [dg.RunRequest(partition_key=key, run_key=f"{key}:{tick}") for key in sorted(keys)]

@@ -5,10 +5,9 @@ import dagster as dg
 
 from ig_assets.content import story_retention_job
 from ig_assets.faces import faces_job
-from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 
-from .accounts import account_run_requests
+from .accounts import account_run_requests, every_account_requests
 
 
 @dg.schedule(
@@ -34,8 +33,4 @@ def faces_schedule(
     "expired longer than the retention period, and the vectors of people marked 'do not track'.",
 )
 def story_retention_schedule(context: dg.ScheduleEvaluationContext) -> dg.SkipReason | list[dg.RunRequest]:
-    keys = account_partitions.get_partition_keys(dynamic_partitions_store=context.instance)
-    if not keys:
-        return dg.SkipReason("no managed accounts yet")
-    day = context.scheduled_execution_time.strftime("%Y%m%d")
-    return [dg.RunRequest(partition_key=key, run_key=f"{key}:{day}") for key in sorted(keys)]
+    return every_account_requests(context)

@@ -49,8 +49,10 @@ def env(tmp_path: Path, database_url: str, sandbox: tuple[SandboxServer, Sandbox
     }
 
 
-def run(env: dict[str, str], *args: str, tool: str = "ig-pipeline") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / tool), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+def run(env: dict[str, str], *args: str, tool: str = "ig-pipeline", stdin: str | None = None,
+        timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / tool), *args], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, input=stdin)
 
 
 def one_line_error(done: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -132,6 +134,23 @@ def test_bad_input_gives_one_line_and_non_zero_exit(env: dict[str, str], tmp_pat
             assert secret not in refused.stderr
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_ai_providers_are_set_listed_and_removed_without_showing_a_key(env: dict[str, str]) -> None:
+    secret = "sk-cli-SECRET-4242"
+    assert run(env, "ai", "list").stdout.startswith("no settings")
+    saved = run(env, "ai", "set", "local", "--base-url", "http://127.0.0.1:11434/v1", "--model", "llama3.2",
+                "--priority", "5", "--api-key-stdin", stdin=secret + "\n")
+    assert saved.returncode == 0 and "key stored encrypted" in saved.stdout and secret not in saved.stdout
+    assert run(env, "ai", "set", "openai", "--disable").returncode == 0
+    listed = run(env, "ai", "list").stdout
+    rows = {line.split()[0]: line for line in listed.splitlines()[1:]}
+    assert "llama3.2" in rows["local"] and "stored (encrypted)" in rows["local"] and " no " in rows["openai"]
+    assert secret not in listed
+    assert run(env, "ai", "remove", "local").returncode == 0
+    one_line_error(run(env, "ai", "remove", "local"), "no AI provider 'local'")
+    one_line_error(run(env, "ai", "set", "x", "--api-key-stdin", stdin=""), "no key on stdin")
+
+
 @pytest.mark.slow
 def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("IG_", "DAGSTER_"))}
@@ -145,9 +164,25 @@ def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(t
     assert "rate_limited" in rows["demo_medium"] and "rate_limited" not in rows["demo_small"]
     assert "FAILED" not in lines["demo_small"] and "FAILED" not in lines["demo_large"]
 
-    again = run(env, "demo")  # a new sandbox throttles nobody: every account completes, avatars shown
+    # The insights of the accounts that ran, from the offline heuristic provider.
+    insights = {line.split()[0]: line for line in faulty.stdout.split("POSTS ANALYSED", 1)[1].splitlines()
+                if line.startswith("demo_")}
+    assert "heuristic:heuristic-1" in insights["demo_small"] and "persona:" in faulty.stdout
+    assert "opener:" in faulty.stdout and "history:" in faulty.stdout
+
+    # A new sandbox throttles nobody: every account completes, avatars shown; the same pipeline now runs
+    # against an OpenAI-compatible server (the stand-in on loopback) named by OPENAI_BASE_URL.
+    from ig_resources.ai.standin import OpenAIStandIn
+
+    with OpenAIStandIn(api_key="sk-demo-SECRET-77") as standin:
+        again = run({**env, "OPENAI_BASE_URL": standin.url, "OPENAI_API_KEY": "sk-demo-SECRET-77",
+                     "IG_AI_MODEL": "standin-1"}, "demo", timeout=900)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "FAILED" not in again.stdout and "Avatars: " in again.stdout
+    insights = {line.split()[0]: line.split() for line in again.stdout.split("POSTS ANALYSED", 1)[1].splitlines()
+                if line.startswith("demo_")}
+    assert all(row[1] == "openai:standin-1" and int(row[-4].replace(",", "")) > 0 for row in insights.values())
+    assert len(standin.requests) > 0 and "sk-demo-SECRET-77" not in again.stdout + again.stderr
     # The new-stories sensor ran every account in its first tick and demo_small again after the sandbox
     # posted a story; the people found are listed, and one can be forgotten from the command line.
     stories = {line.split()[0]: line for line in again.stdout.split("SENSOR RUNS", 1)[1].splitlines()

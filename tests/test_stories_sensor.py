@@ -101,4 +101,4 @@ def test_retention_schedule_runs_every_account_even_cooling(sandbox: Sandbox) ->
     when = datetime(2026, 11, 30, 4, 30, tzinfo=UTC)
     with dg.build_schedule_context(instance=sandbox.instance, scheduled_execution_time=when) as context:
         requests = story_retention_schedule(context)
-    assert [(r.partition_key, r.run_key) for r in requests] == [(n, f"{n}:20261130") for n in NAMES]
+    assert [(r.partition_key, r.run_key) for r in requests] == [(n, f"{n}:20261130T0430") for n in NAMES]

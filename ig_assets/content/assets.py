@@ -7,7 +7,6 @@ from typing import Any
 import dagster as dg
 
 from ig_assets.accounts.runs import content_client, runnable_account, sync_run
-from ig_assets.discovery.languages import caption_languages, primary_language
 from ig_assets.network.profiles import profile_details
 from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
@@ -15,6 +14,7 @@ from ig_resources.database import DatabaseResource
 from ig_resources.database.records import ActionLogWrite, PostScanWrite
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
 from ig_resources.instagram.apify import ApifyInstagramClient
+from ig_resources.languages import caption_languages, primary_language
 
 from .rules import OVERLAP, FeedRead, post_write, read_until_known, skip_reason
 

@@ -357,7 +357,7 @@ def _detect_language(text: str) -> str | None:
     """The project's caption language rule (lingua) with its low-accuracy models: built in half a
     second instead of ten, a tenth of the memory. On short texts they now and then name a rarer
     language (Spanish as Tagalog): then a clear majority of one lexicon language's function words wins."""
-    from ig_assets.discovery.languages import MIN_LETTERS, clean_caption, detector  # pure module, no Dagster
+    from ig_resources.languages import MIN_LETTERS, clean_caption, detector
 
     cleaned = clean_caption(text)
     if sum(ch.isalpha() for ch in cleaned) < MIN_LETTERS:
@@ -1295,7 +1295,8 @@ def profile_insight(p: ProfileInput) -> ProfileInsight:
     about = f"posting mostly about {_join(interests[:3])}" if interests else "with no clear topics yet"
     language = f" in {_language_name(lang)}" if lang else ""
     category = f" ({p.category})" if p.category else ""
-    summary = f"{kind}{category} {about}{language}, with a {tone} tone and a {style} engagement style."
+    article = "an" if style[:1] in "aeiou" else "a"
+    summary = f"{kind}{category} {about}{language}, with a {tone} tone and {article} {style} engagement style."
 
     evidence_kinds = sum(bool(x) for x in (bio.strip(), p.post_topics, p.behavior, history.texts, p.category))
     confidence = min(0.8, 0.2 + 0.1 * evidence_kinds + 0.2 * type_confidence)

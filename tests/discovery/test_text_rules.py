@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ig_assets.discovery.emails import emails_in, profile_emails
-from ig_assets.discovery.languages import caption_languages, clean_caption, primary_language
+from ig_resources.languages import caption_languages, clean_caption, primary_language
 
 
 @pytest.mark.parametrize(
