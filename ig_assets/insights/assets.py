@@ -53,6 +53,7 @@ def _analyse(context: dg.AssetExecutionContext, run: AIRun,
              items: list[tuple[Task, str | None, Callable[[Any], Any]]], batch_size: int) -> dict[str, Any]:
     """Analyse the items whose cache key changed, up to `batch_size`; stop cleanly at the budget."""
     todo = [(task, project) for task, current, project in items if run.fingerprint(task) != current]
+    run.prefetch([task for task, _ in todo[:batch_size]])
     done = 0
     try:
         for task, project in todo[:batch_size]:

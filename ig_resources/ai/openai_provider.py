@@ -2,8 +2,7 @@
 official `openai` SDK: one attempt at one analysis with structured output.
 
 The request is `chat.completions.create` with a strict `json_schema` response format made from the
-purpose's output model, read through `with_raw_response`, and validated here rather than by the SDK's
-`parse()`: that way every answer that came back (broken JSON, a wrong shape, a refusal, a cut-off)
+purpose's output model, validated here rather than by the SDK's `parse()`: that way every answer that came back (broken JSON, a wrong shape, a refusal, a cut-off)
 still yields its HTTP status and token usage for accounting, and JSON wrapped in ```json fences
 (some local servers do that) is accepted.
 """
@@ -169,13 +168,12 @@ class OpenAIProvider:
         output_model = task.purpose.output_model
         limit = {self._max_tokens_param: self.max_output_tokens} if self.max_output_tokens else {}
         try:
-            raw = self._client.chat.completions.with_raw_response.create(
+            completion = self._client.chat.completions.create(
                 model=self.model, messages=self.messages(task),  # type: ignore[arg-type]
                 response_format=_response_format(output_model),  # type: ignore[arg-type]
                 **limit,
             )
-            status = raw.status_code
-            completion = raw.parse()
+            status = 200  # any other status raised APIStatusError
         except openai.APITimeoutError:
             raise ProviderCallError(f"timed out after {self.timeout_seconds:g}s") from None
         except openai.APIConnectionError:

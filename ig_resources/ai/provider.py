@@ -4,6 +4,7 @@ accounting live in the resource, the same for every provider."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -31,8 +32,9 @@ class Task:
     data: BaseModel
     images: tuple[ImageInput, ...] = ()
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The input as the provider reads it (and the cache key hashes), rendered once."""
         return self.purpose.render(self.data)
 
 

@@ -143,6 +143,10 @@ class AIRun:
         self._failures_in_a_row: Counter[str] = Counter()
         self._pending: list[AnalysisWrite] = []
         self._pending_keys: set[str] = set()
+        #: cache keys looked up in bulk (`prefetch`), and those of them the cache holds
+        self._prefetched: set[str] = set()
+        self._cached_keys: set[str] = set()
+        self._keys: dict[tuple[int, str], tuple[Task, str]] = {}
         self.provider = self._choose()
 
     # -- provider choice -------------------------------------------------------------------------
@@ -164,13 +168,25 @@ class AIRun:
 
     def fingerprint(self, task: Task, provider: Provider | None = None) -> str:
         """The cache key of `task` with the provider this run would use."""
-        return analysis_fingerprint(
-            purpose=task.purpose.name, model=f"{(provider or self.provider).name}:{(provider or self.provider).model}",
+        provider = provider or self.provider
+        memo = (id(task), provider.name)  # a run asks for each task's key several times
+        if (known := self._keys.get(memo)) is not None and known[0] is task:
+            return known[1]
+        key = analysis_fingerprint(
+            purpose=task.purpose.name, model=f"{provider.name}:{provider.model}",
             prompt_version=task.purpose.prompt_version, schema_version=task.purpose.schema_version,
             text=task.text, media_fingerprints=[i.sha256 for i in task.images],
         )
+        self._keys[memo] = (task, key)
+        return key
 
     # -- analysis --------------------------------------------------------------------------------
+
+    def prefetch(self, tasks: list[Task]) -> None:
+        """Look up the cache for all of these tasks at once, instead of once per analysis."""
+        keys = {self.fingerprint(task) for task in tasks}
+        self._prefetched |= keys
+        self._cached_keys |= self.database.cached_fingerprints(keys)
 
     def analyze(self, task: Task, project: Callable[[Any], Projection]) -> AnalysisWrite:
         """Analyse `task` (or reuse a cached answer) and queue the row with its projection.
@@ -189,6 +205,8 @@ class AIRun:
         return write
 
     def _cached(self, task: Task, key: str, provider: Provider, started: datetime) -> AnalysisWrite | None:
+        if key in self._prefetched and key not in self._cached_keys:
+            return None
         cached = self.database.cached_analysis(key)
         if cached is None:
             return None
@@ -319,6 +337,7 @@ class AIRun:
         """Write the queued analyses, their calls and projections in one transaction."""
         if self._pending:
             self.database.save_analyses(self._pending)
+            self._cached_keys |= {w.input_fingerprint for w in self._pending if w.status == "completed"}
             self._pending, self._pending_keys = [], set()
 
     def stop_for_budget(self, exc: BudgetExceeded, left: int) -> None:

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -180,11 +181,12 @@ class Purpose:
     #: bump when the instructions change in meaning (the text's hash is part of the version anyway)
     revision: int = 1
 
-    @property
+    # cached: a run asks them for every analysis, and the schema takes pydantic a few milliseconds
+    @cached_property
     def prompt_version(self) -> str:
         return f"{self.revision}-{hashlib.sha256(self.instructions.encode()).hexdigest()[:8]}"
 
-    @property
+    @cached_property
     def schema_version(self) -> str:
         schema = json.dumps(self.output_model.model_json_schema(), sort_keys=True)
         return hashlib.sha256(schema.encode()).hexdigest()[:12]

@@ -325,6 +325,8 @@ class OpenAIStandIn:
             return self._models(handler, authorization)
         if path in ("/v1/chat/completions", "/chat/completions") and method == "POST":
             return self._chat(handler, authorization, raw)
+        if path == "/__standin__/stats" and method == "GET":  # for a stand-in in another process
+            return self._send(handler, 200, {"chat_requests": self.calls})
         return self._error(handler, 404, f"no route {method} {path}", code="not_found")
 
     def _authorized(self, handler: _Handler, authorization: str | None) -> bool:

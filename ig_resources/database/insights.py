@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from .ai_records import (
@@ -150,17 +150,36 @@ class InsightStore:
             return None
         return CachedAnalysis(row.id, row.provider, row.model, row.analysis, row.response_text)
 
+    def cached_fingerprints(self, fingerprints: Collection[str]) -> set[str]:
+        """Which of these cache keys have a completed analysis: one query per thousand keys, so a run
+        looks up each analysis only when there is something to find."""
+        a = AIAnalysis
+        found: set[str] = set()
+        with self.session() as s:
+            for chunk in in_chunks(sorted(set(fingerprints))):
+                found.update(s.scalars(select(a.input_fingerprint).distinct().where(
+                    a.input_fingerprint.in_(chunk), a.status == "completed", a.analysis.is_not(None))))
+        return found
+
     def save_analyses(self, items: Sequence[AnalysisWrite]) -> list[int]:
         """Insert the analyses with their calls and write what the completed ones project, all in one
         transaction. Returns the new analysis ids, in the order of `items`."""
         if not items:
             return []
         now = utcnow()
+        # Core INSERT .. RETURNING in parameter order (one statement per batch; rows without an answer
+        # are inserted apart, so that their `analysis` stays SQL NULL rather than JSON null).
+        ids: list[int] = [0] * len(items)
         with self.session() as s:
-            rows = [AIAnalysis(**_analysis_values(w, now)) for w in items]
-            s.add_all(rows)
-            s.flush()  # one batched INSERT .. RETURNING per shape of row: the ids, in order
-            ids = [r.id for r in rows]
+            for answered in (True, False):
+                positions = [i for i, w in enumerate(items) if (w.analysis is not None) == answered]
+                for chunk in batches(positions):
+                    returned = s.scalars(
+                        insert(AIAnalysis).returning(AIAnalysis.id, sort_by_parameter_order=True),
+                        [_analysis_values(items[i], now) for i in chunk],
+                    ).all()
+                    for i, aid in zip(chunk, returned, strict=True):
+                        ids[i] = aid
             calls = [_call_values(w.account_id, aid, c) for w, aid in zip(items, ids, strict=True) for c in w.calls]
             for chunk in batches(calls):
                 s.execute(AIApiCall.__table__.insert(), chunk)
