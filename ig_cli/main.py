@@ -277,10 +277,16 @@ def ai_list() -> None:
     rows = database_from_env().ai_provider_settings()
     table: list[tuple[object, ...]] = [("PROVIDER", "ENABLED", "PRIORITY", "MODEL", "BASE URL", "KEY")]
     for r in rows:
-        key = "stored (encrypted)" if r.has_api_key else (f"${r.config['api_key_env']}" if r.config.get("api_key_env")
-                                                          else "OPENAI_API_KEY")
+        if r.provider == "heuristic":
+            key = "-"
+        elif r.has_api_key:
+            key = "stored (encrypted)"
+        elif r.config.get("api_key_env"):
+            key = f"${r.config['api_key_env']}"
+        else:  # as AIResource does: OPENAI_API_KEY goes to OpenAI itself, not to another server
+            key = "OPENAI_API_KEY" if r.provider == "openai" or not r.config.get("base_url") else "none"
         table.append((r.provider, "yes" if r.enabled else "no", r.priority, r.config.get("model") or "IG_AI_MODEL",
-                      r.config.get("base_url") or "OPENAI_BASE_URL", "-" if r.provider == "heuristic" else key))
+                      r.config.get("base_url") or "OPENAI_BASE_URL", key))
     click.echo(format_table(table) if rows else
                "no settings: OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set, then the heuristic provider")
 
@@ -293,17 +299,14 @@ def ai_list() -> None:
 @click.option("--base-url", help="An OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama.")
 @click.option("--api-key-env", help="Read the key from this environment variable at run time.")
 @click.option("--api-key-stdin", is_flag=True, help="Read a key from stdin and store it encrypted (IG_SECRET_KEY).")
-@click.option("--heuristic", "kind_heuristic", is_flag=True, help="This provider is the offline heuristic one.")
 @user_errors
 def ai_set(provider: str, priority: int | None, enabled: bool | None, model: str | None, base_url: str | None,
-           api_key_env: str | None, api_key_stdin: bool, kind_heuristic: bool) -> None:
+           api_key_env: str | None, api_key_stdin: bool) -> None:
     """Add or change PROVIDER in ai_provider_settings."""
     db = database_from_env()
     current = next((r.config for r in db.ai_provider_settings() if r.provider == provider), {})
     config = {**current, **{k: v for k, v in (("model", model), ("base_url", base_url),
                                               ("api_key_env", api_key_env)) if v}}
-    if kind_heuristic:
-        config["kind"] = "heuristic"
     key = sys.stdin.readline().strip() if api_key_stdin else None
     if api_key_stdin and not key:
         raise click.ClickException("--api-key-stdin: no key on stdin")

@@ -27,7 +27,7 @@ from ig_resources.database import DatabaseResource
 from ig_resources.database.ai_records import BehaviorWrite
 from ig_resources.media import MediaStore
 
-from .rules import CHUNK_WORDS, CONTEXT_WORDS, behavior_summary
+from .rules import CHUNK_WORDS, CONTEXT_WORDS, behavior_summary, engagement_score
 from .rules import history_chunks as chunk_history
 from .tasks import (
     demographics_projection,
@@ -52,7 +52,7 @@ class InsightsConfig(dg.Config):
 def _analyse(context: dg.AssetExecutionContext, run: AIRun,
              items: list[tuple[Task, str | None, Callable[[Any], Any]]], batch_size: int) -> dict[str, Any]:
     """Analyse the items whose cache key changed, up to `batch_size`; stop cleanly at the budget."""
-    todo = [(task, project) for task, current, project in items if run.fingerprint(task) != current]
+    todo = [(task, project) for task, current, project in items if not run.unchanged(task, current)]
     run.prefetch([task for task, _ in todo[:batch_size]])
     done = 0
     try:
@@ -61,7 +61,8 @@ def _analyse(context: dg.AssetExecutionContext, run: AIRun,
             done += 1
     except BudgetExceeded as exc:
         run.stop_for_budget(exc, left=len(todo) - done)
-    run.flush()
+    finally:
+        run.flush()  # whatever happens, the analyses made (and paid for) are kept
     context.log.info(
         f"{context.partition_key}: {done} {context.asset_key.path[-1]} analysed by {run.provider.name} "
         f"({run.stats['calls']} calls, {run.stats['cache_hits']} cache hits, {run.stats['fallbacks']} fallbacks), "
@@ -82,12 +83,15 @@ def post_insights(context: dg.AssetExecutionContext, config: InsightsConfig, dat
     """Per post: what it shows, sentiment, topics, entities, comment ideas, engagement
     (`instagram_post_insights`, `instagram_post_entities`)."""
     account = known_account(database, context.partition_key)
-    run = ai.run(database, account.id, context.log)
+    run = ai.run(database, account.id, context.log, context.run.run_id)
     items = []
-    for post in database.posts_for_insights(account.id):
+    posts = database.posts_for_insights(account.id)
+    for post in posts:
         if (task := post_task(post, media.path_of)) is not None:
             items.append((task, post.current_fingerprint, lambda answer, post=post: post_projection(post, answer)))
     meta = _analyse(context, run, items, config.batch_size)
+    database.set_engagement_scores({
+        p.id: engagement_score(p.likes_count, p.comments_count, p.owner_follower_count) for p in posts})
     return dg.MaterializeResult(metadata={**meta, **_summary(database, account.id, "post_insights", "post_entities")})
 
 
@@ -131,7 +135,7 @@ def profile_insights(context: dg.AssetExecutionContext, config: InsightsConfig, 
     """Per profile: type, tone, engagement style, messageability, language, persona, interests, and
     the evidence behind each (`instagram_profile_insights`, `instagram_profile_signal_evidences`)."""
     account = known_account(database, context.partition_key)
-    run = ai.run(database, account.id, context.log)
+    run = ai.run(database, account.id, context.log, context.run.run_id)
     profiles = database.profiles_for_insights(account.id)
     ids = [p.id for p in profiles]
     summaries = database.post_insight_summaries(ids)
@@ -153,7 +157,7 @@ def message_strategies(context: dg.AssetExecutionContext, config: InsightsConfig
     """Per analysed profile: topics to talk about and to avoid, dos and don'ts, opener and comment
     templates (`instagram_profile_message_strategies`). Guidance for a person; nothing is sent."""
     account = known_account(database, context.partition_key)
-    run = ai.run(database, account.id, context.log)
+    run = ai.run(database, account.id, context.log, context.run.run_id)
     profiles = database.profiles_for_insights(account.id)
     ids = [p.id for p in profiles]
     insights = database.profile_insights_of(ids)
@@ -175,7 +179,7 @@ def profile_demographics(context: dg.AssetExecutionContext, config: InsightsConf
     """Per profile: `ai_estimated_age`, `_gender`, `_location` and `ai_persona_summary`, each only
     where what the person published says it with enough confidence; otherwise empty, never a guess."""
     account = known_account(database, context.partition_key)
-    run = ai.run(database, account.id, context.log)
+    run = ai.run(database, account.id, context.log, context.run.run_id)
     profiles = database.profiles_for_insights(account.id)
     ids = [p.id for p in profiles]
     summaries = database.post_insight_summaries(ids)

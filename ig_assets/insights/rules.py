@@ -7,6 +7,7 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from ig_resources.ai.schemas import Estimate
 from ig_resources.database.ai_records import ChunkWrite, HistoryEntry, StoryActivity
@@ -21,13 +22,6 @@ MIN_ESTIMATE_CONFIDENCE = 0.7
 MIN_ESTIMATE_EVIDENCE = 1
 #: the window story and post frequencies are measured over
 ACTIVITY_WINDOW = timedelta(days=28)
-
-
-def media_type_name(media_type: int | None, product_type: str | None = None) -> str:
-    """Instagram's media_type (1 photo, 2 video, 8 carousel) as the input models name it."""
-    if media_type == 2 or product_type in ("clips", "igtv"):
-        return "video"
-    return {1: "photo", 8: "carousel"}.get(media_type or 0, "unknown")
 
 
 def engagement_score(likes: int | None, comments: int | None, followers: int | None) -> float | None:
@@ -101,6 +95,28 @@ def behavior_summary(activity: StoryActivity, now: datetime) -> tuple[dict[str, 
     }
     per_day = len(recent_stories) / ACTIVITY_WINDOW.days + 2 * len(recent_posts) / ACTIVITY_WINDOW.days
     return summary, round(1 - math.exp(-per_day * 1.5), 4) if per_day else 0.0
+
+
+def frequency_band(per_week: float | None) -> str:
+    """A rate as a band, so that an analysis input changes when a habit does, not every day."""
+    if not per_week:
+        return "none"
+    return ("daily" if per_week >= 5 else "several a week" if per_week >= 2 else "weekly" if per_week >= 0.75
+            else "occasional")
+
+
+def behavior_digest(summary: dict[str, Any]) -> dict[str, Any]:
+    """What a profile analysis reads of a behaviour summary: bands and rounded shares."""
+    digest: dict[str, Any] = {
+        "stories": frequency_band(summary.get("stories_per_week")),
+        "posts": frequency_band(summary.get("posts_per_week")),
+    }
+    for key in ("video_share", "stories_with_people_share"):
+        if isinstance(value := summary.get(key), int | float):
+            digest[key] = round(value, 1)
+    if isinstance(people := summary.get("people_per_story"), int | float):
+        digest["people_per_story"] = round(people)
+    return digest
 
 
 def accepted(estimate: Estimate, *, min_confidence: float = MIN_ESTIMATE_CONFIDENCE,

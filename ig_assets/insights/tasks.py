@@ -31,14 +31,12 @@ from ig_resources.database.ai_records import (
     ProfileInsightWrite,
     StoredProfileInsight,
 )
+from ig_resources.database.insights import media_kind
 
-from .rules import accepted, engagement_score, media_type_name
+from .rules import accepted, behavior_digest, engagement_score
 
 POST = "instagram_profile_post"
 PROFILE = "instagram_profile"
-#: the parts of a behaviour summary a profile analysis reads: coarse, so a day passing does not
-#: change the input (and cost a new analysis) unless the habits changed
-BEHAVIOR_KEYS = ("stories_per_week", "posts_per_week", "video_share", "people_per_story", "stories_with_people_share")
 
 
 def post_task(post: PostForInsight, image_path: Callable[[str, str], Path]) -> Task | None:
@@ -52,10 +50,8 @@ def post_task(post: PostForInsight, image_path: Callable[[str, str], Path]) -> T
         return None
     data = PostInput(
         shortcode=post.shortcode, owner_username=post.owner_username,
-        media_type=media_type_name(post.media_type, post.product_type),  # type: ignore[arg-type]
-        taken_at=post.taken_at, caption=post.caption, caption_lang=post.caption_lang,
-        likes_count=post.likes_count, comments_count=post.comments_count,
-        owner_follower_count=post.owner_follower_count, faces_count=post.faces_count,
+        media_type=media_kind(post.media_type, post.product_type),  # type: ignore[arg-type]
+        taken_at=post.taken_at, caption=post.caption, caption_lang=post.caption_lang, faces_count=post.faces_count,
         prominent_faces=post.prominent_faces, comments=post.comments,
     )
     return Task(POST_INSIGHT, POST, post.id, data, images)
@@ -84,7 +80,7 @@ def profile_task(profile: ProfileForInsight, summary: PostInsightSummary | None,
         follower_count=profile.follower_count, following_count=profile.following_count,
         media_count=profile.media_count, primary_language=profile.primary_language,
         post_topics=summary.topics if summary else {}, post_sentiments=summary.sentiments if summary else {},
-        behavior={k: behavior[k] for k in BEHAVIOR_KEYS if behavior.get(k) is not None} if behavior else None,
+        behavior=behavior_digest(behavior) if behavior else None,
         history=history,
     )
     return Task(PROFILE_INSIGHT, PROFILE, profile.id, data)

@@ -1074,7 +1074,7 @@ _DM_CLOSED = re.compile(
     r"no (?:solicitations?|promos?|spam)|no respondo|não respondo|keine dms?|pas de dm|niente dm)\b",
     re.IGNORECASE)
 #: the lines of a history chunk (`DatabaseResource.history_entries`), after their date
-_HISTORY_POST = re.compile(r"^\w+ post, \d+ likes, \d+ comments: (.*?)(?: — topics: [^;]*; sentiment: \w+)?$")
+_HISTORY_POST = re.compile(r"^\w+ post: (.*?)(?: — topics: [^;]*; sentiment: \w+)?$")
 _HISTORY_COMMENT = re.compile(r"^commented on @[\w.]+'s post: (.*)$")
 _HISTORY_STORY = re.compile(r"^(?:photo|video) story\b")
 
@@ -1106,10 +1106,6 @@ def _history(chunks: Sequence[str]) -> _History:
             else:
                 out.texts.append(line)
     return out
-
-
-def _fmt(number: float) -> str:
-    return f"{number:g}"
 
 
 def _profile_type(p: ProfileInput, bio: str) -> tuple[ProfileType, float, list[Signal]]:
@@ -1195,13 +1191,10 @@ def _engagement(p: ProfileInput, history: _History) -> tuple[str, str, float]:
     """(style, evidence, confidence) from story and post frequency and the comments they wrote."""
     comments = history.comments
     behavior = p.behavior or {}
-
-    def number(key: str) -> float:
-        value = behavior.get(key)
-        return float(value) if isinstance(value, (int, float)) else 0.0
-
-    stories, posts = number("stories_per_week"), number("posts_per_week")
-    rates = f"{_fmt(stories)} stories and {_fmt(posts)} posts a week"
+    # `behavior` holds bands (`ig_assets.insights.rules.behavior_digest`): none, occasional, weekly,
+    # several a week, daily
+    stories, posts = str(behavior.get("stories", "none")), str(behavior.get("posts", "none"))
+    rates = f"stories: {stories}; posts: {posts}"
     if comments >= 3:
         return "conversational", f"{comments} comments in their history; {rates}", 0.6
     if p.behavior is None:
@@ -1210,13 +1203,13 @@ def _engagement(p: ProfileInput, history: _History) -> tuple[str, str, float]:
         if history.posts + history.stories >= 5:
             return "occasional", f"{history.posts} posts and {history.stories} stories in their history", 0.3
         return "unknown", "no story or posting data", 0.1
-    if stories >= 5:
+    if stories == "daily":
         return "storyteller", rates, 0.75
-    if posts >= 3 and stories < 2:
+    if posts in ("daily", "several a week") and stories in ("none", "occasional", "weekly"):
         return "broadcaster", rates, 0.7
-    if stories >= 1 or posts >= 1:
+    if stories in ("several a week", "weekly") or posts in ("several a week", "weekly", "daily"):
         return "regular", rates, 0.6
-    if stories > 0 or posts > 0:
+    if "occasional" in (stories, posts):
         return "occasional", rates, 0.6
     return "inactive", rates, 0.6
 

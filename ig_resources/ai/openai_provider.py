@@ -202,7 +202,7 @@ class OpenAIProvider:
         if choice.finish_reason == "content_filter":
             raise self._invalid("the answer was stopped by the content filter", status, usage, content)
         if refusal:
-            raise self._invalid(f"the model refused: {str(refusal)[:REASON_LIMIT]}", status, usage, refusal)
+            raise self._invalid(f"the model refused: {self._scrub(str(refusal))[:REASON_LIMIT]}", status, usage, refusal)
         if not content:
             raise self._invalid("the answer was empty", status, usage, content)
         try:
@@ -229,13 +229,13 @@ class OpenAIProvider:
             error = body.get("error", body)
             message = error.get("message") if isinstance(error, Mapping) else None
             if isinstance(message, str) and message.strip():
-                reason = " ".join(message.split())[:REASON_LIMIT]
+                reason = self._scrub(" ".join(message.split()))[:REASON_LIMIT]  # scrubbed before cut
         text = f"HTTP {status} from {self.name}" + (f": {reason}" if reason else "")
         return ProviderCallError(self._scrub(text), status=status,
                                  retry_after=retry_after_seconds(exc.response.headers))
 
     def _invalid(self, message: str, status: int, usage: Usage, text: str | None) -> ProviderCallError:
-        kept = self._scrub(text[:RESPONSE_TEXT_LIMIT]) if isinstance(text, str) else None
+        kept = self._scrub(text)[:RESPONSE_TEXT_LIMIT] if isinstance(text, str) else None
         return ProviderCallError(self._scrub(message), status=status, invalid_output=True, usage=usage,
                                  response_text=kept)
 

@@ -21,7 +21,7 @@ from typing import Any
 import dagster as dg
 from pydantic import BaseModel, Field, ValidationError
 
-from ig_resources.database import DatabaseResource
+from ig_resources.database import DatabaseResource, SecretKeyError
 from ig_resources.database.ai_records import AnalysisWrite, ApiCallWrite, Projection
 
 from .provider import Answer, Provider, ProviderCallError, Task
@@ -37,8 +37,8 @@ from .rules import (
     provider_chain,
 )
 
-#: a provider that failed this many analyses in a row (after its retries) is passed over for the
-#: rest of the health window: a dead server costs three attempts, not three per item
+#: a provider that failed this many analyses in a row (after their retries) is passed over for the
+#: rest of its health window in this process: a dead server costs three items' attempts, not every item's
 TRIP_AFTER = 3
 #: one health gate per provider configuration and process, so runs within the window share it
 _GATES: dict[tuple[str, ...], HealthGate] = {}
@@ -64,23 +64,24 @@ class AIResource(dg.ConfigurableResource):
     provider; with neither, the heuristic provider alone (the offline default)."""
 
     model: str = Field(default="gpt-4o-mini", description="Model for OpenAI-compatible providers (IG_AI_MODEL)")
-    api_key: str | None = Field(default=None, description="API key (OPENAI_API_KEY); never logged")
+    api_key: str | None = Field(default=None, description="API key (OPENAI_API_KEY); never logged", repr=False)
     base_url: str | None = Field(default=None, description="OpenAI-compatible server (OPENAI_BASE_URL)")
     timeout_seconds: float = Field(default=60.0, description="Seconds one call may take")
     health_ttl_seconds: float = Field(default=60.0, description="How long a health check is trusted")
     vision: bool = Field(default=True, description="Send stored pictures to the model")
-    max_calls_per_run: int | None = Field(default=None, description="HTTP calls one run may make")
-    max_tokens_per_run: int | None = Field(default=None, description="Tokens one run may spend")
+    max_calls_per_run: int | None = Field(default=None, description="HTTP calls one Dagster run may make (all steps)")
+    max_tokens_per_run: int | None = Field(default=None, description="Tokens one Dagster run may spend (all steps)")
     retry_pause_seconds: float = Field(default=0.5, description="Pause before asking again after invalid output")
     retry_error_pause_seconds: float = Field(default=1.0, description="Pause before retrying an error")
     commit_every: int = Field(default=50, description="Analyses written per transaction")
 
     def run(self, database: DatabaseResource, account_id: int,
-            log: logging.Logger | dg.DagsterLogManager | None = None) -> AIRun:
-        return AIRun(self, database, account_id, log or logging.getLogger(__name__))
+            log: logging.Logger | dg.DagsterLogManager | None = None, dagster_run_id: str | None = None) -> AIRun:
+        return AIRun(self, database, account_id, log or logging.getLogger(__name__), dagster_run_id)
 
-    def providers(self, database: DatabaseResource) -> tuple[list[str], dict[str, Provider]]:
-        """The chain (names, preferred first) and each provider built from its settings row."""
+    def providers(self, database: DatabaseResource) -> tuple[list[str], dict[str, Provider], dict[str, str]]:
+        """The chain (names, preferred first), each provider built from its settings row, and the
+        providers that cannot be built, with why (a stored key IG_SECRET_KEY cannot decrypt)."""
         rows = database.ai_provider_settings()
         if rows:
             settings = [ProviderSetting(r.provider, r.enabled, r.priority) for r in rows]
@@ -91,12 +92,16 @@ class AIResource(dg.ConfigurableResource):
             configs = {}
         chain = provider_chain(settings)
         built: dict[str, Provider] = {}
+        broken: dict[str, str] = {}
         for name in chain:
-            built[name] = self._build(database, name, configs.get(name) or {})
-        return chain, built
+            try:
+                built[name] = self._build(database, name, configs.get(name) or {})
+            except SecretKeyError as exc:
+                broken[name] = str(exc)
+        return [name for name in chain if name in built], built, broken
 
     def _build(self, database: DatabaseResource, name: str, config: dict[str, Any]) -> Provider:
-        if name == HEURISTIC or config.get("kind") == HEURISTIC:
+        if name == HEURISTIC:
             from .heuristic import HeuristicProvider
 
             return HeuristicProvider()
@@ -126,15 +131,20 @@ class AIRun:
     """One run's use of the AI providers: choice, cache, retries, fallback, budget and accounting."""
 
     def __init__(self, resource: AIResource, database: DatabaseResource, account_id: int,
-                 log: logging.Logger | dg.DagsterLogManager) -> None:
+                 log: logging.Logger | dg.DagsterLogManager, dagster_run_id: str | None = None) -> None:
         self.database = database
         self.account_id = account_id
         self.log = log
-        self.chain, self.providers = resource.providers(database)
+        self.dagster_run_id = dagster_run_id
+        self.chain, self.providers, broken = resource.providers(database)
+        #: the provider answers are wanted from: an unchanged input it answered is never redone
+        self.preferred = self.providers[self.chain[0]]
         self.gate = resource.gate(self.chain, self.providers)
         self.policy = RetryPolicy(pause_seconds=resource.retry_pause_seconds,
                                   error_pause_seconds=resource.retry_error_pause_seconds)
         self.budget = RunBudget(resource.max_calls_per_run, resource.max_tokens_per_run)
+        if dagster_run_id and (resource.max_calls_per_run is not None or resource.max_tokens_per_run is not None):
+            self.budget.calls, self.budget.tokens = database.run_spend(dagster_run_id)
         self.commit_every = resource.commit_every
         self.stats: Counter[str] = Counter()
         self.passed_over: dict[str, str] = {}
@@ -147,6 +157,8 @@ class AIRun:
         self._prefetched: set[str] = set()
         self._cached_keys: set[str] = set()
         self._keys: dict[tuple[int, str], tuple[Task, str]] = {}
+        for name, reason in broken.items():
+            self._pass_over(name, reason, "heuristic")
         self.provider = self._choose()
 
     # -- provider choice -------------------------------------------------------------------------
@@ -157,14 +169,23 @@ class AIRun:
     def _choose(self) -> Provider:
         name, passed = self.gate.choose(self.chain, time.monotonic(), self._check)
         for skipped, reason in passed.items():
-            if skipped not in self.passed_over:
-                self.passed_over[skipped] = reason
-                self.log.warning(f"AI provider '{skipped}' passed over: {reason}; using '{name}'")
-                self.issues[skipped] = AppIssueSignal(
-                    fingerprint=f"ai_provider_unhealthy:{skipped}", issue_type="ai_provider_unhealthy",
-                    severity="warning", title=f"AI provider '{skipped}' is unhealthy", details=reason,
-                )
+            self._pass_over(skipped, reason, name)
         return self.providers[name]
+
+    def _pass_over(self, skipped: str, reason: str, instead: str) -> None:
+        if skipped in self.passed_over:
+            return
+        self.passed_over[skipped] = reason
+        self.log.warning(f"AI provider '{skipped}' passed over: {reason}; using '{instead}'")
+        self.issues[skipped] = AppIssueSignal(
+            fingerprint=f"ai_provider_unhealthy:{skipped}", issue_type="ai_provider_unhealthy",
+            severity="warning", title=f"AI provider '{skipped}' is unhealthy", details=reason,
+        )
+
+    def unchanged(self, task: Task, current: str | None) -> bool:
+        """Whether the stored answer (cache key `current`) stands: the preferred provider's answer to
+        this same input (kept while that provider is down), or this run's provider's own."""
+        return current is not None and current in (self.fingerprint(task, self.preferred), self.fingerprint(task))
 
     def fingerprint(self, task: Task, provider: Provider | None = None) -> str:
         """The cache key of `task` with the provider this run would use."""
@@ -256,8 +277,9 @@ class AIRun:
             try:
                 answer = provider.analyze(task)
             except ProviderCallError as exc:
+                error = f"{exc}; the answer began: {exc.response_text[:300]}" if exc.response_text else str(exc)
                 calls.append(self._call(provider, task, occurred, t0, exc.usage.input_tokens, exc.usage.output_tokens,
-                                        exc.status, _call_status(exc), str(exc)))
+                                        exc.status, _call_status(exc), error))
                 self.budget.after_call({"total_tokens": exc.usage.total_tokens})
                 delay = self.policy.delay(attempt, status=exc.status, invalid_output=exc.invalid_output,
                                           retry_after=exc.retry_after)
@@ -300,7 +322,7 @@ class AIRun:
             provider=provider.name, model=provider.model, operation="chat.completions", category=task.purpose.name,
             input_tokens=input_tokens, output_tokens=output_tokens, total_tokens=input_tokens + output_tokens,
             latency_ms=round((time.perf_counter() - t0) * 1000), http_status=status, status=outcome,
-            occurred_at=occurred, error_message=error,
+            occurred_at=occurred, error_message=error, dagster_run_id=self.dagster_run_id,
         )
 
     def _completed(self, task: Task, key: str, provider: Provider, started: datetime, answer: Answer,
@@ -341,7 +363,6 @@ class AIRun:
             self._pending, self._pending_keys = [], set()
 
     def stop_for_budget(self, exc: BudgetExceeded, left: int) -> None:
-        self.flush()
         self.budget_stop = f"{exc}; {left} left for the next run"
         self.log.warning(self.budget_stop)
 

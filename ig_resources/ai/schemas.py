@@ -40,9 +40,8 @@ class PostInput(BaseModel):
     taken_at: datetime | None = None
     caption: str | None = None
     caption_lang: str | None = None
-    likes_count: int | None = None
-    comments_count: int | None = None
-    owner_follower_count: int | None = None
+    #: (no like, comment or follower counts: they change daily and each change would cost an analysis;
+    #: `engagement_score` is computed from them apart)
     #: faces `post_faces` found in the stored file (None: not read yet), and how many fill the frame
     faces_count: int | None = None
     prominent_faces: int = 0
@@ -68,7 +67,7 @@ class ProfileInput(BaseModel):
     #: topic -> posts about it, and sentiment -> posts, from `post_insights`
     post_topics: dict[str, int] = Field(default_factory=dict)
     post_sentiments: dict[str, int] = Field(default_factory=dict)
-    #: `behavior_profiles`' summary of its stories (None: no stories seen)
+    #: how it uses stories and posts, in bands (`behavior_profiles`; None: nothing seen)
     behavior: dict[str, object] | None = None
     #: the newest `history_chunks`, oldest first, cut to a word budget
     history: list[str] = Field(default_factory=list)

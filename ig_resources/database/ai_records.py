@@ -49,6 +49,7 @@ class ApiCallWrite:
     occurred_at: datetime
     error_message: str | None = None
     request_units: int = 1
+    dagster_run_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,6 +186,22 @@ class InsightStore:
             _project(s, list(zip(items, ids, strict=True)), now)
         return ids
 
+    def run_spend(self, dagster_run_id: str) -> tuple[int, int]:
+        """(calls, tokens) a Dagster run has spent so far, over all its steps."""
+        c = AIApiCall
+        with self.session() as s:
+            calls, tokens = s.execute(select(func.count(), func.coalesce(func.sum(c.total_tokens), 0))
+                                      .where(c.dagster_run_id == dagster_run_id)).one()
+        return int(calls), int(tokens)
+
+    def set_engagement_scores(self, scores: Mapping[int, float | None]) -> None:
+        """Each post's current engagement on its insight (counts move daily; no analysis needed)."""
+        table = InstagramPostInsight.__table__
+        with self.session() as s:
+            for chunk in batches({"b_post": pid, "b_score": score} for pid, score in scores.items()):
+                s.execute(update(table).where(table.c.instagram_profile_post_id == bindparam("b_post"))
+                          .values(engagement_score=bindparam("b_score")), chunk)
+
     def record_api_calls(self, account_id: int | None, calls: Sequence[ApiCallWrite]) -> None:
         """Calls that produced no analysis (a run stopped by its budget mid-item): they cost all the same."""
         if calls:
@@ -306,14 +322,14 @@ class InsightStore:
         p = InstagramProfile
         out: dict[int, list[HistoryEntry]] = defaultdict(list)
         with self.session() as s:
-            for pid, at, media_type, product_type, likes, n_comments, caption, topics, sentiment, insight_id in s.execute(
-                select(post.instagram_profile_id, post.taken_at, post.media_type, post.product_type, post.likes_count,
-                       post.comments_count, post.caption, ins.topics, ins.sentiment, ins.id)
+            for pid, at, media_type, product_type, caption, topics, sentiment, insight_id in s.execute(
+                select(post.instagram_profile_id, post.taken_at, post.media_type, post.product_type,
+                       post.caption, ins.topics, ins.sentiment, ins.id)
                 .outerjoin(ins, ins.instagram_profile_post_id == post.id)
                 .where(post.instagram_account_id == account_id, post.taken_at.is_not(None))
             ):
-                text = (f"{_media_kind(media_type, product_type)} post, {likes or 0} likes, {n_comments or 0} comments: "
-                        f"{(caption or '').strip() or '(no caption)'}")
+                # No like or comment counts: they change every day, and the chunks are analysis input.
+                text = f"{media_kind(media_type, product_type)} post: {(caption or '').strip() or '(no caption)'}"
                 if insight_id is not None:
                     text += f" — topics: {', '.join(topics or []) or 'none'}; sentiment: {sentiment or 'unknown'}"
                 out[pid].append(HistoryEntry(at, "post", text))
@@ -323,7 +339,7 @@ class InsightStore:
                 select(st.id, st.instagram_profile_id, st.taken_at, st.media_type)
                 .where(st.instagram_account_id == account_id)
             ):
-                text = f"{'video' if media_type == 2 else 'photo'} story"
+                text = f"{media_kind(media_type, None)} story"
                 if labels := people.get(story_id):
                     text += f", with {', '.join(labels)}"
                 out[pid].append(HistoryEntry(at, "story", text))
@@ -417,7 +433,7 @@ class InsightStore:
                 .where(st.instagram_account_id == account_id).order_by(st.taken_at, st.id)
             ):
                 story_times[pid].append(at)
-                story_media[pid].append("video" if media_type == 2 else "photo")
+                story_media[pid].append(media_kind(media_type))
                 story_people[pid].append(people.get(story_id, []))
             for pid, at in s.execute(select(post.instagram_profile_id, post.taken_at)
                                      .where(post.instagram_account_id == account_id, post.taken_at.is_not(None))
@@ -584,7 +600,7 @@ def _call_values(account_id: int | None, analysis_id: int | None, c: ApiCallWrit
         "operation": c.operation, "category": c.category, "input_tokens": c.input_tokens,
         "output_tokens": c.output_tokens, "total_tokens": c.total_tokens, "request_units": c.request_units,
         "latency_ms": c.latency_ms, "http_status": c.http_status, "status": c.status,
-        "error_message": c.error_message, "occurred_at": c.occurred_at,
+        "error_message": c.error_message, "occurred_at": c.occurred_at, "dagster_run_id": c.dagster_run_id,
     }
 
 
@@ -717,8 +733,9 @@ def _natural(label: str) -> tuple[Any, ...]:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label))
 
 
-def _media_kind(media_type: int | None, product_type: str | None) -> str:
-    if product_type in ("clips", "igtv"):
+def media_kind(media_type: int | None, product_type: str | None = None) -> str:
+    """Instagram's media_type (1 photo, 2 video, 8 carousel; reels and IGTV are videos) as a word."""
+    if media_type == 2 or product_type in ("clips", "igtv"):
         return "video"
     return _MEDIA_KINDS.get(media_type or 0, "photo")
 

@@ -672,6 +672,8 @@ class AIApiCall(Base):
     status: Mapped[str] = mapped_column(String(16))
     error_message: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(index=True)
+    #: the Dagster run that made it: a run's budget counts the calls of all its steps
+    dagster_run_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class InstagramPostInsight(Timestamps, Base):

@@ -266,14 +266,14 @@ BAKERY = dict(
     bio="Pastelaria artesanal desde 1987 🥐 Encomendas por DM ou 📞 912 345 678 | Aberto todos os dias 📍 Lisboa",
     category="Bakery", is_business=True, follower_count=8200, following_count=310, media_count=540,
     primary_language="pt", post_topics={"food": 34, "drinks": 6}, post_sentiments={"positive": 30, "neutral": 10},
-    behavior={"stories_per_week": 3.5, "posts_per_week": 4.0},
+    behavior={"stories": "several a week", "posts": "several a week"},
 )
 ANA = dict(
     username="ana.m", display_name="Ana", bio="she/her 🌸 coffee, books & long walks with my dog 🐶 | based in Porto",
     is_business=False, is_private=True, follower_count=640, following_count=820, media_count=120,
     post_topics={"pets": 9, "books": 5, "travel": 3}, post_sentiments={"positive": 12, "neutral": 5, "negative": 2},
-    behavior={"stories_per_week": 9.0, "posts_per_week": 0.8},
-    history=["2024-05-01 10:00 photo post, 40 likes, 3 comments: Rainy Sunday with a good book ☕📚\n"
+    behavior={"stories": "daily", "posts": "weekly"},
+    history=["2024-05-01 10:00 photo post: Rainy Sunday with a good book ☕📚\n"
              "2024-05-03 12:00 commented on @joao's post: congrats!!\n2024-05-04 09:00 video story"],
 )
 

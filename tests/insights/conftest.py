@@ -17,7 +17,8 @@ from ig_resources.ai import resource as ai_resource
 from ig_resources.ai.standin import OpenAIStandIn
 from tests.content.conftest import World, meta, world  # noqa: F401  (the fixture, re-exported)
 
-KEY = "sk-test-SECRET-7f3a9"
+#: not shaped like an OpenAI key, so only scrubbing the exact key can hide it
+KEY = "test-SECRET-7f3a9b2c4d"
 ALL = [insight_assets.post_insights, insight_assets.history_chunks, insight_assets.behavior_profiles,
        insight_assets.profile_insights, insight_assets.message_strategies, insight_assets.profile_demographics]
 

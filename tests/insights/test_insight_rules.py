@@ -9,8 +9,8 @@ from ig_assets.insights.rules import (
     accepted,
     behavior_summary,
     engagement_score,
+    frequency_band,
     history_chunks,
-    media_type_name,
 )
 from ig_assets.insights.tasks import demographics_projection, post_task, profile_task
 from ig_resources.ai.schemas import Demographics, Estimate
@@ -27,10 +27,9 @@ def _post(**fields: object) -> PostForInsight:
     return PostForInsight(**{**base, **fields})  # type: ignore[arg-type]
 
 
-def test_media_type_names() -> None:
-    assert [media_type_name(1), media_type_name(2), media_type_name(8), media_type_name(None)] == [
-        "photo", "video", "carousel", "unknown"]
-    assert media_type_name(1, "clips") == "video"
+def test_frequency_bands() -> None:
+    assert [frequency_band(x) for x in (None, 0, 0.2, 1, 3, 7)] == [
+        "none", "none", "occasional", "weekly", "several a week", "daily"]
 
 
 def test_engagement_score_is_monotonic_and_bounded() -> None:
@@ -103,5 +102,10 @@ def test_post_task_reads_the_stored_picture_and_skips_empty_posts(tmp_path: Path
 def test_profile_task_needs_something_of_its_own() -> None:
     bare = ProfileForInsight(3, "bob", None, None, None, None, None, None, None, 10, 10, 0, None)
     assert profile_task(bare, None, None, []) is None
-    task = profile_task(bare, None, {"stories_per_week": 3.5, "last_story_at": "x"}, ["2026-11-01 photo post"])
-    assert task is not None and task.data.behavior == {"stories_per_week": 3.5}
+    task = profile_task(bare, None, {"stories_per_week": 3.5, "posts_per_week": 0.1, "video_share": 0.33,
+                                     "last_story_at": "x"}, ["2026-11-01 photo post"])
+    # bands, not rates: a day passing does not change the input unless a habit changed
+    assert task is not None and task.data.behavior == {"stories": "several a week", "posts": "occasional",
+                                                       "video_share": 0.3}
+    same = profile_task(bare, None, {"stories_per_week": 3.0, "posts_per_week": 0.2, "video_share": 0.31}, ["2026-11-01 photo post"])
+    assert same is not None and same.text == task.text

@@ -183,7 +183,7 @@ def test_provider_settings_order_the_chain_and_the_key_never_shows(content: Worl
     db = world.database
     db.set_ai_provider("openai", enabled=False)
     db.set_ai_provider("local", priority=5, config={"base_url": standin.url, "model": "llama-local"},
-                       api_key="sk-wrong-key-0000")
+                       api_key="wrong-key-0000-secret")
     caplog.set_level(logging.DEBUG)
     refused = run_insights(world, AIResource(retry_pause_seconds=0.01, retry_error_pause_seconds=0.01),
                            POSTS_ONLY, {"batch_size": 2})["post_insights"]
@@ -201,10 +201,46 @@ def test_provider_settings_order_the_chain_and_the_key_never_shows(content: Worl
         stored = s.execute(select(AIAnalysis.fallback_reason, AIAnalysis.response_text, AIAnalysis.prompt)).all()
         errors = s.scalars(select(AIApiCall.error_message)).all()
     seen = "\n".join([caplog.text, *capfd.readouterr(), *map(str, stored), *map(str, errors)])
-    for log in world.instance.all_logs(next(iter(world.instance.get_run_ids()))):
-        seen += log.message or ""
-    assert "401" in seen
-    assert KEY not in seen and "sk-wrong-key-0000" not in seen
+    for run_id in world.instance.get_run_ids():
+        seen += "".join(log.message or "" for log in world.instance.all_logs(run_id))
+        seen += str(world.instance.get_run_by_id(run_id).run_config)
+    assert "401" in seen and "local" in seen
+    assert KEY not in seen and "wrong-key-0000-secret" not in seen
+
+
+def test_an_outage_keeps_the_good_answers_and_only_new_input_goes_to_the_fallback(
+        content: World, standin: OpenAIStandIn) -> None:
+    world = content
+    first = run_insights(world, openai_resource(standin), POSTS_ONLY)["post_insights"]
+    with world.database.session() as s:
+        post_id = s.scalar(select(InstagramPostInsight.instagram_profile_post_id).limit(1))
+        s.execute(update(InstagramProfilePost).where(InstagramProfilePost.id == post_id)
+                  .values(caption="An edited caption about coffee ☕ #coffee"))
+    import ig_resources.ai.resource as ai_resource
+
+    ai_resource._GATES.clear()
+    standin.models_status = 503
+    down = run_insights(world, openai_resource(standin), POSTS_ONLY)["post_insights"]
+    assert down["ai.provider"] == "heuristic" and down["analysed"] == 1
+    assert down["unchanged"] == first["analysed"] - 1
+    with world.database.session() as s:
+        providers = dict(s.execute(select(InstagramPostInsight.instagram_profile_post_id,
+                                          InstagramPostInsight.provider)).tuples().all())
+    assert providers.pop(post_id) == "heuristic" and set(providers.values()) == {"openai"}
+    ai_resource._GATES.clear()
+    standin.models_status = 200
+    back = run_insights(world, openai_resource(standin), POSTS_ONLY)["post_insights"]
+    assert back["analysed"] == 1 and back["ai.calls"] == 1  # the edited post, now from the preferred provider
+
+
+def test_the_budget_is_the_whole_runs(content: World, standin: OpenAIStandIn) -> None:
+    world = content
+    ai = openai_resource(standin, max_calls_per_run=5)
+    result = run_insights(world, ai)
+    assert count(world, AIApiCall) == 5 == sum(m.get("ai.calls", 0) for m in result.values())
+    assert "budget of 5 AI calls" in result["profile_insights"]["ai.budget_stop"]
+    with world.database.session() as s:
+        assert len(set(s.scalars(select(AIApiCall.dagster_run_id)))) == 1
 
 
 def test_demographics_only_from_what_the_person_states(content: World) -> None:

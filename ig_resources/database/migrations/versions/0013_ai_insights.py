@@ -84,12 +84,14 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('error_message', sa.Text(), nullable=True),
     sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('dagster_run_id', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['ai_analysis_id'], ['ai_analyses.id'], name=op.f('fk_ai_api_calls_ai_analysis_id_ai_analyses'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['instagram_account_id'], ['instagram_accounts.id'], name=op.f('fk_ai_api_calls_instagram_account_id_instagram_accounts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ai_api_calls'))
     )
     with op.batch_alter_table('ai_api_calls', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ai_api_calls_ai_analysis_id'), ['ai_analysis_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ai_api_calls_dagster_run_id'), ['dagster_run_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ai_api_calls_instagram_account_id'), ['instagram_account_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ai_api_calls_occurred_at'), ['occurred_at'], unique=False)
 
@@ -279,6 +281,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ai_api_calls_occurred_at'))
         batch_op.drop_index(batch_op.f('ix_ai_api_calls_instagram_account_id'))
         batch_op.drop_index(batch_op.f('ix_ai_api_calls_ai_analysis_id'))
+        batch_op.drop_index(batch_op.f('ix_ai_api_calls_dagster_run_id'))
 
     op.drop_table('ai_api_calls')
     with op.batch_alter_table('ai_analyses', schema=None) as batch_op:
