@@ -134,6 +134,11 @@ def test_bad_input_gives_one_line_and_non_zero_exit(env: dict[str, str], tmp_pat
             assert secret not in refused.stderr
 
 
+def _table_after(stdout: str, header: str) -> list[str]:
+    """The rows of the table whose header line holds `header` (up to the blank line after it)."""
+    return [line for line in stdout.split(header, 1)[1].split("\n\n", 1)[0].splitlines() if line.startswith("demo_")]
+
+
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_ai_providers_are_set_listed_and_removed_without_showing_a_key(env: dict[str, str]) -> None:
     secret = "sk-cli-SECRET-4242"
@@ -165,8 +170,7 @@ def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(t
     assert "FAILED" not in lines["demo_small"] and "FAILED" not in lines["demo_large"]
 
     # The insights of the accounts that ran, from the offline heuristic provider.
-    insights = {line.split()[0]: line for line in faulty.stdout.split("POSTS ANALYSED", 1)[1].splitlines()
-                if line.startswith("demo_")}
+    insights = {line.split()[0]: line for line in _table_after(faulty.stdout, "POSTS ANALYSED")}
     assert "heuristic:heuristic-1" in insights["demo_small"] and "persona:" in faulty.stdout
     assert "opener:" in faulty.stdout and "history:" in faulty.stdout
 
@@ -179,8 +183,7 @@ def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(t
                      "IG_AI_MODEL": "standin-1"}, "demo", timeout=900)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "FAILED" not in again.stdout and "Avatars: " in again.stdout
-    insights = {line.split()[0]: line.split() for line in again.stdout.split("POSTS ANALYSED", 1)[1].splitlines()
-                if line.startswith("demo_")}
+    insights = {line.split()[0]: line.split() for line in _table_after(again.stdout, "POSTS ANALYSED")}
     assert all(row[1] == "openai:standin-1" and int(row[-4].replace(",", "")) > 0 for row in insights.values())
     assert len(standin.requests) > 0 and "sk-demo-SECRET-77" not in again.stdout + again.stderr
     # The new-stories sensor ran every account in its first tick and demo_small again after the sandbox
