@@ -188,8 +188,7 @@ def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(t
     assert len(standin.requests) > 0 and "sk-demo-SECRET-77" not in again.stdout + again.stderr
     # The new-stories sensor ran every account in its first tick and demo_small again after the sandbox
     # posted a story; the people found are listed, and one can be forgotten from the command line.
-    stories = {line.split()[0]: line for line in again.stdout.split("SENSOR RUNS", 1)[1].splitlines()
-               if line.startswith("demo_")}
+    stories = {line.split()[0]: line for line in _table_after(again.stdout, "SENSOR RUNS")}
     assert "(ticks 1, 2)" in stories["demo_small"] and all(line.rstrip().endswith("yes") for line in stories.values())
     keyed = {**env, "IG_SECRET_KEY": (tmp_path / "demo" / "secret.key").read_text().strip()}
     people = run(keyed, "people", "list", "demo_small")
