@@ -90,8 +90,13 @@ def post_insights(context: dg.AssetExecutionContext, config: InsightsConfig, dat
         if (task := post_task(post, media.path_of)) is not None:
             items.append((task, post.current_fingerprint, lambda answer, post=post: post_projection(post, answer)))
     meta = _analyse(context, run, items, config.batch_size)
-    database.set_engagement_scores({
-        p.id: engagement_score(p.likes_count, p.comments_count, p.owner_follower_count) for p in posts})
+    # Counts move daily and are not analysis input: the score follows them without an analysis.
+    moved = {}
+    for post in posts:
+        score = engagement_score(post.likes_count, post.comments_count, post.owner_follower_count)
+        if post.has_insight and score != post.engagement_score:
+            moved[post.id] = score
+    database.set_engagement_scores(moved)
     return dg.MaterializeResult(metadata={**meta, **_summary(database, account.id, "post_insights", "post_entities")})
 
 

@@ -170,6 +170,9 @@ class PostForInsight:
     comments: list[str]
     #: the cache key of the analysis behind its current insight (None: never analysed)
     current_fingerprint: str | None
+    #: whether it has an insight, and the engagement score stored on it
+    has_insight: bool = False
+    engagement_score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -221,7 +221,7 @@ class InsightStore:
                 select(post.id, post.instagram_profile_id, p.username, post.shortcode, post.media_type,
                        post.product_type, post.taken_at, post.caption, post.caption_lang, post.likes_count,
                        post.comments_count, p.follower_count, post.faces_count, post.media_sha256,
-                       MediaBlob.content_type, an.input_fingerprint)
+                       MediaBlob.content_type, an.input_fingerprint, ins.id, ins.engagement_score)
                 .join(p, p.id == post.instagram_profile_id)
                 .outerjoin(MediaBlob, MediaBlob.sha256 == post.media_sha256)
                 .outerjoin(ins, ins.instagram_profile_post_id == post.id)
@@ -249,6 +249,7 @@ class InsightStore:
             taken_at=r[6], caption=r[7], caption_lang=r[8], likes_count=r[9], comments_count=r[10],
             owner_follower_count=r[11], faces_count=r[12], prominent_faces=prominent.get(r[0], 0),
             media_sha256=r[13], media_content_type=r[14], comments=comments.get(r[0], []), current_fingerprint=r[15],
+            has_insight=r[16] is not None, engagement_score=r[17],
         ) for r in rows]
 
     def profiles_for_insights(self, account_id: int, profile_ids: Collection[int] | None = None) -> list[ProfileForInsight]:

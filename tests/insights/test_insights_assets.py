@@ -66,11 +66,22 @@ def test_heuristic_insights_end_to_end_and_an_unchanged_rerun_costs_nothing(cont
     assert all(c.word_count == len(c.content.split()) and c.starts_at <= c.ends_at for c in chunks)
 
     analyses = count(world, AIAnalysis)
+    with world.database.session() as s:  # more likes: a new engagement score, not a new analysis
+        liked = s.scalar(select(InstagramPostInsight.instagram_profile_post_id)
+                         .where(InstagramPostInsight.engagement_score.is_not(None)).limit(1))
+        before = s.scalar(select(InstagramPostInsight.engagement_score)
+                          .where(InstagramPostInsight.instagram_profile_post_id == liked))
+        s.execute(update(InstagramProfilePost).where(InstagramProfilePost.id == liked)
+                  .values(likes_count=InstagramProfilePost.likes_count * 10 + 100))
     again = run_insights(world, AIResource())
     for name in ("post_insights", "profile_insights", "message_strategies", "profile_demographics"):
         assert again[name]["analysed"] == 0 and again[name]["unchanged"] == again[name]["candidates"], name
     assert again["history_chunks"]["profiles_changed"] == 0
     assert count(world, AIAnalysis) == analyses
+    with world.database.session() as s:
+        after = s.scalar(select(InstagramPostInsight.engagement_score)
+                         .where(InstagramPostInsight.instagram_profile_post_id == liked))
+    assert after > before
 
 
 def test_openai_compatible_server_answers_are_stored_with_their_calls_and_tokens(content: World,
