@@ -236,7 +236,7 @@ def test_an_outage_keeps_the_good_answers_and_only_new_input_goes_to_the_fallbac
     assert down["unchanged"] == first["analysed"] - 1
     with world.database.session() as s:
         providers = dict(s.execute(select(InstagramPostInsight.instagram_profile_post_id,
-                                          InstagramPostInsight.provider)).tuples().all())
+                                          InstagramPostInsight.provider)).all())
     assert providers.pop(post_id) == "heuristic" and set(providers.values()) == {"openai"}
     ai_resource._GATES.clear()
     standin.models_status = 200
