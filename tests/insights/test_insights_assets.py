@@ -32,6 +32,9 @@ from schedules import insights_schedule
 from .conftest import KEY, World, count, openai_resource, run_insights
 
 POSTS_ONLY = [insight_assets.post_insights]
+#: provider behaviour (retries, gate, budget, cache) is the same on both backends; what the store
+#: writes is covered on both here and in tests/database/test_insights_store.py
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
 def analysable_posts(world: World) -> int:
@@ -110,6 +113,7 @@ def test_openai_compatible_server_answers_are_stored_with_their_calls_and_tokens
     assert count(world, AIApiCall) == analysed
 
 
+@SQLITE_ONLY
 def test_a_prompt_change_reanalyses_and_identical_inputs_hit_the_cache(content: World, standin: OpenAIStandIn,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     world = content
@@ -130,6 +134,7 @@ def test_a_prompt_change_reanalyses_and_identical_inputs_hit_the_cache(content: 
                and originals[h.cached_from_ai_analysis_id].analysis == h.analysis for h in hits)
 
 
+@SQLITE_ONLY
 def test_retries_then_fallback_and_invalid_output_asked_again(content: World, standin: OpenAIStandIn) -> None:
     world = content
     standin.script("status:500", "status:500", "status:500", "invalid_json", "ok", "status:429:0.05")
@@ -156,6 +161,7 @@ def test_retries_then_fallback_and_invalid_output_asked_again(content: World, st
     assert again["analysed"] >= 1 and insight is not None and insight.provider == "openai"
 
 
+@SQLITE_ONLY
 def test_a_dead_server_is_passed_over_by_the_health_gate_and_after_three_failures(content: World,
                                                                                   standin: OpenAIStandIn) -> None:
     world = content
@@ -176,6 +182,7 @@ def test_a_dead_server_is_passed_over_by_the_health_gate_and_after_three_failure
     assert meta["ai.calls"] == 9 and meta["ai.fallbacks"] == 3 and meta["ai.provider"] == "heuristic"
 
 
+@SQLITE_ONLY
 def test_a_budget_stops_the_run_cleanly_and_the_next_run_goes_on(content: World, standin: OpenAIStandIn) -> None:
     world = content
     result = run_insights(world, openai_resource(standin, max_calls_per_run=4), POSTS_ONLY)["post_insights"]
@@ -271,6 +278,7 @@ def test_demographics_only_from_what_the_person_states(content: World) -> None:
     assert (b.ai_estimated_gender, b.ai_estimated_age, b.ai_estimated_location) == (None, None, None)
 
 
+@SQLITE_ONLY
 def test_insights_schedule_runs_every_account(content: World) -> None:
     from datetime import UTC, datetime
 
