@@ -217,30 +217,31 @@ class AIRun:
         if key in self._pending_keys:
             self.flush()  # an identical input earlier in this batch: let the cache find it
         started = datetime.now(UTC)
-        write = self._cached(task, key, provider, started) or self._ask(task, key, provider, started)
-        if write.status == "completed" and write.analysis is not None:
-            parsed = task.purpose.output_model.model_validate(write.analysis)
+        write, parsed = self._cached(task, key, provider, started) or self._ask(task, key, provider, started)
+        if parsed is not None:  # the answer as read once: by the provider, or when checking the cache
             write.projection = project(parsed)
             _quality(write, parsed, task.data)
         self._queue(write)
         return write
 
-    def _cached(self, task: Task, key: str, provider: Provider, started: datetime) -> AnalysisWrite | None:
+    def _cached(self, task: Task, key: str, provider: Provider,
+                started: datetime) -> tuple[AnalysisWrite, BaseModel] | None:
         if key in self._prefetched and key not in self._cached_keys:
             return None
         cached = self.database.cached_analysis(key)
         if cached is None:
             return None
         try:
-            task.purpose.output_model.model_validate(cached.analysis)
+            parsed = task.purpose.output_model.model_validate(cached.analysis)
         except ValidationError:
             return None  # written under a schema this one does not read: analyse again
         self.stats["cache_hits"] += 1
         return self._write(task, key, provider.name, provider.model, started, status="completed",
                            analysis=cached.analysis, response_text=cached.response_text, cache_hit=True,
-                           cached_from_ai_analysis_id=cached.id)
+                           cached_from_ai_analysis_id=cached.id), parsed
 
-    def _ask(self, task: Task, key: str, provider: Provider, started: datetime) -> AnalysisWrite:
+    def _ask(self, task: Task, key: str, provider: Provider,
+             started: datetime) -> tuple[AnalysisWrite, BaseModel | None]:
         calls: list[ApiCallWrite] = []
         attempts = 0
         error: str | None = None
@@ -293,19 +294,19 @@ class AIRun:
             return answer, attempt, None
 
     def _fallback(self, task: Task, failed: Provider, started: datetime, calls: list[ApiCallWrite],
-                  attempts: int, reason: str) -> AnalysisWrite:
+                  attempts: int, reason: str) -> tuple[AnalysisWrite, BaseModel | None]:
         heuristic = self.providers[HEURISTIC]
         self.stats["fallbacks"] += 1
         self.log.warning(f"AI provider '{failed.name}' failed {task.purpose.name} of "
                          f"{task.analyzable_type} {task.analyzable_id} ({reason}); the heuristic provider answers")
         key = self.fingerprint(task, heuristic)
         try:
-            write = self._completed(task, key, heuristic, started, heuristic.analyze(task), calls, attempts)
+            write, parsed = self._completed(task, key, heuristic, started, heuristic.analyze(task), calls, attempts)
         except Exception as exc:
             return self._failed(task, key, heuristic, started, f"{type(exc).__name__}: {exc}", calls, attempts)
         write.used_fallback = True
         write.fallback_reason = f"{failed.name}: {reason}"
-        return write
+        return write, parsed
 
     def _trip(self, provider: Provider, reason: str) -> None:
         """Pass the provider over for the rest of its health window and choose again."""
@@ -326,17 +327,17 @@ class AIRun:
         )
 
     def _completed(self, task: Task, key: str, provider: Provider, started: datetime, answer: Answer,
-                   calls: list[ApiCallWrite], attempts: int) -> AnalysisWrite:
+                   calls: list[ApiCallWrite], attempts: int) -> tuple[AnalysisWrite, BaseModel]:
         return self._write(task, key, provider.name, provider.model, started, status="completed",
                            analysis=answer.parsed.model_dump(mode="json"), response_text=answer.response_text,
-                           calls=calls, attempts=attempts)
+                           calls=calls, attempts=attempts), answer.parsed
 
     def _failed(self, task: Task, key: str, provider: Provider, started: datetime, error: str,
-                calls: list[ApiCallWrite], attempts: int) -> AnalysisWrite:
+                calls: list[ApiCallWrite], attempts: int) -> tuple[AnalysisWrite, None]:
         self.stats["failed"] += 1
         self.log.error(f"{task.purpose.name} of {task.analyzable_type} {task.analyzable_id} failed: {error}")
         return self._write(task, key, provider.name, provider.model, started, status="failed",
-                           error_message=error, calls=calls, attempts=attempts)
+                           error_message=error, calls=calls, attempts=attempts), None
 
     def _write(self, task: Task, key: str, provider: str, model: str, started: datetime, **fields: Any) -> AnalysisWrite:
         self.stats["analyses"] += 1
