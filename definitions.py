@@ -42,14 +42,27 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
     media: dict[str, object] = {"root": root} if (root := _env("IG_MEDIA_ROOT")) else {}
     # The sandbox serves its CDN on loopback: IG_TRUSTED_MEDIA_HOSTS=127.0.0.1 adds it to Instagram's CDNs.
     extra_hosts = [h.strip() for h in os.environ.get("IG_TRUSTED_MEDIA_HOSTS", "").split(",") if h.strip()]
-    apify = {field: value for field, name in (("api_token", "APIFY_TOKEN"), ("base_url", "APIFY_BASE_URL"))
-             if (value := _env(name))}
+    apify = {
+        field: value
+        for field, name in (("api_token", "APIFY_TOKEN"), ("base_url", "APIFY_BASE_URL"))
+        if (value := _env(name))
+    }
     # IG_FACE_MODEL_ROOT: an insightface pack the operator provides; unset: the bundled offline models.
-    face_models = {field: value for field, name in (("model_root", "IG_FACE_MODEL_ROOT"), ("cache_dir", "IG_FACE_CACHE"))
-                   if (value := _env(name))}
+    face_models = {
+        field: value
+        for field, name in (("model_root", "IG_FACE_MODEL_ROOT"), ("cache_dir", "IG_FACE_CACHE"))
+        if (value := _env(name))
+    }
     # OPENAI_API_KEY / OPENAI_BASE_URL (any OpenAI-compatible server) / IG_AI_MODEL; unset: the heuristic provider.
-    ai = {field: value for field, name in (("api_key", "OPENAI_API_KEY"), ("base_url", "OPENAI_BASE_URL"),
-                                           ("model", "IG_AI_MODEL")) if (value := _env(name))}
+    ai = {
+        field: value
+        for field, name in (
+            ("api_key", "OPENAI_API_KEY"),
+            ("base_url", "OPENAI_BASE_URL"),
+            ("model", "IG_AI_MODEL"),
+        )
+        if (value := _env(name))
+    }
     return {
         "ai": AIResource(**ai),
         "apify": ApifyInstagramClient(**apify),
@@ -61,11 +74,24 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
 
 
 defs = dg.Definitions(
-    assets=[*network.assets, *content.assets, *faces.assets, *insights.assets, discovered_accounts, account_metrics],
+    assets=[
+        *network.assets,
+        *content.assets,
+        *faces.assets,
+        *insights.assets,
+        discovered_accounts,
+        account_metrics,
+    ],
     asset_checks=network.asset_checks,
     jobs=[*network.jobs, *content.jobs, *faces.jobs, *insights.jobs],
     sensors=[account_partitions_sensor, new_stories_sensor],
-    schedules=[follow_graph_schedule, profile_refresh_schedule, content_schedule, faces_schedule,
-               story_retention_schedule, insights_schedule],
+    schedules=[
+        follow_graph_schedule,
+        profile_refresh_schedule,
+        content_schedule,
+        faces_schedule,
+        story_retention_schedule,
+        insights_schedule,
+    ],
     resources=_resources(),
 )

@@ -36,7 +36,9 @@ N_LOG_N_GROWTH = 10 * (5 / 4)  # (100k · log 100k) ÷ (10k · log 10k)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--images", type=int, default=500)
     parser.add_argument("--accounts", type=int, default=1_000)
     parser.add_argument("--skip", default="")
@@ -55,9 +57,13 @@ def main() -> None:
     if "detect" not in skip:
         d = run_child(["--child", "detect", "--workdir", str(work), "--images", str(args.images)])
         print(f"\ndetection, {d['images']} story pictures, {d['faces']:,} faces ({d['model']}):")
-        print(f"  raw imread + FaceAnalysis.get(): {d['raw_seconds']:.1f} s = {d['faces'] / d['raw_seconds']:.1f} faces/s")
-        print(f"  story_faces (materialize):       {d['asset_seconds']:.1f} s = "
-              f"{d['faces'] / d['asset_seconds']:.1f} faces/s, peak RSS {d['rss_mb']:.0f} MB")
+        print(
+            f"  raw imread + FaceAnalysis.get(): {d['raw_seconds']:.1f} s = {d['faces'] / d['raw_seconds']:.1f} faces/s"
+        )
+        print(
+            f"  story_faces (materialize):       {d['asset_seconds']:.1f} s = "
+            f"{d['faces'] / d['asset_seconds']:.1f} faces/s, peak RSS {d['rss_mb']:.0f} MB"
+        )
         print(f"  ratio asset ÷ raw = {d['asset_seconds'] / d['raw_seconds']:.3f} (goal ≤ 1.1)")
     if "cluster" not in skip:
         print("\nclustering (cluster_faces, 128-d, people of 25 faces):")
@@ -65,28 +71,46 @@ def main() -> None:
         for n, hnsw in ((10_000, False), (10_000, True), (100_000, True), (300_000, True)):
             c = run_child(["--child", "cluster", "--n", str(n), *(["--hnsw"] if hnsw else [])])
             runs[(n, hnsw)] = c
-            print(f"  {n:>7,} faces, {'HNSW ' if hnsw else 'exact'} neighbours: {c['seconds']:.2f} s, "
-                  f"peak RSS {c['rss_mb']:.0f} MB, {c['people']:,} people found of {c['true_people']:,}, "
-                  f"{c['noise']:,} unassigned")
+            print(
+                f"  {n:>7,} faces, {'HNSW ' if hnsw else 'exact'} neighbours: {c['seconds']:.2f} s, "
+                f"peak RSS {c['rss_mb']:.0f} MB, {c['people']:,} people found of {c['true_people']:,}, "
+                f"{c['noise']:,} unassigned"
+            )
         # cluster_faces takes the exact path up to EXACT_LIMIT faces and HNSW beyond: that path is judged.
         path = runs[(100_000, True)]["seconds"] / runs[(10_000, False)]["seconds"]
         same = runs[(100_000, True)]["seconds"] / runs[(10_000, True)]["seconds"]
         beyond = runs[(300_000, True)]["seconds"] / runs[(100_000, True)]["seconds"]
-        print(f"  growth 10k → 100k as cluster_faces runs them (exact, then HNSW) = {path:.1f}× against "
-              f"n·log n = {N_LOG_N_GROWTH:.1f}× (ratio {path / N_LOG_N_GROWTH:.2f}, goal ≤ 1)")
-        print(f"  HNSW alone: 10k → 100k {same:.1f}× (10k vectors fit the CPU cache, 100k do not); "
-              f"100k → 300k {beyond:.1f}× against n·log n {3 * math.log(3e5) / math.log(1e5):.1f}×")
+        print(
+            f"  growth 10k → 100k as cluster_faces runs them (exact, then HNSW) = {path:.1f}× against "
+            f"n·log n = {N_LOG_N_GROWTH:.1f}× (ratio {path / N_LOG_N_GROWTH:.2f}, goal ≤ 1)"
+        )
+        print(
+            f"  HNSW alone: 10k → 100k {same:.1f}× (10k vectors fit the CPU cache, 100k do not); "
+            f"100k → 300k {beyond:.1f}× against n·log n {3 * math.log(3e5) / math.log(1e5):.1f}×"
+        )
     if "sensor" not in skip:
-        spec = {"seed": 606, "accounts": [
-            {"username": f"acct{i:04d}", "followers": 10, "following": 12, "tray_reels": 4, "inbox_threads": 0}
-            for i in range(args.accounts)]}
+        spec = {
+            "seed": 606,
+            "accounts": [
+                {
+                    "username": f"acct{i:04d}",
+                    "followers": 10,
+                    "following": 12,
+                    "tray_reels": 4,
+                    "inbox_threads": 0,
+                }
+                for i in range(args.accounts)
+            ],
+        }
         with sandbox(spec, work, "acct0000") as url:
             (work / "spec_full.json").write_text(json.dumps(spec))
             s = run_child(["--child", "sensor", "--workdir", str(work), "--url", url])
         print(f"\nnew_stories_sensor, {s['accounts']:,} accounts (SQLite, sandbox in its own process):")
-        print(f"  first tick {s['first_seconds']:.1f} s ({s['first_requests']:,} run requests), "
-              f"idle tick {s['idle_seconds']:.1f} s ({s['idle_requests']} run requests), "
-              f"peak RSS {s['rss_mb']:.0f} MB (goal < 10 s)")
+        print(
+            f"  first tick {s['first_seconds']:.1f} s ({s['first_requests']:,} run requests), "
+            f"idle tick {s['idle_seconds']:.1f} s ({s['idle_requests']} run requests), "
+            f"peak RSS {s['rss_mb']:.0f} MB (goal < 10 s)"
+        )
 
 
 def run_child(extra: list[str]) -> dict[str, Any]:
@@ -110,9 +134,13 @@ def story_pictures(count: int) -> Iterator[Any]:
     from ig_resources.faces import FaceAnalysisResource
 
     group = insightface.data.get_image("t1")
-    crops = [FaceAnalysisResource.crop(group, face, 300) for face in FaceAnalysisResource().analyze_image(group)]
-    crops += [cv2.cvtColor(skimage.data.astronaut(), cv2.COLOR_RGB2BGR),
-              cv2.cvtColor(skimage.data.camera(), cv2.COLOR_GRAY2BGR)]
+    crops = [
+        FaceAnalysisResource.crop(group, face, 300) for face in FaceAnalysisResource().analyze_image(group)
+    ]
+    crops += [
+        cv2.cvtColor(skimage.data.astronaut(), cv2.COLOR_RGB2BGR),
+        cv2.cvtColor(skimage.data.camera(), cv2.COLOR_GRAY2BGR),
+    ]
     for i in range(count):
         k = 1 + i % 6
         canvas = np.full((1280, 720, 3), 40 + (i * 37) % 180, np.uint8)
@@ -121,7 +149,7 @@ def story_pictures(count: int) -> Iterator[Any]:
             if (i + t) % 2:
                 tile = cv2.flip(tile, 1)
             row, col = divmod(t, 2)
-            canvas[20 + row * 420: 420 + row * 420, 10 + col * 360: 350 + col * 360] = tile
+            canvas[20 + row * 420 : 420 + row * 420, 10 + col * 360 : 350 + col * 360] = tile
         yield canvas
 
 
@@ -145,22 +173,40 @@ def measure_detect(args: argparse.Namespace) -> dict[str, Any]:
     media = MediaStore(root=str(work / "media"))
     database = DatabaseResource(url=f"sqlite:///{work / 'faces.sqlite3'}", secret_key=generate_key())
     database.migrate()
-    account = database.register_account("bench", SessionCookies(cookies={
-        "sessionid": SecretStr("1%3Ax%3A1"), "ds_user_id": SecretStr("1")}))
+    account = database.register_account(
+        "bench", SessionCookies(cookies={"sessionid": SecretStr("1%3Ax%3A1"), "ds_user_id": SecretStr("1")})
+    )
     with database.session() as s:
-        profile = InstagramProfile(instagram_account_id=account.id, username="p", ig_user_id="2", following=True)
+        profile = InstagramProfile(
+            instagram_account_id=account.id, username="p", ig_user_id="2", following=True
+        )
         s.add(profile)
         s.flush()
         profile_id = profile.id
     now = datetime.now(UTC)
     paths, results = [], []
-    database.apply_stories(account.id, [StoryWrite(profile_id, str(i), 1, now - timedelta(minutes=i),
-                                                   now + timedelta(hours=20), "u", None, "u", None)
-                                        for i in range(args.images)])
+    database.apply_stories(
+        account.id,
+        [
+            StoryWrite(
+                profile_id,
+                str(i),
+                1,
+                now - timedelta(minutes=i),
+                now + timedelta(hours=20),
+                "u",
+                None,
+                "u",
+                None,
+            )
+            for i in range(args.images)
+        ],
+    )
     with database.session() as s:
         from sqlalchemy import select
 
         from ig_resources.database.models import InstagramStory
+
         ids = dict(s.execute(select(InstagramStory.story_id, InstagramStory.id)).all())
     for i, picture in enumerate(story_pictures(args.images)):
         data = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
@@ -182,15 +228,25 @@ def measure_detect(args: argparse.Namespace) -> dict[str, Any]:
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("instagram_accounts", ["bench"])
         started = time.perf_counter()
-        result = dg.materialize([story_faces], partition_key="bench", instance=instance,
-                                resources={"database": database, "media": media, "faces": faces},
-                                run_config={"ops": {"story_faces": {"config": {"batch_size": args.images}}}})
+        result = dg.materialize(
+            [story_faces],
+            partition_key="bench",
+            instance=instance,
+            resources={"database": database, "media": media, "faces": faces},
+            run_config={"ops": {"story_faces": {"config": {"batch_size": args.images}}}},
+        )
         asset_seconds = time.perf_counter() - started
     (event,) = result.get_asset_materialization_events()
     asset_faces = event.materialization.metadata["faces"].value
     assert asset_faces == raw_faces, (asset_faces, raw_faces)
-    return {"images": len(paths), "faces": raw_faces, "raw_seconds": raw_seconds, "asset_seconds": asset_seconds,
-            "model": faces.model_name, "rss_mb": _max_rss_mb()}
+    return {
+        "images": len(paths),
+        "faces": raw_faces,
+        "raw_seconds": raw_seconds,
+        "asset_seconds": asset_seconds,
+        "model": faces.model_name,
+        "rss_mb": _max_rss_mb(),
+    }
 
 
 # -- clustering ---------------------------------------------------------------------------------
@@ -205,7 +261,9 @@ def measure_cluster(args: argparse.Namespace) -> dict[str, Any]:
     people = args.n // 25
     centres = rng.normal(size=(people, 128)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    faces = centres[np.arange(args.n) % people] + 0.7 * rng.normal(size=(args.n, 128)).astype(np.float32) / np.sqrt(128)
+    faces = centres[np.arange(args.n) % people] + 0.7 * rng.normal(size=(args.n, 128)).astype(
+        np.float32
+    ) / np.sqrt(128)
     faces /= np.linalg.norm(faces, axis=1, keepdims=True)
     faces = faces[rng.permutation(args.n)]
     if args.hnsw:
@@ -213,8 +271,13 @@ def measure_cluster(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     labels = clustering.cluster_faces(faces)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "rss_mb": _max_rss_mb(), "people": int(labels.max() + 1),
-            "true_people": people, "noise": int((labels == clustering.NOISE).sum())}
+    return {
+        "seconds": seconds,
+        "rss_mb": _max_rss_mb(),
+        "people": int(labels.max() + 1),
+        "true_people": people,
+        "noise": int((labels == clustering.NOISE).sum()),
+    }
 
 
 # -- sensor -------------------------------------------------------------------------------------
@@ -237,8 +300,10 @@ def measure_sensor(args: argparse.Namespace) -> dict[str, Any]:
     names = [a.username for a in spec.accounts]
     for name in names:
         database.register_account(name, parse_cookie_file(network.cookie_file(name)))
-    resources = {"database": database,
-                 "instagram": InstagramClientResource(api_base_url=args.url, web_base_url=args.url)}
+    resources = {
+        "database": database,
+        "instagram": InstagramClientResource(api_base_url=args.url, web_base_url=args.url),
+    }
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("instagram_accounts", names)
         timings = []
@@ -249,8 +314,14 @@ def measure_sensor(args: argparse.Namespace) -> dict[str, Any]:
                 result = new_stories_sensor(context)
             timings.append((time.perf_counter() - started, len(result.run_requests or [])))
             cursor = result.cursor
-    return {"accounts": len(names), "first_seconds": timings[0][0], "first_requests": timings[0][1],
-            "idle_seconds": timings[1][0], "idle_requests": timings[1][1], "rss_mb": _max_rss_mb()}
+    return {
+        "accounts": len(names),
+        "first_seconds": timings[0][0],
+        "first_requests": timings[0][1],
+        "idle_seconds": timings[1][0],
+        "idle_requests": timings[1][1],
+        "rss_mb": _max_rss_mb(),
+    }
 
 
 if __name__ == "__main__":

@@ -36,7 +36,9 @@ PG_ADMIN = os.environ.get("IG_BENCH_PG_ADMIN_URL", "postgresql+psycopg2://postgr
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--followers", type=int, default=200_000)
     parser.add_argument("--following", type=int, default=200_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
@@ -59,18 +61,32 @@ def orchestrate(args: argparse.Namespace) -> None:
     spec = {
         "seed": 2026,
         "accounts": [
-            {"username": USERNAME, "followers": args.followers, "following": args.following,
-             "mutual_fraction": 0.3, "inbox_threads": 40, "tray_reels": 30}
+            {
+                "username": USERNAME,
+                "followers": args.followers,
+                "following": args.following,
+                "mutual_fraction": 0.3,
+                "inbox_threads": 40,
+                "tray_reels": 30,
+            }
         ],
     }
     with sandbox(spec, work, USERNAME) as url:
-        minimum = 1 + 1 + math.ceil(40 / 20) + math.ceil(args.followers / 200) + math.ceil(args.following / 200)
+        minimum = (
+            1 + 1 + math.ceil(40 / 20) + math.ceil(args.followers / 200) + math.ceil(args.following / 200)
+        )
         fetch = child("fetch", work, url)
-        print(f"\nfollow_graph benchmark: {args.followers:,} followers, {args.following:,} following "
-              f"(page size 200), sandbox on loopback in its own process\n")
-        print(f"requests made: {fetch['requests']:,} (minimum for page size 200: {minimum:,})"
-              f"{'  OK' if fetch['requests'] == minimum else '  ABOVE MINIMUM'}")
-        print(f"fetch alone with the client: {fetch['seconds']:.2f} s, peak RSS {fetch['max_rss_mb']:.0f} MB\n")
+        print(
+            f"\nfollow_graph benchmark: {args.followers:,} followers, {args.following:,} following "
+            f"(page size 200), sandbox on loopback in its own process\n"
+        )
+        print(
+            f"requests made: {fetch['requests']:,} (minimum for page size 200: {minimum:,})"
+            f"{'  OK' if fetch['requests'] == minimum else '  ABOVE MINIMUM'}"
+        )
+        print(
+            f"fetch alone with the client: {fetch['seconds']:.2f} s, peak RSS {fetch['max_rss_mb']:.0f} MB\n"
+        )
         rows = []
         for backend in args.backends.split(","):
             measured = []
@@ -81,27 +97,51 @@ def orchestrate(args: argparse.Namespace) -> None:
                 finally:
                     drop()
             rows.append((backend, *measured))
-        header = ("backend", "materialize s", "÷ fetch", "re-sync s", "÷ fetch", "write s", "bulk insert s",
-                  "÷ bulk", "SQLAlchemy executemany s", "peak RSS MB", "requests")
+        header = (
+            "backend",
+            "materialize s",
+            "÷ fetch",
+            "re-sync s",
+            "÷ fetch",
+            "write s",
+            "bulk insert s",
+            "÷ bulk",
+            "SQLAlchemy executemany s",
+            "peak RSS MB",
+            "requests",
+        )
         table = [header]
         for backend, mat, write in rows:
-            table.append((
-                backend, f"{mat['first_seconds']:.2f}", f"{mat['first_seconds'] / fetch['seconds']:.2f}",
-                f"{mat['second_seconds']:.2f}", f"{mat['second_seconds'] / fetch['seconds']:.2f}",
-                f"{write['write_seconds']:.2f}", f"{write['bulk_seconds']:.2f}",
-                f"{write['write_seconds'] / write['bulk_seconds']:.2f}", f"{write['core_seconds']:.2f}",
-                f"{mat['max_rss_mb']:.0f}",
-                f"{mat['requests']:,}",
-            ))
+            table.append(
+                (
+                    backend,
+                    f"{mat['first_seconds']:.2f}",
+                    f"{mat['first_seconds'] / fetch['seconds']:.2f}",
+                    f"{mat['second_seconds']:.2f}",
+                    f"{mat['second_seconds'] / fetch['seconds']:.2f}",
+                    f"{write['write_seconds']:.2f}",
+                    f"{write['bulk_seconds']:.2f}",
+                    f"{write['write_seconds'] / write['bulk_seconds']:.2f}",
+                    f"{write['core_seconds']:.2f}",
+                    f"{mat['max_rss_mb']:.0f}",
+                    f"{mat['requests']:,}",
+                )
+            )
         widths = [max(len(str(r[i])) for r in table) for i in range(len(header))]
         for row in table:
             print("  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True)))
-        print("\nbulk insert = the driver's own bulk path for the same rows (COPY on PostgreSQL, executemany on SQLite)")
-        print("ratios judged: materialization ÷ fetch alone (goal ≤ 1.3), write ÷ plain bulk insert (goal ≤ 1.5)")
+        print(
+            "\nbulk insert = the driver's own bulk path for the same rows (COPY on PostgreSQL, executemany on SQLite)"
+        )
+        print(
+            "ratios judged: materialization ÷ fetch alone (goal ≤ 1.3), write ÷ plain bulk insert (goal ≤ 1.5)"
+        )
         for backend, mat, write in rows:
-            print(f"  {backend}: materialization ÷ fetch = {mat['first_seconds'] / fetch['seconds']:.2f}, "
-                  f"write ÷ bulk insert = {write['write_seconds'] / write['bulk_seconds']:.2f}, "
-                  f"rows written {write['rows']:,}")
+            print(
+                f"  {backend}: materialization ÷ fetch = {mat['first_seconds'] / fetch['seconds']:.2f}, "
+                f"write ÷ bulk insert = {write['write_seconds'] / write['bulk_seconds']:.2f}, "
+                f"rows written {write['rows']:,}"
+            )
 
 
 @contextmanager
@@ -111,9 +151,21 @@ def sandbox(spec: dict[str, Any], work: Path, username: str) -> Iterator[str]:
     (work / "spec.json").write_text(json.dumps(spec))
     url_file = work / "sandbox.url"
     server = subprocess.Popen(
-        [sys.executable, "-m", "ig_cli.main", "sandbox", "serve", "--spec", str(work / "spec.json"),
-         "--port", "0", "--url-file", str(url_file)],
-        stdout=subprocess.DEVNULL, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "ig_cli.main",
+            "sandbox",
+            "serve",
+            "--spec",
+            str(work / "spec.json"),
+            "--port",
+            "0",
+            "--url-file",
+            str(url_file),
+        ],
+        stdout=subprocess.DEVNULL,
+        cwd=ROOT,
     )
     try:
         deadline = time.monotonic() + 30
@@ -122,9 +174,20 @@ def sandbox(spec: dict[str, Any], work: Path, username: str) -> Iterator[str]:
                 raise SystemExit("sandbox server did not start")
             time.sleep(0.05)
         subprocess.run(
-            [sys.executable, "-m", "ig_cli.main", "sandbox", "cookies", username, "--spec", str(work / "spec.json"),
-             "-o", str(work / "cookies.json")],
-            check=True, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "ig_cli.main",
+                "sandbox",
+                "cookies",
+                username,
+                "--spec",
+                str(work / "spec.json"),
+                "-o",
+                str(work / "cookies.json"),
+            ],
+            check=True,
+            cwd=ROOT,
         )
         yield url_file.read_text().strip()
     finally:
@@ -183,7 +246,10 @@ def measure_fetch(args: argparse.Namespace) -> dict[str, Any]:
         graph = fetch_graph(client)
         requests = sum(client.requests.values())
     seconds = time.perf_counter() - started
-    assert graph.threads and graph.tray and graph.followers and graph.following
+    assert graph.threads
+    assert graph.tray
+    assert graph.followers
+    assert graph.following
     return {"seconds": seconds, "requests": requests, "max_rss_mb": _max_rss_mb()}
 
 
@@ -203,20 +269,27 @@ def measure_materialize(args: argparse.Namespace) -> dict[str, Any]:
     from ig_resources.instagram import InstagramClientResource
 
     database = _setup(args)
-    resources = {"database": database,
-                 "instagram": InstagramClientResource(api_base_url=args.url, web_base_url=args.url, pacing=False)}
+    resources = {
+        "database": database,
+        "instagram": InstagramClientResource(api_base_url=args.url, web_base_url=args.url, pacing=False),
+    }
     timings = []
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("instagram_accounts", [USERNAME])
         for _ in range(2):
             started = time.perf_counter()
-            result = dg.materialize([follow_graph, *asset_checks], partition_key=USERNAME, instance=instance,
-                                    resources=resources)
+            result = dg.materialize(
+                [follow_graph, *asset_checks], partition_key=USERNAME, instance=instance, resources=resources
+            )
             timings.append(time.perf_counter() - started)
             assert result.success
         meta = result.get_asset_materialization_events()[-1].materialization.metadata
-    return {"first_seconds": timings[0], "second_seconds": timings[1], "requests": meta["requests_total"].value,
-            "max_rss_mb": _max_rss_mb()}
+    return {
+        "first_seconds": timings[0],
+        "second_seconds": timings[1],
+        "requests": meta["requests_total"].value,
+        "max_rss_mb": _max_rss_mb(),
+    }
 
 
 def measure_write(args: argparse.Namespace) -> dict[str, Any]:
@@ -264,8 +337,12 @@ def measure_write(args: argparse.Namespace) -> dict[str, Any]:
     with database.engine.begin() as c:
         c.execute(insert(table), [dict(zip(PROFILE_INSERT_COLUMNS, row, strict=True)) for row in rows])
     core_seconds = time.perf_counter() - started
-    return {"write_seconds": write_seconds, "bulk_seconds": bulk_seconds, "core_seconds": core_seconds,
-            "rows": len(rows)}
+    return {
+        "write_seconds": write_seconds,
+        "bulk_seconds": bulk_seconds,
+        "core_seconds": core_seconds,
+        "rows": len(rows),
+    }
 
 
 CHILDREN = {"fetch": measure_fetch, "materialize": measure_materialize, "write": measure_write}

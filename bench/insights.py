@@ -36,7 +36,9 @@ USERNAME = "bench_account"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--posts", type=int, default=1_000)
     parser.add_argument("--latency", default="0,0.02", help="stand-in seconds per answer, comma-separated")
     parser.add_argument("--rounds", type=int, default=3, help="repetitions per latency (medians are printed)")
@@ -44,18 +46,37 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ig-bench-insights-"))
     print(f"\ninsights benchmark: {args.posts:,} posts, medians of {args.rounds} rounds\n")
 
-    table = [("stand-in latency", "direct SDK s", "post_insights s", "per analysis ms (direct / asset)",
-              "asset ÷ direct", "re-run calls", "re-run s")]
+    table = [
+        (
+            "stand-in latency",
+            "direct SDK s",
+            "post_insights s",
+            "per analysis ms (direct / asset)",
+            "asset ÷ direct",
+            "re-run calls",
+            "re-run s",
+        )
+    ]
     for latency in (float(x) for x in args.latency.split(",")):
         r = measure_openai(work, args.posts, latency, args.rounds)
-        table.append((f"{latency * 1000:.0f} ms", f"{r['direct']:.2f}", f"{r['asset']:.2f}",
-                      f"{r['direct'] / r['n'] * 1000:.2f} / {r['asset'] / r['n'] * 1000:.2f}",
-                      f"{r['asset'] / r['direct']:.3f}", str(r["again_calls"]), f"{r['again']:.2f}"))
+        table.append(
+            (
+                f"{latency * 1000:.0f} ms",
+                f"{r['direct']:.2f}",
+                f"{r['asset']:.2f}",
+                f"{r['direct'] / r['n'] * 1000:.2f} / {r['asset'] / r['n'] * 1000:.2f}",
+                f"{r['asset'] / r['direct']:.3f}",
+                str(r["again_calls"]),
+                f"{r['again']:.2f}",
+            )
+        )
     _print_table(table)
     h = measure_heuristic(work, args.posts)
-    print(f"\nheuristic provider: {h['n']:,} posts, called directly {h['direct']:.2f} s = {h['n'] / h['direct']:,.0f} "
-          f"posts/s; through post_insights {h['asset']:.2f} s = {h['n'] / h['asset']:,.0f} posts/s "
-          f"(ratio {h['asset'] / h['direct']:.2f})")
+    print(
+        f"\nheuristic provider: {h['n']:,} posts, called directly {h['direct']:.2f} s = {h['n'] / h['direct']:,.0f} "
+        f"posts/s; through post_insights {h['asset']:.2f} s = {h['n'] / h['asset']:,.0f} posts/s "
+        f"(ratio {h['asset'] / h['direct']:.2f})"
+    )
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB\n")
 
 
@@ -90,25 +111,55 @@ def make_world(work: Path, posts: int) -> tuple[Any, Any]:
         account = InstagramAccount(username=USERNAME)
         s.add(account)
         s.flush()
-        s.execute(insert(InstagramProfile), [
-            {"instagram_account_id": account.id, "ig_user_id": str(10**9 + i), "username": f"person{i}",
-             "follower_count": 500 + 37 * i, "following": True, "follows_you": i % 2 == 0} for i in range(100)])
+        s.execute(
+            insert(InstagramProfile),
+            [
+                {
+                    "instagram_account_id": account.id,
+                    "ig_user_id": str(10**9 + i),
+                    "username": f"person{i}",
+                    "follower_count": 500 + 37 * i,
+                    "following": True,
+                    "follows_you": i % 2 == 0,
+                }
+                for i in range(100)
+            ],
+        )
         profiles = list(s.scalars(select(InstagramProfile.id).order_by(InstagramProfile.id)))
         rows = []
         for k in range(posts):
             lang = languages[k % len(languages)]
             caption = f"{CAPTIONS[lang][k % len(CAPTIONS[lang])]} {EMOJI[k % len(EMOJI)]} #day{k % 40}"
-            rows.append({"instagram_account_id": account.id, "instagram_profile_id": profiles[k % len(profiles)],
-                         "shortcode": f"B{k:07d}", "media_type": 1 if k % 5 else 2, "caption": caption,
-                         "caption_lang": lang, "likes_count": 20 + k % 300, "comments_count": 3,
-                         "taken_at": now - timedelta(hours=k)})
+            rows.append(
+                {
+                    "instagram_account_id": account.id,
+                    "instagram_profile_id": profiles[k % len(profiles)],
+                    "shortcode": f"B{k:07d}",
+                    "media_type": 1 if k % 5 else 2,
+                    "caption": caption,
+                    "caption_lang": lang,
+                    "likes_count": 20 + k % 300,
+                    "comments_count": 3,
+                    "taken_at": now - timedelta(hours=k),
+                }
+            )
         s.execute(insert(InstagramProfilePost), rows)
         post_ids = list(s.scalars(select(InstagramProfilePost.id)))
-        s.execute(insert(InstagramProfilePostComment), [
-            {"instagram_account_id": account.id, "instagram_profile_post_id": pid, "comment_pk": f"{pid}-{j}",
-             "body": COMMENTS[(pid + j) % len(COMMENTS)],
-             "author_username": f"fan{j}", "commented_at": now - timedelta(minutes=j)}
-            for pid in post_ids for j in range(3)])
+        s.execute(
+            insert(InstagramProfilePostComment),
+            [
+                {
+                    "instagram_account_id": account.id,
+                    "instagram_profile_post_id": pid,
+                    "comment_pk": f"{pid}-{j}",
+                    "body": COMMENTS[(pid + j) % len(COMMENTS)],
+                    "author_username": f"fan{j}",
+                    "commented_at": now - timedelta(minutes=j),
+                }
+                for pid in post_ids
+                for j in range(3)
+            ],
+        )
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("instagram_accounts", [USERNAME])
     return database, instance
@@ -122,16 +173,22 @@ def materialize(database: Any, instance: Any, work: Path, ai: Any) -> tuple[floa
     from ig_resources.media import MediaStore
 
     result = dg.materialize(
-        [post_insights], partition_key=USERNAME, instance=instance,
+        [post_insights],
+        partition_key=USERNAME,
+        instance=instance,
         resources={"database": database, "media": MediaStore(root=str(work / "media")), "ai": ai},
         run_config={"ops": {"post_insights": {"config": {"batch_size": 100_000}}}},
     )
     assert result.success
-    events = {e.dagster_event_type.value: e.timestamp for e in instance.all_logs(result.run_id)
-              if e.dagster_event_type is not None and e.dagster_event_type.value in ("STEP_START", "STEP_SUCCESS")}
+    events = {
+        e.dagster_event_type.value: e.timestamp
+        for e in instance.all_logs(result.run_id)
+        if e.dagster_event_type is not None and e.dagster_event_type.value in ("STEP_START", "STEP_SUCCESS")
+    }
     (event,) = result.get_asset_materialization_events()
-    return events["STEP_SUCCESS"] - events["STEP_START"], {k: getattr(v, "value", v)
-                                                            for k, v in event.materialization.metadata.items()}
+    return events["STEP_SUCCESS"] - events["STEP_START"], {
+        k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()
+    }
 
 
 def tasks_of(database: Any, work: Path) -> list[Any]:
@@ -140,15 +197,21 @@ def tasks_of(database: Any, work: Path) -> list[Any]:
 
     media = MediaStore(root=str(work / "media"))
     account = database.account(USERNAME)
-    return [t for p in database.posts_for_insights(account.id) if (t := post_task(p, media.path_of)) is not None]
+    return [
+        t for p in database.posts_for_insights(account.id) if (t := post_task(p, media.path_of)) is not None
+    ]
 
 
 @contextmanager
 def standin(latency: float) -> Iterator[str]:
     """The OpenAI-compatible stand-in in its own process (as a real server would be: its work does not
     compete with the pipeline's for this interpreter); yields its base URL."""
-    process = subprocess.Popen([sys.executable, "-m", "ig_resources.ai.standin", "--port", "0",
-                                "--latency", str(latency)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ig_resources.ai.standin", "--port", "0", "--latency", str(latency)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         assert process.stdout is not None
         yield process.stdout.readline().strip()
@@ -184,8 +247,11 @@ def measure_openai(work: Path, posts: int, latency: float, rounds: int) -> dict[
             for task in tasks:  # the request the provider makes, read and validated, nothing around it
                 model = task.purpose.output_model
                 completion = client.chat.completions.create(
-                    model="standin-1", messages=messages(task), response_format=_response_format(model),
-                    max_tokens=1024)
+                    model="standin-1",
+                    messages=messages(task),
+                    response_format=_response_format(model),
+                    max_tokens=1024,
+                )
                 model.model_validate_json(completion.choices[0].message.content or "")
             directs.append(time.perf_counter() - started)
             seconds, meta = materialize(database, instance, work, ai)
@@ -194,8 +260,13 @@ def measure_openai(work: Path, posts: int, latency: float, rounds: int) -> dict[
         before = chat_requests(url)
         again, again_meta = materialize(database, instance, work, ai)
         assert chat_requests(url) == before + again_meta["ai.calls"]
-    return {"n": len(tasks), "direct": statistics.median(directs), "asset": statistics.median(assets),
-            "again": again, "again_calls": again_meta["ai.calls"]}
+    return {
+        "n": len(tasks),
+        "direct": statistics.median(directs),
+        "asset": statistics.median(assets),
+        "again": again,
+        "again_calls": again_meta["ai.calls"],
+    }
 
 
 def measure_heuristic(work: Path, posts: int) -> dict[str, Any]:

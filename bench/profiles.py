@@ -26,7 +26,9 @@ USERNAME = "bench_account"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--profiles", type=int, default=5_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -46,25 +48,61 @@ def orchestrate(args: argparse.Namespace) -> None:
     # rounds a little, hence the small margin)
     followers = round(args.profiles * 0.8)
     following = round((args.profiles - followers) / 0.7) + 80
-    spec = {"seed": 2027, "accounts": [{"username": USERNAME, "followers": followers, "following": following,
-                                        "mutual_fraction": 0.3, "inbox_threads": 10, "tray_reels": 5}]}
+    spec = {
+        "seed": 2027,
+        "accounts": [
+            {
+                "username": USERNAME,
+                "followers": followers,
+                "following": following,
+                "mutual_fraction": 0.3,
+                "inbox_threads": 10,
+                "tray_reels": 5,
+            }
+        ],
+    }
     with sandbox(spec, work, USERNAME) as url:
         fetch = child("fetch", work, url)
-        print(f"\nprofile refresh benchmark: {fetch['profiles']:,} profiles of one account, pacing off, "
-              "sandbox on loopback in its own process\n")
-        print(f"raw client fetch: {fetch['seconds']:.2f} s = {fetch['rate']:.0f} profiles/s, "
-              f"{fetch['requests'] / fetch['profiles']:.2f} requests/profile, peak RSS {fetch['max_rss_mb']:.0f} MB\n")
-        table = [("backend", "profiles", "requests/profile", "materialize s", "profiles/s", "fetch rate ÷ this",
-                  "avatars s", "avatars stored", "peak RSS MB")]
+        print(
+            f"\nprofile refresh benchmark: {fetch['profiles']:,} profiles of one account, pacing off, "
+            "sandbox on loopback in its own process\n"
+        )
+        print(
+            f"raw client fetch: {fetch['seconds']:.2f} s = {fetch['rate']:.0f} profiles/s, "
+            f"{fetch['requests'] / fetch['profiles']:.2f} requests/profile, peak RSS {fetch['max_rss_mb']:.0f} MB\n"
+        )
+        table = [
+            (
+                "backend",
+                "profiles",
+                "requests/profile",
+                "materialize s",
+                "profiles/s",
+                "fetch rate ÷ this",
+                "avatars s",
+                "avatars stored",
+                "peak RSS MB",
+            )
+        ]
         for backend in args.backends.split(","):
             db_url, drop = make_database(backend, work)
             try:
                 m = child("materialize", work, url, db_url)
             finally:
                 drop()
-            table.append((backend, f"{m['refreshed']:,}", f"{m['requests_per_profile']:.2f}", f"{m['seconds']:.2f}",
-                          f"{m['rate']:.0f}", f"{fetch['rate'] / m['rate']:.2f}", f"{m['avatar_seconds']:.2f}",
-                          f"{m['avatars']:,}", f"{m['max_rss_mb']:.0f}"))
+            table.append(
+                (
+                    backend,
+                    f"{m['refreshed']:,}",
+                    f"{m['requests_per_profile']:.2f}",
+                    f"{m['seconds']:.2f}",
+                    f"{m['rate']:.0f}",
+                    f"{fetch['rate'] / m['rate']:.2f}",
+                    f"{m['avatar_seconds']:.2f}",
+                    f"{m['avatars']:,}",
+                    f"{m['max_rss_mb']:.0f}",
+                )
+            )
         widths = [max(len(str(r[i])) for r in table) for i in range(len(table[0]))]
         for row in table:
             print("  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True)))
@@ -75,8 +113,13 @@ def child(kind: str, work: Path, url: str, db: str | None = None) -> dict[str, A
     command = [sys.executable, __file__, "--child", kind, "--workdir", str(work), "--url", url]
     if db:
         command += ["--db", db]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
-                          env={"PATH": "/usr/bin:/bin", "DAGSTER_HOME": "", "IG_STATE_DIR": str(work)})
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "DAGSTER_HOME": "", "IG_STATE_DIR": str(work)},
+    )
     if done.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -110,8 +153,13 @@ def measure_fetch(args: argparse.Namespace) -> dict[str, Any]:
             client.profile_details(username, pk)
         requests = sum(client.requests.values())
     seconds = time.perf_counter() - started
-    return {"profiles": len(people), "seconds": seconds, "rate": len(people) / seconds, "requests": requests,
-            "max_rss_mb": _max_rss_mb()}
+    return {
+        "profiles": len(people),
+        "seconds": seconds,
+        "rate": len(people) / seconds,
+        "requests": requests,
+        "max_rss_mb": _max_rss_mb(),
+    }
 
 
 def measure_materialize(args: argparse.Namespace) -> dict[str, Any]:
@@ -129,27 +177,43 @@ def measure_materialize(args: argparse.Namespace) -> dict[str, Any]:
     resources = {
         "database": database,
         "instagram": InstagramClientResource(api_base_url=args.url, web_base_url=args.url, pacing=False),
-        "media": MediaStore(root=str(Path(args.workdir) / f"media-{time.time_ns()}"),
-                            trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"]),
+        "media": MediaStore(
+            root=str(Path(args.workdir) / f"media-{time.time_ns()}"),
+            trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"],
+        ),
         "apify": ApifyInstagramClient(),
     }
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("instagram_accounts", [USERNAME])
-        assert dg.materialize([follow_graph], partition_key=USERNAME, instance=instance, resources=resources).success
+        assert dg.materialize(
+            [follow_graph], partition_key=USERNAME, instance=instance, resources=resources
+        ).success
         timings = {}
         for asset, config in ((profile_details, {"batch_size": 100_000}), (avatars, {"batch_size": 100_000})):
             started = time.perf_counter()
-            result = dg.materialize([asset], partition_key=USERNAME, instance=instance, resources=resources,
-                                    run_config={"ops": {asset.op.name: {"config": config}}})
+            result = dg.materialize(
+                [asset],
+                partition_key=USERNAME,
+                instance=instance,
+                resources=resources,
+                run_config={"ops": {asset.op.name: {"config": config}}},
+            )
             timings[asset.op.name] = time.perf_counter() - started
             assert result.success
-            meta = {k: getattr(v, "value", v) for k, v in result.get_asset_materialization_events()[0].materialization.metadata.items()}
+            meta = {
+                k: getattr(v, "value", v)
+                for k, v in result.get_asset_materialization_events()[0].materialization.metadata.items()
+            }
             timings[f"{asset.op.name}_meta"] = meta
     details, stored = timings["profile_details_meta"], timings["avatars_meta"]
     return {
-        "refreshed": details["refreshed"], "requests_per_profile": details["requests_per_profile"],
-        "seconds": timings["profile_details"], "rate": details["refreshed"] / timings["profile_details"],
-        "avatar_seconds": timings["avatars"], "avatars": stored["stored"], "max_rss_mb": _max_rss_mb(),
+        "refreshed": details["refreshed"],
+        "requests_per_profile": details["requests_per_profile"],
+        "seconds": timings["profile_details"],
+        "rate": details["refreshed"] / timings["profile_details"],
+        "avatar_seconds": timings["avatars"],
+        "avatars": stored["stored"],
+        "max_rss_mb": _max_rss_mb(),
     }
 
 

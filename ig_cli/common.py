@@ -64,7 +64,9 @@ def instagram_from_env() -> InstagramClientResource:
     return InstagramClientResource(**overrides)
 
 
-def add_account(username: str, cookie_text: str, *, user_agent: str | None = None, verify: bool = True) -> str:
+def add_account(
+    username: str, cookie_text: str, *, user_agent: str | None = None, verify: bool = True
+) -> str:
     """Parse, check and store an account's cookies; returns the line to show the person."""
     return store_session(username, parse_cookie_file(cookie_text), user_agent=user_agent, verify=verify)
 
@@ -73,8 +75,11 @@ def login_account(username: str, password: str, *, headed: bool = False) -> str:
     """Log in through the browser (asking the person for any code), then store the session."""
     database_from_env().check_secret_key()  # fail before the person types a code
     login = browser_login(
-        username.strip().lstrip("@").lower(), password, web_base_url=instagram_from_env().web_base_url,
-        ask=lambda prompt: click.prompt(prompt), headless=not headed,
+        username.strip().lstrip("@").lower(),
+        password,
+        web_base_url=instagram_from_env().web_base_url,
+        ask=lambda prompt: click.prompt(prompt),
+        headless=not headed,
     )
     return store_session(username, login.cookies, user_agent=login.user_agent, verify=True)
 
@@ -95,4 +100,6 @@ def store_session(username: str, cookies: SessionCookies, *, user_agent: str | N
 
 def format_table(rows: list[tuple[Any, ...]]) -> str:
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+    return "\n".join(
+        "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    )

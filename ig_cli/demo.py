@@ -92,8 +92,15 @@ def running_sandbox(paths: DemoPaths) -> Iterator[str]:
     paths.sandbox_url.unlink(missing_ok=True)
     process = subprocess.Popen(
         _ig_pipeline(
-            "sandbox", "serve", "--demo", "--port", "0",
-            "--state-file", str(paths.sandbox_state), "--url-file", str(paths.sandbox_url),
+            "sandbox",
+            "serve",
+            "--demo",
+            "--port",
+            "0",
+            "--state-file",
+            str(paths.sandbox_state),
+            "--url-file",
+            str(paths.sandbox_url),
         ),
         stdout=subprocess.DEVNULL,
     )
@@ -112,7 +119,8 @@ def running_sandbox(paths: DemoPaths) -> Iterator[str]:
 @click.command()
 @click.option("--fresh", is_flag=True, help="Forget the previous demo: new database, runs and network.")
 @click.option(
-    "--faults", is_flag=True,
+    "--faults",
+    is_flag=True,
     help=f"Let the sandbox throttle '{FAULTY_ACCOUNT}' (HTTP 429 on every request): it is marked and cools down, "
     "the other accounts complete.",
 )
@@ -140,7 +148,11 @@ def demo(fresh: bool, faults: bool) -> None:
         usernames = [a.username for a in DEMO_SPEC.accounts]
         for username in usernames:
             if progress["generation"]:  # the network moves on between demo runs
-                _admin(url, "mutate", {"op": "advance", "account": username, "generation": progress["generation"]})
+                _admin(
+                    url,
+                    "mutate",
+                    {"op": "advance", "account": username, "generation": progress["generation"]},
+                )
             click.echo(add_account(username, network.cookie_file(username)))
         _reset_throttling(usernames)
         if faults:
@@ -166,16 +178,22 @@ def demo(fresh: bool, faults: bool) -> None:
     click.echo(_insight_examples(rows))
     media = Path(os.environ.get("IG_MEDIA_ROOT") or paths.root / "media")
     sheets = sorted((media / "contact-sheets").glob("*.*"))
-    click.echo(f"\nAvatars: {sum(1 for p in media.rglob('*.png'))} stored in {media}; contact sheets: "
-               + (", ".join(str(p) for p in sheets) or "none"))
+    click.echo(
+        f"\nAvatars: {sum(1 for p in media.rglob('*.png'))} stored in {media}; contact sheets: "
+        + (", ".join(str(p) for p in sheets) or "none")
+    )
     if faults or failed:
         click.echo("")
         click.echo(_accounts_table(usernames))
     click.echo("")
-    click.echo(f"Dagster home: {paths.dagster_home}   app database: {os.environ.get('IG_DATABASE_URL') or paths.root / 'ig_pipeline.sqlite3'}")
-    click.echo("See the runs, partitions, metadata (a posts preview with languages, discovered accounts by source, "
-               "top profiles and the follower-history chart of account_metrics, the people contact sheet of "
-               "story_people), the new_stories_sensor's ticks and checks in the UI: make ui")
+    click.echo(
+        f"Dagster home: {paths.dagster_home}   app database: {os.environ.get('IG_DATABASE_URL') or paths.root / 'ig_pipeline.sqlite3'}"
+    )
+    click.echo(
+        "See the runs, partitions, metadata (a posts preview with languages, discovered accounts by source, "
+        "top profiles and the follower-history chart of account_metrics, the people contact sheet of "
+        "story_people), the new_stories_sensor's ticks and checks in the UI: make ui"
+    )
     unexpected = [name for name in failed if not (faults and name == FAULTY_ACCOUNT)]
     if unexpected:
         raise click.ClickException(f"runs failed for: {', '.join(unexpected)}")
@@ -201,7 +219,9 @@ def _accounts_table(usernames: list[str]) -> str:
         if a.username in usernames:
             cooling = a.cooldown_until is not None and a.cooldown_until > now
             until = f"{a.cooldown_until:%Y-%m-%d %H:%M} UTC" if cooling and a.cooldown_until else "-"
-            table.append((a.username, a.login_state, until, ((a.cooldown_reason if cooling else None) or "-")[:90]))
+            table.append(
+                (a.username, a.login_state, until, ((a.cooldown_reason if cooling else None) or "-")[:90])
+            )
     return format_table(table)
 
 
@@ -236,13 +256,22 @@ def _materialize_all(usernames: list[str], sandbox_url: str) -> tuple[list[dict[
             ("follow_graph_job", {}),
             ("profile_refresh_job", {"profile_details": {"config": {"batch_size": DEMO_PROFILE_BATCH}}}),
             ("profile_refresh_job", "history"),
-            ("content_job", {"profile_posts": {"config": {"batch_size": DEMO_POSTS_BATCH, "first_scan_pages": 2}}}),
+            (
+                "content_job",
+                {"profile_posts": {"config": {"batch_size": DEMO_POSTS_BATCH, "first_scan_pages": 2}}},
+            ),
         ):
             if ops == "history":
                 if row["status"] != "ok":
                     continue
-                ops = {"profile_details": {"config": {"usernames": _move_counts(database, username, sandbox_url)}}}
-            run = _execute(defs, instance, job_name, row, {"ig_pipeline/trigger": "demo"}, ops, first_wins=True)
+                ops = {
+                    "profile_details": {
+                        "config": {"usernames": _move_counts(database, username, sandbox_url)}
+                    }
+                }
+            run = _execute(
+                defs, instance, job_name, row, {"ig_pipeline/trigger": "demo"}, ops, first_wins=True
+            )
             if job_name == "follow_graph_job":
                 checks = run.get_asset_check_evaluations()
                 row["checks"] = f"{sum(c.passed for c in checks)}/{len(checks)}"
@@ -251,13 +280,24 @@ def _materialize_all(usernames: list[str], sandbox_url: str) -> tuple[list[dict[
     return rows, [row["account"] for row in rows if row["status"] != "ok"]
 
 
-def _execute(defs: Any, instance: Any, job_name: str, row: dict[str, Any], tags: dict[str, str],
-             ops: dict[str, Any] | None = None, *, first_wins: bool = False) -> Any:
+def _execute(
+    defs: Any,
+    instance: Any,
+    job_name: str,
+    row: dict[str, Any],
+    tags: dict[str, str],
+    ops: dict[str, Any] | None = None,
+    *,
+    first_wins: bool = False,
+) -> Any:
     """One real run of `job_name` for the row's account: its time, its materializations' metadata
     (the first of an asset's runs with `first_wins`, else the latest) and any failure into the row."""
     started = time.perf_counter()
     run = defs.resolve_job_def(job_name).execute_in_process(
-        instance=instance, partition_key=row["account"], raise_on_error=False, tags=tags,
+        instance=instance,
+        partition_key=row["account"],
+        raise_on_error=False,
+        tags=tags,
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}, "ops": ops or {}},
     )
     row["seconds"] += time.perf_counter() - started
@@ -295,14 +335,31 @@ def _stories_by_sensor(instance: Any, defs: Any, rows: list[dict[str, Any]], san
             if row is None:
                 continue
             row.setdefault("story_runs", []).append(tick)
-            tags = {**request.tags, "dagster/sensor_name": sensor.name, "dagster/run_key": request.run_key or ""}
+            tags = {
+                **request.tags,
+                "dagster/sensor_name": sensor.name,
+                "dagster/run_key": request.run_key or "",
+            }
             _execute(defs, instance, "stories_job", row, tags)
     for row in by_account.values():
         if row["status"] == "ok":
             _execute(defs, instance, "faces_job", row, {"ig_pipeline/trigger": "demo"})
-            _execute(defs, instance, "insights_job", row, {"ig_pipeline/trigger": "demo"},
-                     {name: {"config": {"batch_size": DEMO_INSIGHTS_BATCH}} for name in
-                      ("post_insights", "profile_insights", "message_strategies", "profile_demographics")})
+            _execute(
+                defs,
+                instance,
+                "insights_job",
+                row,
+                {"ig_pipeline/trigger": "demo"},
+                {
+                    name: {"config": {"batch_size": DEMO_INSIGHTS_BATCH}}
+                    for name in (
+                        "post_insights",
+                        "profile_insights",
+                        "message_strategies",
+                        "profile_demographics",
+                    )
+                },
+            )
 
 
 def _move_counts(database: Any, username: str, sandbox_url: str) -> list[str]:
@@ -322,8 +379,20 @@ def _n(values: dict[str, Any], key: str) -> str:
 
 def _summary_table(rows: list[dict[str, Any]]) -> str:
     table: list[tuple[Any, ...]] = [
-        ("ACCOUNT", "FOLLOWERS", "FOLLOWING", "MUTUALS", "+FOLLOWERS", "-FOLLOWERS", "INBOX", "TRAY",
-         "REQUESTS", "SECONDS", "CHECKS", "RUN")
+        (
+            "ACCOUNT",
+            "FOLLOWERS",
+            "FOLLOWING",
+            "MUTUALS",
+            "+FOLLOWERS",
+            "-FOLLOWERS",
+            "INBOX",
+            "TRAY",
+            "REQUESTS",
+            "SECONDS",
+            "CHECKS",
+            "RUN",
+        )
     ]
     for row in rows:
         g = row.get("follow_graph", {})
@@ -333,9 +402,17 @@ def _summary_table(rows: list[dict[str, Any]]) -> str:
 
         table.append(
             (
-                row["account"], _n(g, "followers"), _n(g, "following"), _n(g, "mutuals"),
-                change("followers_added"), change("followers_removed"), _n(g, "inbox_users"),
-                _n(g, "tray_users"), _n(g, "requests_total"), f"{row['seconds']:.1f}", row.get("checks", "-"),
+                row["account"],
+                _n(g, "followers"),
+                _n(g, "following"),
+                _n(g, "mutuals"),
+                change("followers_added"),
+                change("followers_removed"),
+                _n(g, "inbox_users"),
+                _n(g, "tray_users"),
+                _n(g, "requests_total"),
+                f"{row['seconds']:.1f}",
+                row.get("checks", "-"),
                 row["status"],
             )
         )
@@ -344,16 +421,30 @@ def _summary_table(rows: list[dict[str, Any]]) -> str:
 
 def _profiles_table(rows: list[dict[str, Any]]) -> str:
     table: list[tuple[Any, ...]] = [
-        ("ACCOUNT", "PROFILES REFRESHED", "NOT FOUND", "MALFORMED", "SCAN-EXCLUDED", "AVATARS STORED",
-         "REQUESTS/PROFILE", "NOTE")
+        (
+            "ACCOUNT",
+            "PROFILES REFRESHED",
+            "NOT FOUND",
+            "MALFORMED",
+            "SCAN-EXCLUDED",
+            "AVATARS STORED",
+            "REQUESTS/PROFILE",
+            "NOTE",
+        )
     ]
     for row in rows:
         d, a = row.get("profile_details", {}), row.get("avatars", {})
         note = row.get("failure", "")
         table.append(
             (
-                row["account"], _n(d, "refreshed"), _n(d, "not_found"), _n(d, "malformed"), _n(d, "scan_excluded"),
-                _n(a, "stored"), d.get("requests_per_profile", "-"), note[:100],
+                row["account"],
+                _n(d, "refreshed"),
+                _n(d, "not_found"),
+                _n(d, "malformed"),
+                _n(d, "scan_excluded"),
+                _n(a, "stored"),
+                d.get("requests_per_profile", "-"),
+                note[:100],
             )
         )
     return format_table(table)
@@ -366,24 +457,47 @@ def _content_table(rows: list[dict[str, Any]]) -> str:
 
     db = database_from_env()
     table: list[tuple[Any, ...]] = [
-        ("ACCOUNT", "POSTS NEW", "REFRESHED", "COMMENTS", "MEDIA STORED", "RELATED", "COMMENTERS", "CAPTION LANGUAGES",
-         "E-MAILS", "ENGAGEMENT", "GROWTH/30D", "SCORE")
+        (
+            "ACCOUNT",
+            "POSTS NEW",
+            "REFRESHED",
+            "COMMENTS",
+            "MEDIA STORED",
+            "RELATED",
+            "COMMENTERS",
+            "CAPTION LANGUAGES",
+            "E-MAILS",
+            "ENGAGEMENT",
+            "GROWTH/30D",
+            "SCORE",
+        )
     ]
     for row in rows:
-        p, c, m, k = (row.get(a, {}) for a in ("profile_posts", "post_comments", "post_media", "account_metrics"))
+        p, c, m, k = (
+            row.get(a, {}) for a in ("profile_posts", "post_comments", "post_media", "account_metrics")
+        )
         account = db.account(row["account"])
         found = db.discovered_summary(account.id)
         emails = db.profiles_with_email(account.id)
         languages = {lang: n for lang, n in (p.get("caption_languages") or {}).items() if lang != "unknown"}
         total = sum(languages.values()) or 1
         top = " ".join(f"{lang} {n / total:.0%}" for lang, n in list(languages.items())[:3]) or "-"
-        table.append((
-            row["account"], _n(p, "posts_new"), _n(p, "posts_refreshed"), _n(c, "comments"),
-            _n(m.get("outcomes") or {}, "stored"), f"{found.get('RELATED', {}).get('found', 0):,}",
-            f"{found.get('COMMENTS', {}).get('found', 0):,}", top, f"{emails:,}",
-            _pct(k.get("engagement_rate")), _pct(k.get("growth_rate_30d")),
-            f"{k['score']:.1f}" if isinstance(k.get("score"), float) else "-",
-        ))
+        table.append(
+            (
+                row["account"],
+                _n(p, "posts_new"),
+                _n(p, "posts_refreshed"),
+                _n(c, "comments"),
+                _n(m.get("outcomes") or {}, "stored"),
+                f"{found.get('RELATED', {}).get('found', 0):,}",
+                f"{found.get('COMMENTS', {}).get('found', 0):,}",
+                top,
+                f"{emails:,}",
+                _pct(k.get("engagement_rate")),
+                _pct(k.get("growth_rate_30d")),
+                f"{k['score']:.1f}" if isinstance(k.get("score"), float) else "-",
+            )
+        )
     return format_table(table)
 
 
@@ -393,8 +507,18 @@ def _stories_table(rows: list[dict[str, Any]]) -> str:
 
     db = database_from_env()
     table: list[tuple[Any, ...]] = [
-        ("ACCOUNT", "SENSOR RUNS", "TRAY OWNERS", "ITEMS", "NEW IN TICK 2", "FACES (STORY/POST)", "PEOPLE", "OWNERS",
-         "PRIMARY", "CONTACT SHEET")
+        (
+            "ACCOUNT",
+            "SENSOR RUNS",
+            "TRAY OWNERS",
+            "ITEMS",
+            "NEW IN TICK 2",
+            "FACES (STORY/POST)",
+            "PEOPLE",
+            "OWNERS",
+            "PRIMARY",
+            "CONTACT SHEET",
+        )
     ]
     for row in rows:
         s, p = row.get("stories", {}), row.get("story_people", {})
@@ -403,14 +527,20 @@ def _stories_table(rows: list[dict[str, Any]]) -> str:
         roles = p.get("roles") or {}
         people = db.people(account.id)
         ticks = row.get("story_runs", [])
-        table.append((
-            row["account"], f"{len(ticks)} (ticks {', '.join(map(str, ticks)) or '-'})", _n(s, "tray_owners"),
-            f"{sum(db.stories_summary(account.id).values()):,}", _n(s, "items_new") if 2 in ticks else "0",
-            f"{faces['story_faces']:,}/{faces['post_faces']:,}", f"{len(people):,}",
-            f"{sum(1 for x in people if x['role'] == 'profile_owner'):,}",
-            f"{sum(1 for x in people if x['role'] == 'primary_person'):,}",
-            "yes" if p.get("contact_sheet") else ("-" if not roles else "no"),
-        ))
+        table.append(
+            (
+                row["account"],
+                f"{len(ticks)} (ticks {', '.join(map(str, ticks)) or '-'})",
+                _n(s, "tray_owners"),
+                f"{sum(db.stories_summary(account.id).values()):,}",
+                _n(s, "items_new") if 2 in ticks else "0",
+                f"{faces['story_faces']:,}/{faces['post_faces']:,}",
+                f"{len(people):,}",
+                f"{sum(1 for x in people if x['role'] == 'profile_owner'):,}",
+                f"{sum(1 for x in people if x['role'] == 'primary_person'):,}",
+                "yes" if p.get("contact_sheet") else ("-" if not roles else "no"),
+            )
+        )
     return format_table(table)
 
 
@@ -423,9 +553,18 @@ def _people_table(rows: list[dict[str, Any]], limit: int = 8) -> str:
     people = sorted(db.people(account.id), key=lambda r: -r["appearance_count"])[:limit]
     table: list[tuple[Any, ...]] = [("PROFILE", "PERSON", "ROLE", "APPEARANCES", "APPEARS WITH")]
     for r in people:
-        together = ", ".join(f"{k} ×{v}" for k, v in ((r["metadata_json"] or {}).get("coappearance") or {}).items())
-        table.append((r["username"], r["display_name"] or r["label"], r["role"], f"{r['appearance_count']:,}",
-                      together[:50] or "-"))
+        together = ", ".join(
+            f"{k} ×{v}" for k, v in ((r["metadata_json"] or {}).get("coappearance") or {}).items()
+        )
+        table.append(
+            (
+                r["username"],
+                r["display_name"] or r["label"],
+                r["role"],
+                f"{r['appearance_count']:,}",
+                together[:50] or "-",
+            )
+        )
     return f"People in the stories and posts around {account.username}:\n" + format_table(table)
 
 
@@ -435,8 +574,21 @@ def _insights_table(rows: list[dict[str, Any]]) -> str:
 
     db = database_from_env()
     table: list[tuple[Any, ...]] = [
-        ("ACCOUNT", "PROVIDER", "POSTS ANALYSED", "SENTIMENT +/=/-", "TOP TOPICS", "PROFILES", "STRATEGIES",
-         "DEMOGRAPHICS", "HISTORY CHUNKS", "AI CALLS", "TOKENS", "CACHE HITS", "FALLBACKS")
+        (
+            "ACCOUNT",
+            "PROVIDER",
+            "POSTS ANALYSED",
+            "SENTIMENT +/=/-",
+            "TOP TOPICS",
+            "PROFILES",
+            "STRATEGIES",
+            "DEMOGRAPHICS",
+            "HISTORY CHUNKS",
+            "AI CALLS",
+            "TOKENS",
+            "CACHE HITS",
+            "FALLBACKS",
+        )
     ]
     for row in rows:
         p = row.get("post_insights", {})
@@ -444,15 +596,27 @@ def _insights_table(rows: list[dict[str, Any]]) -> str:
         counts = db.insights_summary(account.id)
         ex = db.insight_examples(account.id, limit=0)
         sentiment = ex["sentiments"]
-        ai = [row.get(a, {}) for a in ("post_insights", "profile_insights", "message_strategies", "profile_demographics")]
-        table.append((
-            row["account"], f"{p.get('ai.provider', '-')}:{p.get('ai.model', '-')}", f"{counts['post_insights']:,}",
-            "/".join(str(sentiment.get(k, 0)) for k in ("positive", "neutral", "negative")),
-            ", ".join(ex["top_topics"][:4]) or "-", f"{counts['profile_insights']:,}",
-            f"{counts['message_strategies']:,}", f"{counts['demographics']:,}", f"{counts['history_chunks']:,}",
-            f"{sum(m.get('ai.calls', 0) for m in ai):,}", f"{sum(m.get('ai.total_tokens', 0) for m in ai):,}",
-            f"{sum(m.get('ai.cache_hits', 0) for m in ai):,}", f"{sum(m.get('ai.fallbacks', 0) for m in ai):,}",
-        ))
+        ai = [
+            row.get(a, {})
+            for a in ("post_insights", "profile_insights", "message_strategies", "profile_demographics")
+        ]
+        table.append(
+            (
+                row["account"],
+                f"{p.get('ai.provider', '-')}:{p.get('ai.model', '-')}",
+                f"{counts['post_insights']:,}",
+                "/".join(str(sentiment.get(k, 0)) for k in ("positive", "neutral", "negative")),
+                ", ".join(ex["top_topics"][:4]) or "-",
+                f"{counts['profile_insights']:,}",
+                f"{counts['message_strategies']:,}",
+                f"{counts['demographics']:,}",
+                f"{counts['history_chunks']:,}",
+                f"{sum(m.get('ai.calls', 0) for m in ai):,}",
+                f"{sum(m.get('ai.total_tokens', 0) for m in ai):,}",
+                f"{sum(m.get('ai.cache_hits', 0) for m in ai):,}",
+                f"{sum(m.get('ai.fallbacks', 0) for m in ai):,}",
+            )
+        )
     return format_table(table)
 
 
@@ -465,9 +629,15 @@ def _insight_examples(rows: list[dict[str, Any]], limit: int = 4) -> str:
     ex = db.insight_examples(account.id, limit=limit)
     table: list[tuple[Any, ...]] = [("POST", "SENTIMENT", "TOPICS", "WHAT IT SHOWS", "A COMMENT IDEA")]
     for post in ex["posts"]:
-        table.append((f"{post['username']}/{post['shortcode']}", f"{post['sentiment']} {post['sentiment_score']:+.2f}",
-                      ", ".join(post["topics"][:3]) or "-", post["image_description"][:60],
-                      (post["comment_suggestions"] or ["-"])[0][:45]))
+        table.append(
+            (
+                f"{post['username']}/{post['shortcode']}",
+                f"{post['sentiment']} {post['sentiment_score']:+.2f}",
+                ", ".join(post["topics"][:3]) or "-",
+                post["image_description"][:60],
+                (post["comment_suggestions"] or ["-"])[0][:45],
+            )
+        )
     lines = [f"Insights around {account.username}:", format_table(table)]
     if profile := ex["profile"]:
         lines += [
@@ -478,14 +648,18 @@ def _insight_examples(rows: list[dict[str, Any]], limit: int = 4) -> str:
             f"  interests: {', '.join(profile['interests'][:6]) or '-'}",
         ]
         if strategy := ex["strategy"]:
-            lines += [f"  talk about: {', '.join(strategy['best_topics'][:4]) or '-'}; avoid: "
-                      f"{', '.join(strategy['avoid_topics'][:3]) or '-'}",
-                      f"  opener: {(strategy['opener_templates'] or ['-'])[0]}",
-                      f"  do: {'; '.join(strategy['dos'][:2]) or '-'}   don't: {'; '.join(strategy['donts'][:2]) or '-'}"]
+            lines += [
+                f"  talk about: {', '.join(strategy['best_topics'][:4]) or '-'}; avoid: "
+                f"{', '.join(strategy['avoid_topics'][:3]) or '-'}",
+                f"  opener: {(strategy['opener_templates'] or ['-'])[0]}",
+                f"  do: {'; '.join(strategy['dos'][:2]) or '-'}   don't: {'; '.join(strategy['donts'][:2]) or '-'}",
+            ]
         if chunk := ex["history"]:
             first = chunk["content"].splitlines()[:2]
-            lines += [f"  history: {chunk['chunks']} chunks, {chunk['words']:,} words, "
-                      f"{chunk['starts_at']:%Y-%m-%d} .. {chunk['ends_at']:%Y-%m-%d}; newest begins:"]
+            lines += [
+                f"  history: {chunk['chunks']} chunks, {chunk['words']:,} words, "
+                f"{chunk['starts_at']:%Y-%m-%d} .. {chunk['ends_at']:%Y-%m-%d}; newest begins:"
+            ]
             lines += [f"    {line[:110]}" for line in first]
     return "\n".join(lines)
 
@@ -507,7 +681,16 @@ def ui(port: int) -> None:
         click.echo(f"Dagster UI on http://127.0.0.1:{port} (Ctrl-C stops it and the sandbox)")
         try:
             subprocess.run(
-                [str(dagster), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", str(port)],
+                [
+                    str(dagster),
+                    "dev",
+                    "-w",
+                    str(PROJECT_ROOT / "workspace.yaml"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                ],
                 env=env,
                 cwd=PROJECT_ROOT,
                 check=False,

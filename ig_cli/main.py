@@ -55,7 +55,9 @@ def accounts() -> None:
     help="Ask Instagram who the cookies log in as before storing them.",
 )
 @user_errors
-def accounts_add(username: str, cookies_file: Path | None, login: bool, user_agent: str | None, verify: bool) -> None:
+def accounts_add(
+    username: str, cookies_file: Path | None, login: bool, user_agent: str | None, verify: bool
+) -> None:
     """Register USERNAME with its session cookies (stored encrypted under IG_SECRET_KEY)."""
     if login == (cookies_file is not None):
         raise click.UsageError("give either --cookies-file FILE or --login")
@@ -72,14 +74,20 @@ def accounts_add(username: str, cookies_file: Path | None, login: bool, user_age
 
 @accounts.command("login")
 @click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt."
+)
 @click.option("--headed", is_flag=True, help="Show the browser window (needs a display).")
 @user_errors
 def accounts_login(username: str, password_stdin: bool, headed: bool) -> None:
     """Log USERNAME in through Instagram's web page in Chromium, answering two-factor and checkpoint
     pages with the codes you type; store the session encrypted with the browser's user agent. This
     also ends a `login_required` or `checkpoint_required` stop."""
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt("Instagram password", hide_input=True)
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else click.prompt("Instagram password", hide_input=True)
+    )
     click.echo(login_account(username, password, headed=headed))
 
 
@@ -93,18 +101,44 @@ def accounts_list(include_removed: bool) -> None:
         click.echo("no accounts (add one: ig-pipeline accounts add USERNAME --cookies-file FILE)")
         return
     now = datetime.now(UTC)
-    table = [("USERNAME", "IG USER ID", "LOGIN", "COOLING DOWN UNTIL", "LAST FOLLOW GRAPH SYNC", "SOURCE", "STATUS",
-              "REASON")]
+    table = [
+        (
+            "USERNAME",
+            "IG USER ID",
+            "LOGIN",
+            "COOLING DOWN UNTIL",
+            "LAST FOLLOW GRAPH SYNC",
+            "SOURCE",
+            "STATUS",
+            "REASON",
+        )
+    ]
     for a in rows:
-        synced = a.follow_graph_synced_at.strftime("%Y-%m-%d %H:%M UTC") if a.follow_graph_synced_at else "never"
+        synced = (
+            a.follow_graph_synced_at.strftime("%Y-%m-%d %H:%M UTC") if a.follow_graph_synced_at else "never"
+        )
         cooling_now = a.cooldown_until is not None and a.cooldown_until > now
         cooling = a.cooldown_until.strftime("%Y-%m-%d %H:%M UTC") if cooling_now and a.cooldown_until else "-"
-        status = "removed" if a.removed_at else ("renamed to " + a.current_username if a.current_username else "active")
+        status = (
+            "removed"
+            if a.removed_at
+            else ("renamed to " + a.current_username if a.current_username else "active")
+        )
         reason = (a.cooldown_reason if cooling_now else None) or (
             a.login_state_reason if a.login_state != "logged_in" else None
         )
-        table.append((a.username, a.ig_user_id or "?", a.login_state, cooling, synced, a.content_source, status,
-                      _clip(reason or "-", 70)))
+        table.append(
+            (
+                a.username,
+                a.ig_user_id or "?",
+                a.login_state,
+                cooling,
+                synced,
+                a.content_source,
+                status,
+                _clip(reason or "-", 70),
+            )
+        )
     click.echo(format_table(table))
 
 
@@ -143,7 +177,9 @@ def accounts_source(username: str, source: str) -> None:
 def accounts_remove(username: str, purge: bool) -> None:
     """Stop managing USERNAME (its partition goes on the next sensor tick; data stays unless --purge)."""
     database_from_env().remove_account(username.strip().lstrip("@").lower(), purge=purge)
-    click.echo(f"removed {username}" + (" and purged its data" if purge else " (data kept; --purge deletes it)"))
+    click.echo(
+        f"removed {username}" + (" and purged its data" if purge else " (data kept; --purge deletes it)")
+    )
 
 
 @accounts.command("check")
@@ -184,11 +220,23 @@ def people_list(account: str, profile: str | None) -> None:
         return
     table = [("ID", "PROFILE", "LABEL", "NAME", "ROLE", "APPEARANCES", "LAST SEEN", "WITH")]
     for r in rows:
-        together = ", ".join(f"{k}×{v}" for k, v in ((r["metadata_json"] or {}).get("coappearance") or {}).items())
+        together = ", ".join(
+            f"{k}×{v}" for k, v in ((r["metadata_json"] or {}).get("coappearance") or {}).items()
+        )
         last = r["last_seen_at"].strftime("%Y-%m-%d %H:%M") if r["last_seen_at"] else "-"
         role = "do not track" if r["do_not_track"] else r["role"]
-        table.append((str(r["id"]), r["username"], r["label"], r["display_name"] or "-", role,
-                      str(r["appearance_count"]), last, _clip(together or "-", 40)))
+        table.append(
+            (
+                str(r["id"]),
+                r["username"],
+                r["label"],
+                r["display_name"] or "-",
+                role,
+                str(r["appearance_count"]),
+                last,
+                _clip(together or "-", 40),
+            )
+        )
     click.echo(format_table(table))
 
 
@@ -285,10 +333,21 @@ def ai_list() -> None:
             key = f"${r.config['api_key_env']}"
         else:  # as AIResource does: OPENAI_API_KEY goes to OpenAI itself, not to another server
             key = "OPENAI_API_KEY" if r.provider == "openai" or not r.config.get("base_url") else "none"
-        table.append((r.provider, "yes" if r.enabled else "no", r.priority, r.config.get("model") or "IG_AI_MODEL",
-                      r.config.get("base_url") or "OPENAI_BASE_URL", key))
-    click.echo(format_table(table) if rows else
-               "no settings: OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set, then the heuristic provider")
+        table.append(
+            (
+                r.provider,
+                "yes" if r.enabled else "no",
+                r.priority,
+                r.config.get("model") or "IG_AI_MODEL",
+                r.config.get("base_url") or "OPENAI_BASE_URL",
+                key,
+            )
+        )
+    click.echo(
+        format_table(table)
+        if rows
+        else "no settings: OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set, then the heuristic provider"
+    )
 
 
 @ai.command("set")
@@ -298,15 +357,26 @@ def ai_list() -> None:
 @click.option("--model", help="Model name for this provider (else IG_AI_MODEL).")
 @click.option("--base-url", help="An OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama.")
 @click.option("--api-key-env", help="Read the key from this environment variable at run time.")
-@click.option("--api-key-stdin", is_flag=True, help="Read a key from stdin and store it encrypted (IG_SECRET_KEY).")
+@click.option(
+    "--api-key-stdin", is_flag=True, help="Read a key from stdin and store it encrypted (IG_SECRET_KEY)."
+)
 @user_errors
-def ai_set(provider: str, priority: int | None, enabled: bool | None, model: str | None, base_url: str | None,
-           api_key_env: str | None, api_key_stdin: bool) -> None:
+def ai_set(
+    provider: str,
+    priority: int | None,
+    enabled: bool | None,
+    model: str | None,
+    base_url: str | None,
+    api_key_env: str | None,
+    api_key_stdin: bool,
+) -> None:
     """Add or change PROVIDER in ai_provider_settings."""
     db = database_from_env()
     current = next((r.config for r in db.ai_provider_settings() if r.provider == provider), {})
-    config = {**current, **{k: v for k, v in (("model", model), ("base_url", base_url),
-                                              ("api_key_env", api_key_env)) if v}}
+    config = {
+        **current,
+        **{k: v for k, v in (("model", model), ("base_url", base_url), ("api_key_env", api_key_env)) if v},
+    }
     key = sys.stdin.readline().strip() if api_key_stdin else None
     if api_key_stdin and not key:
         raise click.ClickException("--api-key-stdin: no key on stdin")

@@ -243,14 +243,22 @@ _url_option = click.option(
     "--op",
     required=True,
     type=click.Choice(
-        ["follower_leaves", "follower_joins", "account_unfollows", "account_follows", "rename", "advance",
-         "post_story"]
+        [
+            "follower_leaves",
+            "follower_joins",
+            "account_unfollows",
+            "account_follows",
+            "rename",
+            "advance",
+            "post_story",
+        ]
     ),
 )
 @click.option("--account", help="Managed account (username or pk).")
 @click.option(
-    "--user", help="The other person: pk or username (omit with *_joins/_follows to create a new person; "
-    "with post_story for someone the account follows, picked by the sandbox)."
+    "--user",
+    help="The other person: pk or username (omit with *_joins/_follows to create a new person; "
+    "with post_story for someone the account follows, picked by the sandbox).",
 )
 @click.option("--new-username", help="For --op rename.")
 @click.option(

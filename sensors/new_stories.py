@@ -43,23 +43,33 @@ class TrayOutcome:
     skipped: str | None = None
 
 
-def ask_tray(database: DatabaseResource, instagram: InstagramClientResource, account: AccountRecord) -> TrayOutcome:
+def ask_tray(
+    database: DatabaseResource, instagram: InstagramClientResource, account: AccountRecord
+) -> TrayOutcome:
     """One account's tray state, or why it was not asked. An account-level error from Instagram
     changes the account's health as a run would (cooldown, logged out)."""
     # No pauses and no retries inside a tick: the next tick is the retry.
     policy = replace(instagram.policy(), pause_rate=0, max_retries=0)
     try:
-        with instagram.open(database.session_cookies(account), account.user_agent,
-                            budgets=_NoWait(database.budget_store(account.id)), policy=policy) as client:
+        with instagram.open(
+            database.session_cookies(account),
+            account.user_agent,
+            budgets=_NoWait(database.budget_store(account.id)),
+            policy=policy,
+        ) as client:
             tray = client.story_tray()
     except _BudgetSpent as exc:
         return TrayOutcome(account.username, skipped=str(exc))
     except InstagramError as exc:
         if change := health_after(exc, datetime.now(UTC)):
-            database.record_health(account.id, login_state=change.login_state,
-                                   cooldown_until=change.cooldown_until, reason=change.reason)
+            database.record_health(
+                account.id,
+                login_state=change.login_state,
+                cooldown_until=change.cooldown_until,
+                reason=change.reason,
+            )
         return TrayOutcome(account.username, skipped=f"{exc.reason}: {exc}")
-    except Exception as exc:  # noqa: BLE001 - one account's failure must not stop the others' trays
+    except Exception as exc:
         return TrayOutcome(account.username, skipped=f"{type(exc).__name__}: {exc}")
     return TrayOutcome(account.username, tray_state(tray))
 
@@ -87,7 +97,8 @@ def new_stories_sensor(
     changed = changed_states(previous, states)
     requests = [
         dg.RunRequest(
-            partition_key=name, run_key=f"stories:{name}:{state}",
+            partition_key=name,
+            run_key=f"stories:{name}:{state}",
             tags={"ig/tray_state": state, "ig/trigger": "new_stories_sensor"},
         )
         for name, state in sorted(changed.items())
@@ -97,6 +108,7 @@ def new_stories_sensor(
         context.log.info(f"not asked or failed: {skipped}")
     cursor = json.dumps(merge_cursor(previous, states, (a.username for a in accounts)), sort_keys=True)
     if not requests:
-        return dg.SensorResult(skip_reason=f"{len(states)} trays unchanged, {len(skipped)} accounts skipped",
-                               cursor=cursor)
+        return dg.SensorResult(
+            skip_reason=f"{len(states)} trays unchanged, {len(skipped)} accounts skipped", cursor=cursor
+        )
     return dg.SensorResult(run_requests=requests, cursor=cursor)

@@ -14,7 +14,9 @@ from ig_resources.database import DatabaseResource, generate_key
 from ig_resources.database.engine import engine_for
 from ig_resources.database.models import Base
 
-PG_ADMIN_URL = os.environ.get("IG_TEST_PG_ADMIN_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "IG_TEST_PG_ADMIN_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+)
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FIXTURES = Path(os.environ.get("IG_FIXTURES_DIR", SHARED / "fixtures" / "instagram"))
 
@@ -70,6 +72,8 @@ def database(database_url: str, secret_key: str) -> DatabaseResource:
 
 def _truncate(url: str) -> None:
     engine = engine_for(url)
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)  # every table, shared ones like media_blobs too
+    tables = ", ".join(
+        t.name for t in Base.metadata.sorted_tables
+    )  # every table, shared ones like media_blobs too
     with engine.begin() as c:
         c.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

@@ -31,12 +31,27 @@ from ig_resources.instagram.session import parse_cookie_file
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-SPEC = NetworkSpec(seed=8, accounts=[
-    AccountSpec(username="hana", followers=40, following=25, mutual_fraction=0.4, inbox_threads=3, tray_reels=2),
-    AccountSpec(username="kai", followers=30, following=20, mutual_fraction=0.3, inbox_threads=2, tray_reels=1),
-])
-ASSETS = ["follow_graph", "profile_details", "avatars", "profile_posts", "post_comments", "post_media",
-          "discovered_accounts", "account_metrics"]
+SPEC = NetworkSpec(
+    seed=8,
+    accounts=[
+        AccountSpec(
+            username="hana", followers=40, following=25, mutual_fraction=0.4, inbox_threads=3, tray_reels=2
+        ),
+        AccountSpec(
+            username="kai", followers=30, following=20, mutual_fraction=0.3, inbox_threads=2, tray_reels=1
+        ),
+    ],
+)
+ASSETS = [
+    "follow_graph",
+    "profile_details",
+    "avatars",
+    "profile_posts",
+    "post_comments",
+    "post_media",
+    "discovered_accounts",
+    "account_metrics",
+]
 LAUNCH = """
 mutation($params: LaunchBackfillParams!) {
   launchPartitionBackfill(backfillParams: $params) {
@@ -72,23 +87,39 @@ def deployment(tmp_path: Path) -> Iterator[tuple[str, DatabaseResource, Path]]:
     database = DatabaseResource(url=f"sqlite:///{tmp_path / 'app.sqlite3'}", secret_key=key)
     database.migrate()
     for account in SPEC.accounts:
-        database.register_account(account.username,
-                                  parse_cookie_file(render_cookie_file(network.session_cookies(account.username))))
+        database.register_account(
+            account.username, parse_cookie_file(render_cookie_file(network.session_cookies(account.username)))
+        )
     with SandboxServer(network) as server:
         base = {k: v for k, v in os.environ.items() if not k.startswith(("IG_", "DAGSTER_"))}
-        env = {**base, "DAGSTER_HOME": str(home), "IG_DATABASE_URL": database.url, "IG_SECRET_KEY": key,
-               "IG_API_BASE_URL": server.url, "IG_WEB_BASE_URL": server.url, "IG_PACING": "off",
-               "IG_MEDIA_ROOT": str(tmp_path / "media"), "IG_TRUSTED_MEDIA_HOSTS": "127.0.0.1"}
+        env = {
+            **base,
+            "DAGSTER_HOME": str(home),
+            "IG_DATABASE_URL": database.url,
+            "IG_SECRET_KEY": key,
+            "IG_API_BASE_URL": server.url,
+            "IG_WEB_BASE_URL": server.url,
+            "IG_PACING": "off",
+            "IG_MEDIA_ROOT": str(tmp_path / "media"),
+            "IG_TRUSTED_MEDIA_HOSTS": "127.0.0.1",
+        }
         with dg.DagsterInstance.from_config(str(home)) as instance:
             instance.add_dynamic_partitions("instagram_accounts", [a.username for a in SPEC.accounts])
         port = _free_port()
         logs = tmp_path / "logs"
         logs.mkdir()
         processes = [
-            subprocess.Popen([str(BIN / command[0]), *command[1:]], cwd=ROOT, env=env,
-                             stdout=(logs / f"{command[0]}.log").open("w"), stderr=subprocess.STDOUT)
-            for command in (["dagster-webserver", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-                            ["dagster-daemon", "run", "-w", "workspace.yaml"])
+            subprocess.Popen(
+                [str(BIN / command[0]), *command[1:]],
+                cwd=ROOT,
+                env=env,
+                stdout=(logs / f"{command[0]}.log").open("w"),
+                stderr=subprocess.STDOUT,
+            )
+            for command in (
+                ["dagster-webserver", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+                ["dagster-daemon", "run", "-w", "workspace.yaml"],
+            )
         ]
         try:
             yield f"http://127.0.0.1:{port}", database, logs
@@ -125,10 +156,16 @@ def test_a_backfill_launched_like_the_ui_materializes_both_partitions(
         assert time.monotonic() < deadline, (logs / "dagster-webserver.log").read_text()[-3000:]
         time.sleep(1)
 
-    launched = _graphql(url, LAUNCH, {"params": {
-        "partitionNames": ["hana", "kai"],
-        "assetSelection": [{"path": [name]} for name in ASSETS],
-    }})["launchPartitionBackfill"]
+    launched = _graphql(
+        url,
+        LAUNCH,
+        {
+            "params": {
+                "partitionNames": ["hana", "kai"],
+                "assetSelection": [{"path": [name]} for name in ASSETS],
+            }
+        },
+    )["launchPartitionBackfill"]
     assert launched["__typename"] == "LaunchBackfillSuccess", launched
 
     status, deadline = None, time.monotonic() + 420
@@ -142,10 +179,16 @@ def test_a_backfill_launched_like_the_ui_materializes_both_partitions(
 
     with database.session() as s:
         for account in database.accounts():
-            posts = s.scalar(select(func.count()).select_from(InstagramProfilePost)
-                             .where(InstagramProfilePost.instagram_account_id == account.id))
-            metrics = s.scalar(select(func.count()).select_from(InstagramAccountMetric)
-                               .where(InstagramAccountMetric.instagram_account_id == account.id))
+            posts = s.scalar(
+                select(func.count())
+                .select_from(InstagramProfilePost)
+                .where(InstagramProfilePost.instagram_account_id == account.id)
+            )
+            metrics = s.scalar(
+                select(func.count())
+                .select_from(InstagramAccountMetric)
+                .where(InstagramAccountMetric.instagram_account_id == account.id)
+            )
             assert posts and posts > 0 and metrics == 1, account.username
     with dg.DagsterInstance.from_config(str(logs.parent / "dagster_home")) as instance:
         for name in ASSETS:

@@ -22,7 +22,10 @@ from ig_resources.instagram.sandbox import (
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-SPEC = NetworkSpec(seed=5, accounts=[AccountSpec(username="carol", followers=450, following=120, inbox_threads=5, tray_reels=3)])
+SPEC = NetworkSpec(
+    seed=5,
+    accounts=[AccountSpec(username="carol", followers=450, following=120, inbox_threads=5, tray_reels=3)],
+)
 
 
 @pytest.fixture
@@ -49,10 +52,18 @@ def env(tmp_path: Path, database_url: str, sandbox: tuple[SandboxServer, Sandbox
     }
 
 
-def run(env: dict[str, str], *args: str, tool: str = "ig-pipeline", stdin: str | None = None,
-        timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / tool), *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, input=stdin)
+def run(
+    env: dict[str, str], *args: str, tool: str = "ig-pipeline", stdin: str | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / tool), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=stdin,
+    )
 
 
 def one_line_error(done: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -64,8 +75,9 @@ def one_line_error(done: subprocess.CompletedProcess[str], *needles: str) -> Non
         assert needle in lines[0], lines[0]
 
 
-def test_accounts_and_a_materialization_end_to_end(env: dict[str, str], tmp_path: Path,
-                                                   sandbox: tuple[SandboxServer, SandboxNetwork]) -> None:
+def test_accounts_and_a_materialization_end_to_end(
+    env: dict[str, str], tmp_path: Path, sandbox: tuple[SandboxServer, SandboxNetwork]
+) -> None:
     _, network = sandbox
     cookie_file = tmp_path / "cookies.txt"
     cookie_file.write_text(render_cookie_file(network.session_cookies("carol"), "netscape"))
@@ -75,40 +87,60 @@ def test_accounts_and_a_materialization_end_to_end(env: dict[str, str], tmp_path
     assert "registered carol" in added.stdout
 
     listed = run(env, "accounts", "list")
-    assert listed.returncode == 0 and "carol" in listed.stdout and "never" in listed.stdout
+    assert listed.returncode == 0
+    assert "carol" in listed.stdout
+    assert "never" in listed.stdout
 
     # The partition as the sensor makes it, then the asset through Dagster's own CLI.
     with dg.instance_for_test(temp_dir=env["DAGSTER_HOME"]) as instance:
         instance.add_dynamic_partitions("instagram_accounts", ["carol"])
-    done = run(env, "asset", "materialize", "-m", "definitions", "--select", "follow_graph", "--partition", "carol",
-               tool="dagster")
+    done = run(
+        env,
+        "asset",
+        "materialize",
+        "-m",
+        "definitions",
+        "--select",
+        "follow_graph",
+        "--partition",
+        "carol",
+        tool="dagster",
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "RUN_SUCCESS" in done.stderr + done.stdout
 
     listed = run(env, "accounts", "list")
-    assert "never" not in listed.stdout and "UTC" in listed.stdout
+    assert "never" not in listed.stdout
+    assert "UTC" in listed.stdout
     checked = run(env, "accounts", "check", "carol")
-    assert checked.returncode == 0 and "450 followers" in checked.stdout
+    assert checked.returncode == 0
+    assert "450 followers" in checked.stdout
 
     assert "instagram" in listed.stdout
     chosen = run(env, "accounts", "source", "carol", "apify")
-    assert chosen.returncode == 0 and "carol reads profiles and posts from apify" in chosen.stdout
+    assert chosen.returncode == 0
+    assert "carol reads profiles and posts from apify" in chosen.stdout
     assert " apify " in run(env, "accounts", "list").stdout
     assert run(env, "accounts", "source", "carol", "ftp").returncode == 2  # click names the choices
 
     removed = run(env, "accounts", "remove", "carol")
-    assert removed.returncode == 0 and "data kept" in removed.stdout
+    assert removed.returncode == 0
+    assert "data kept" in removed.stdout
     assert "no accounts" in run(env, "accounts", "list").stdout
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the mistakes are the same on both
-def test_bad_input_gives_one_line_and_non_zero_exit(env: dict[str, str], tmp_path: Path,
-                                                    sandbox: tuple[SandboxServer, SandboxNetwork]) -> None:
+def test_bad_input_gives_one_line_and_non_zero_exit(
+    env: dict[str, str], tmp_path: Path, sandbox: tuple[SandboxServer, SandboxNetwork]
+) -> None:
     _, network = sandbox
     one_line_error(run(env, "accounts", "remove", "nobody"), "no managed account 'nobody'")
     one_line_error(run(env, "accounts", "check", "nobody"), "no managed account 'nobody'")
-    one_line_error(run(env, "accounts", "add", "carol", "--cookies-file", str(tmp_path / "missing.json")),
-                   "cannot read cookies file", "No such file")
+    one_line_error(
+        run(env, "accounts", "add", "carol", "--cookies-file", str(tmp_path / "missing.json")),
+        "cannot read cookies file",
+        "No such file",
+    )
     garbage = tmp_path / "garbage.json"
     garbage.write_text("[{not json")
     one_line_error(run(env, "accounts", "add", "carol", "--cookies-file", str(garbage)), "not valid JSON")
@@ -118,15 +150,19 @@ def test_bad_input_gives_one_line_and_non_zero_exit(env: dict[str, str], tmp_pat
 
     good = tmp_path / "good.json"
     good.write_text(render_cookie_file(network.session_cookies("carol")))
-    one_line_error(run({**env, "IG_SECRET_KEY": "not-a-key"}, "accounts", "add", "carol", "--cookies-file", str(good)),
-                   "IG_SECRET_KEY")
+    one_line_error(
+        run({**env, "IG_SECRET_KEY": "not-a-key"}, "accounts", "add", "carol", "--cookies-file", str(good)),
+        "IG_SECRET_KEY",
+    )
     assert run(env, "accounts", "add", "carol", "--cookies-file", str(good)).returncode == 0
     wrong_key = {**env, "IG_SECRET_KEY": generate_key()}
     one_line_error(run(wrong_key, "accounts", "check", "carol"), "cannot decrypt", "carol")
     one_line_error(run(wrong_key, "accounts", "add", "carol", "--cookies-file", str(good)), "cannot decrypt")
 
     one_line_error(run({**env, "IG_DATABASE_URL": "nonsense"}, "accounts", "list"), "IG_DATABASE_URL")
-    refused = run({**env, "IG_DATABASE_URL": "postgresql://postgres:pw-secret@127.0.0.1:1/x"}, "accounts", "list")
+    refused = run(
+        {**env, "IG_DATABASE_URL": "postgresql://postgres:pw-secret@127.0.0.1:1/x"}, "accounts", "list"
+    )
     one_line_error(refused, "cannot use the database")
     assert "pw-secret" not in refused.stderr
     for secret in network.session_cookies("carol").values():
@@ -136,20 +172,40 @@ def test_bad_input_gives_one_line_and_non_zero_exit(env: dict[str, str], tmp_pat
 
 def _table_after(stdout: str, header: str) -> list[str]:
     """The rows of the table whose header line holds `header` (up to the blank line after it)."""
-    return [line for line in stdout.split(header, 1)[1].split("\n\n", 1)[0].splitlines() if line.startswith("demo_")]
+    return [
+        line
+        for line in stdout.split(header, 1)[1].split("\n\n", 1)[0].splitlines()
+        if line.startswith("demo_")
+    ]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_ai_providers_are_set_listed_and_removed_without_showing_a_key(env: dict[str, str]) -> None:
     secret = "sk-cli-SECRET-4242"
     assert run(env, "ai", "list").stdout.startswith("no settings")
-    saved = run(env, "ai", "set", "local", "--base-url", "http://127.0.0.1:11434/v1", "--model", "llama3.2",
-                "--priority", "5", "--api-key-stdin", stdin=secret + "\n")
-    assert saved.returncode == 0 and "key stored encrypted" in saved.stdout and secret not in saved.stdout
+    saved = run(
+        env,
+        "ai",
+        "set",
+        "local",
+        "--base-url",
+        "http://127.0.0.1:11434/v1",
+        "--model",
+        "llama3.2",
+        "--priority",
+        "5",
+        "--api-key-stdin",
+        stdin=secret + "\n",
+    )
+    assert saved.returncode == 0
+    assert "key stored encrypted" in saved.stdout
+    assert secret not in saved.stdout
     assert run(env, "ai", "set", "openai", "--disable").returncode == 0
     listed = run(env, "ai", "list").stdout
     rows = {line.split()[0]: line for line in listed.splitlines()[1:]}
-    assert "llama3.2" in rows["local"] and "stored (encrypted)" in rows["local"] and " no " in rows["openai"]
+    assert "llama3.2" in rows["local"]
+    assert "stored (encrypted)" in rows["local"]
+    assert " no " in rows["openai"]
     assert secret not in listed
     assert run(env, "ai", "remove", "local").returncode == 0
     one_line_error(run(env, "ai", "remove", "local"), "no AI provider 'local'")
@@ -163,41 +219,65 @@ def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(t
     faulty = run(env, "demo", "--faults")
     assert faulty.returncode == 0, faulty.stderr[-2000:]
     lines = {line.split()[0]: line for line in faulty.stdout.splitlines() if line.startswith("demo_")}
-    assert "cooling down until" in faulty.stdout and "rate_limited" in faulty.stdout
-    listed = run({**env, "IG_SECRET_KEY": (tmp_path / "demo" / "secret.key").read_text().strip()}, "accounts", "list")
+    assert "cooling down until" in faulty.stdout
+    assert "rate_limited" in faulty.stdout
+    listed = run(
+        {**env, "IG_SECRET_KEY": (tmp_path / "demo" / "secret.key").read_text().strip()}, "accounts", "list"
+    )
     rows = {line.split()[0]: line for line in listed.stdout.splitlines()[1:]}
-    assert "rate_limited" in rows["demo_medium"] and "rate_limited" not in rows["demo_small"]
-    assert "FAILED" not in lines["demo_small"] and "FAILED" not in lines["demo_large"]
+    assert "rate_limited" in rows["demo_medium"]
+    assert "rate_limited" not in rows["demo_small"]
+    assert "FAILED" not in lines["demo_small"]
+    assert "FAILED" not in lines["demo_large"]
 
     # The insights of the accounts that ran, from the offline heuristic provider.
     insights = {line.split()[0]: line for line in _table_after(faulty.stdout, "POSTS ANALYSED")}
-    assert "heuristic:heuristic-1" in insights["demo_small"] and "persona:" in faulty.stdout
-    assert "opener:" in faulty.stdout and "history:" in faulty.stdout
+    assert "heuristic:heuristic-1" in insights["demo_small"]
+    assert "persona:" in faulty.stdout
+    assert "opener:" in faulty.stdout
+    assert "history:" in faulty.stdout
 
     # A new sandbox throttles nobody: every account completes, avatars shown; the same pipeline now runs
     # against an OpenAI-compatible server (the stand-in on loopback) named by OPENAI_BASE_URL.
     from ig_resources.ai.standin import OpenAIStandIn
 
     with OpenAIStandIn(api_key="sk-demo-SECRET-77") as standin:
-        again = run({**env, "OPENAI_BASE_URL": standin.url, "OPENAI_API_KEY": "sk-demo-SECRET-77",
-                     "IG_AI_MODEL": "standin-1"}, "demo", timeout=900)
+        again = run(
+            {
+                **env,
+                "OPENAI_BASE_URL": standin.url,
+                "OPENAI_API_KEY": "sk-demo-SECRET-77",
+                "IG_AI_MODEL": "standin-1",
+            },
+            "demo",
+            timeout=900,
+        )
     assert again.returncode == 0, again.stderr[-2000:]
-    assert "FAILED" not in again.stdout and "Avatars: " in again.stdout
+    assert "FAILED" not in again.stdout
+    assert "Avatars: " in again.stdout
     insights = {line.split()[0]: line.split() for line in _table_after(again.stdout, "POSTS ANALYSED")}
-    assert all(row[1] == "openai:standin-1" and int(row[-4].replace(",", "")) > 0 for row in insights.values())
-    assert len(standin.requests) > 0 and "sk-demo-SECRET-77" not in again.stdout + again.stderr
+    assert all(
+        row[1] == "openai:standin-1" and int(row[-4].replace(",", "")) > 0 for row in insights.values()
+    )
+    assert len(standin.requests) > 0
+    assert "sk-demo-SECRET-77" not in again.stdout + again.stderr
     # The new-stories sensor ran every account in its first tick and demo_small again after the sandbox
     # posted a story; the people found are listed, and one can be forgotten from the command line.
     stories = {line.split()[0]: line for line in _table_after(again.stdout, "SENSOR RUNS")}
-    assert "(ticks 1, 2)" in stories["demo_small"] and all(line.rstrip().endswith("yes") for line in stories.values())
+    assert "(ticks 1, 2)" in stories["demo_small"]
+    assert all(line.rstrip().endswith("yes") for line in stories.values())
     keyed = {**env, "IG_SECRET_KEY": (tmp_path / "demo" / "secret.key").read_text().strip()}
     people = run(keyed, "people", "list", "demo_small")
-    assert people.returncode == 0 and "profile_owner" in people.stdout
+    assert people.returncode == 0
+    assert "profile_owner" in people.stdout
     person_id = people.stdout.splitlines()[1].split()[0]
     faces = run(keyed, "people", "faces", "demo_small", person_id)
-    assert faces.returncode == 0 and ("story:" in faces.stdout or "post:" in faces.stdout)
+    assert faces.returncode == 0
+    assert "story:" in faces.stdout or "post:" in faces.stdout
     forgot = run(keyed, "people", "forget", "demo_small", person_id, "--yes")
-    assert forgot.returncode == 0 and "face vectors deleted" in forgot.stdout
+    assert forgot.returncode == 0
+    assert "face vectors deleted" in forgot.stdout
     assert "do not track" in run(keyed, "people", "list", "demo_small").stdout
     unknown = run(keyed, "people", "rename", "demo_small", "999999", "x")
-    assert unknown.returncode == 1 and "no person 999999" in unknown.stderr
+    assert unknown.returncode == 1
+    assert "no person 999999" in unknown.stderr

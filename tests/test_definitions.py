@@ -40,17 +40,36 @@ def test_cli_validates_the_workspace_against_the_production_instance(pg_url: str
         c.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(pg_url)
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
-    env.update(DAGSTER_PG_USER=url.username or "postgres", DAGSTER_PG_PASSWORD=url.password or "",
-               DAGSTER_PG_HOST=url.host or "127.0.0.1", DAGSTER_PG_DB=name)
+    env.update(
+        DAGSTER_PG_USER=url.username or "postgres",
+        DAGSTER_PG_PASSWORD=url.password or "",
+        DAGSTER_PG_HOST=url.host or "127.0.0.1",
+        DAGSTER_PG_DB=name,
+    )
     try:
         done = subprocess.run(
-            [str(Path(sys.executable).with_name("dagster")), "definitions", "validate", "-w", "workspace.yaml"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+            [
+                str(Path(sys.executable).with_name("dagster")),
+                "definitions",
+                "validate",
+                "-w",
+                "workspace.yaml",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert done.returncode == 0, done.stderr[-3000:]
         assert "Validation successful" in done.stdout + done.stderr
         with create_engine(url.set(database=name)).connect() as c:  # it really used PostgreSQL
-            assert c.execute(text("SELECT count(*) FROM information_schema.tables WHERE table_name = 'runs'")).scalar() == 1
+            assert (
+                c.execute(
+                    text("SELECT count(*) FROM information_schema.tables WHERE table_name = 'runs'")
+                ).scalar()
+                == 1
+            )
     finally:
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -37,8 +37,10 @@ class Sandbox:
     instance: dg.DagsterInstance
 
     def tick(self, cursor: str | None) -> dg.SensorResult:
-        resources = {"database": self.database, "instagram": InstagramClientResource(
-            api_base_url=self.server.url, web_base_url=self.server.url)}
+        resources = {
+            "database": self.database,
+            "instagram": InstagramClientResource(api_base_url=self.server.url, web_base_url=self.server.url),
+        }
         with dg.build_sensor_context(instance=self.instance, cursor=cursor, resources=resources) as context:
             return new_stories_sensor(context)
 
@@ -48,11 +50,17 @@ class Sandbox:
 
 @pytest.fixture
 def sandbox(database: DatabaseResource) -> Iterator[Sandbox]:
-    network = SandboxNetwork(NetworkSpec(seed=8, accounts=[
-        AccountSpec(username=n, followers=20, following=20, tray_reels=5) for n in NAMES]))
+    network = SandboxNetwork(
+        NetworkSpec(
+            seed=8,
+            accounts=[AccountSpec(username=n, followers=20, following=20, tray_reels=5) for n in NAMES],
+        )
+    )
     with SandboxServer(network) as server, dg.instance_for_test() as instance:
         for name in NAMES:
-            database.register_account(name, parse_cookie_file(render_cookie_file(network.session_cookies(name))))
+            database.register_account(
+                name, parse_cookie_file(render_cookie_file(network.session_cookies(name)))
+            )
         instance.add_dynamic_partitions("instagram_accounts", list(NAMES))
         yield Sandbox(server, network, database, instance)
 
@@ -67,14 +75,17 @@ def test_a_run_per_new_tray_state_and_never_twice(sandbox: Sandbox) -> None:
 
     # Nothing new: no run, the same cursor, one more tray request each.
     idle = sandbox.tick(first.cursor)
-    assert not idle.run_requests and idle.skip_reason and json.loads(idle.cursor) == cursor
+    assert not idle.run_requests
+    assert idle.skip_reason
+    assert json.loads(idle.cursor) == cursor
     assert sandbox.tray_requests() == dict.fromkeys(NAMES, 2)
 
     # Someone bo follows posts: one run for bo, with a new key.
     sandbox.network.post_story("bo")
     moved = sandbox.tick(idle.cursor)
     (request,) = moved.run_requests
-    assert request.partition_key == "bo" and request.run_key not in {r.run_key for r in first.run_requests}
+    assert request.partition_key == "bo"
+    assert request.run_key not in {r.run_key for r in first.run_requests}
     assert request.tags["ig/tray_state"] == json.loads(moved.cursor)["bo"] != cursor["bo"]
     # The daemon drops a request whose run key it has launched: evaluating the same state again gives
     # the same key, so a state is never run twice even when the cursor was lost.
@@ -92,12 +103,15 @@ def test_cooling_and_logged_out_accounts_are_not_asked(sandbox: Sandbox) -> None
     # cy was asked once, answered "logged out", and is now stopped: the next tick does not ask it.
     assert db.account("cy").login_state != cy.login_state
     sandbox.tick(first.cursor)
-    assert sandbox.tray_requests().get("cy") == 1 and "cy" not in json.loads(first.cursor)
+    assert sandbox.tray_requests().get("cy") == 1
+    assert "cy" not in json.loads(first.cursor)
 
 
 def test_retention_schedule_runs_every_account_even_cooling(sandbox: Sandbox) -> None:
     db = sandbox.database
-    db.record_health(db.account("ana").id, cooldown_until=datetime.now(UTC) + timedelta(hours=1), reason="429")
+    db.record_health(
+        db.account("ana").id, cooldown_until=datetime.now(UTC) + timedelta(hours=1), reason="429"
+    )
     when = datetime(2026, 11, 30, 4, 30, tzinfo=UTC)
     with dg.build_schedule_context(instance=sandbox.instance, scheduled_execution_time=when) as context:
         requests = story_retention_schedule(context)

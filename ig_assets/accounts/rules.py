@@ -57,7 +57,9 @@ def health_after(error: InstagramError, now: datetime) -> HealthChange | None:
     if isinstance(error, AuthenticationError):
         return HealthChange(login_state=LOGIN_REQUIRED, reason=str(error))
     if isinstance(error, RateLimitedError):
-        until = error.retry_after if error.retry_after and error.retry_after > now else now + THROTTLE_COOLDOWN
+        until = (
+            error.retry_after if error.retry_after and error.retry_after > now else now + THROTTLE_COOLDOWN
+        )
         return HealthChange(cooldown_until=until, reason=str(error))
     if isinstance(error, ActionBlockedError):
         return HealthChange(cooldown_until=now + ACTION_BLOCKED_COOLDOWN, reason=str(error))

@@ -49,16 +49,22 @@ def instagram_client(
     database: DatabaseResource, instagram: InstagramClientResource, account: AccountRecord
 ) -> AbstractContextManager[InstagramClient]:
     """Instagram's web API with the account's own session and request budget."""
-    return instagram.open(database.session_cookies(account), account.user_agent,
-                          budgets=database.budget_store(account.id))
+    return instagram.open(
+        database.session_cookies(account), account.user_agent, budgets=database.budget_store(account.id)
+    )
 
 
 def content_client(
-    database: DatabaseResource, instagram: InstagramClientResource, apify: ApifyInstagramClient, account: AccountRecord
+    database: DatabaseResource,
+    instagram: InstagramClientResource,
+    apify: ApifyInstagramClient,
+    account: AccountRecord,
 ) -> AbstractContextManager[InstagramClient]:
     """The client that reads this account's profiles and posts: Apify when the account chose it
     (seed 002), else Instagram's web API with the account's own session and request budget."""
-    return apify.open() if account.content_source == "apify" else instagram_client(database, instagram, account)
+    return (
+        apify.open() if account.content_source == "apify" else instagram_client(database, instagram, account)
+    )
 
 
 class RunState:
@@ -70,7 +76,9 @@ class RunState:
 
 
 @contextmanager
-def sync_run(database: DatabaseResource, account: AccountRecord, kind: str, dagster_run_id: str) -> Iterator[RunState]:
+def sync_run(
+    database: DatabaseResource, account: AccountRecord, kind: str, dagster_run_id: str
+) -> Iterator[RunState]:
     """queued -> running -> succeeded (the body commits) | failed (with the reason and requests)."""
     run = RunState(database.open_sync_run(account.id, kind, dagster_run_id))
     database.mark_sync_running(run.id)
@@ -84,19 +92,29 @@ def sync_run(database: DatabaseResource, account: AccountRecord, kind: str, dags
         consequence, state = "", {}
         if isinstance(exc, InstagramError) and (change := health_after(exc, datetime.now(UTC))):
             database.record_health(
-                account.id, login_state=change.login_state, cooldown_until=change.cooldown_until, reason=change.reason
+                account.id,
+                login_state=change.login_state,
+                cooldown_until=change.cooldown_until,
+                reason=change.reason,
             )
             if change.login_state:
                 consequence = f"; the account is now {change.login_state} until someone logs in again"
                 state = {"account_state": change.login_state}
             else:
                 consequence = f"; the account cools down until {change.cooldown_until:%Y-%m-%d %H:%M} UTC"
-                state = {"account_state": "cooling_down", "cooldown_until": f"{change.cooldown_until:%Y-%m-%d %H:%M} UTC"}
+                state = {
+                    "account_state": "cooling_down",
+                    "cooldown_until": f"{change.cooldown_until:%Y-%m-%d %H:%M} UTC",
+                }
         if isinstance(exc, InstagramError | SecretKeyError | ConcurrentSyncError):
             # An account-level stop, not a crash: say which account, why, and when it may run again.
             raise dg.Failure(
                 description=f"account '{account.username}': {exc}{consequence}",
-                metadata={"reason": getattr(exc, "reason", type(exc).__name__), "sync_run_id": run.id, **state},
+                metadata={
+                    "reason": getattr(exc, "reason", type(exc).__name__),
+                    "sync_run_id": run.id,
+                    **state,
+                },
                 allow_retries=False,
             ) from None
         raise

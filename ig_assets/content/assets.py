@@ -24,7 +24,9 @@ SCAN_POSTS = "scan_posts"
 #: people around them and the metrics of all
 content_job = dg.define_asset_job(
     "content_job",
-    selection=dg.AssetSelection.assets("profile_posts", "post_comments", "post_media", "discovered_accounts", "account_metrics"),
+    selection=dg.AssetSelection.assets(
+        "profile_posts", "post_comments", "post_media", "discovered_accounts", "account_metrics"
+    ),
 )
 
 
@@ -73,31 +75,58 @@ def profile_posts(
                     meta: dict[str, Any] = {"dagster_run_id": run_id}
                     if reason := skip_reason(profile):
                         write.outcomes[profile.id] = reason
-                        write.actions.append(ActionLogWrite(profile.id, SCAN_POSTS, "skipped", source, {**meta, "reason": reason}))
+                        write.actions.append(
+                            ActionLogWrite(
+                                profile.id, SCAN_POSTS, "skipped", source, {**meta, "reason": reason}
+                            )
+                        )
                         continue
                     stored = known.get(profile.id, set())
                     try:
                         read = read_until_known(
-                            client.iter_user_feed(profile.ig_user_id, profile.username), stored, config.overlap,
+                            client.iter_user_feed(profile.ig_user_id, profile.username),
+                            stored,
+                            config.overlap,
                             None if stored else config.first_scan_pages,
                         )
                     except (NotFoundError, MalformedResponseError, ServerError) as exc:
                         # private_account (not followed after all), not_found, malformed_response, server_error
                         write.outcomes[profile.id] = exc.reason
-                        write.actions.append(ActionLogWrite(profile.id, SCAN_POSTS, "failed", source,
-                                                            {**meta, "reason": exc.reason, "error": str(exc)}))
+                        write.actions.append(
+                            ActionLogWrite(
+                                profile.id,
+                                SCAN_POSTS,
+                                "failed",
+                                source,
+                                {**meta, "reason": exc.reason, "error": str(exc)},
+                            )
+                        )
                         continue
                     reads[profile.id] = read
                     write.outcomes[profile.id] = "ok"
-                    write.actions.append(ActionLogWrite(profile.id, SCAN_POSTS, "succeeded", source, {
-                        **meta, "new": read.new, "refreshed": len(read.posts) - read.new, "pages": read.pages}))
+                    write.actions.append(
+                        ActionLogWrite(
+                            profile.id,
+                            SCAN_POSTS,
+                            "succeeded",
+                            source,
+                            {
+                                **meta,
+                                "new": read.new,
+                                "refreshed": len(read.posts) - read.new,
+                                "pages": read.pages,
+                            },
+                        )
+                    )
             finally:
                 # Whatever was read before an account-level stop is stored.
                 _attach_posts(write, reads, config.low_accuracy_languages)
                 database.apply_post_scan(account.id, write)
             requests = dict(client.requests)
             pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
-        primary = {pid: primary_language(langs) for pid, langs in database.caption_languages_of(list(reads)).items()}
+        primary = {
+            pid: primary_language(langs) for pid, langs in database.caption_languages_of(list(reads)).items()
+        }
         database.set_primary_languages(primary)
         stats = _stats(write, reads, requests)
         database.complete_sync_run(run.id, {**stats, "pacing": pacing})
@@ -110,8 +139,13 @@ def profile_posts(
             "skipped": dg.MetadataValue.json(stats["skipped"]),
             "requests": dg.MetadataValue.json(requests),
             "pacing": dg.MetadataValue.json(pacing),
-            "caption_languages": dg.MetadataValue.json(dict(Counter(
-                p.caption_lang or "unknown" for posts in write.posts.values() for p in posts).most_common())),
+            "caption_languages": dg.MetadataValue.json(
+                dict(
+                    Counter(
+                        p.caption_lang or "unknown" for posts in write.posts.values() for p in posts
+                    ).most_common()
+                )
+            ),
             "preview": dg.MetadataValue.md(_preview(names, reads, primary, write)),
             "dagster/row_count": stats["posts_new"] + stats["posts_refreshed"],
         }
@@ -140,11 +174,12 @@ def _stats(write: PostScanWrite, reads: dict[int, FeedRead], requests: dict[str,
     }
 
 
-def _preview(names: dict[int, str], reads: dict[int, FeedRead], primary: dict[int, str | None],
-             write: PostScanWrite) -> str:
+def _preview(
+    names: dict[int, str], reads: dict[int, FeedRead], primary: dict[int, str | None], write: PostScanWrite
+) -> str:
     lines = ["| profile | outcome | new | refreshed | pages | language |", "|---|---|---:|---:|---:|---|"]
     for pid, outcome in list(write.outcomes.items())[:20]:
         read = reads.get(pid)
-        row = (f"{read.new} | {len(read.posts) - read.new} | {read.pages}" if read else " | | ")
+        row = f"{read.new} | {len(read.posts) - read.new} | {read.pages}" if read else " | | "
         lines.append(f"| {names.get(pid, pid)} | {outcome} | {row} | {primary.get(pid) or ''} |")
     return "\n".join(lines)

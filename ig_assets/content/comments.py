@@ -58,17 +58,33 @@ def post_comments(
                         comments = [c for page in client.iter_comments(post.media_pk) for c in page.comments]
                     except (NotFoundError, MalformedResponseError, ServerError) as exc:
                         failures[exc.reason] += 1
-                        write.actions.append(ActionLogWrite(post.profile_id, SCAN_COMMENTS, "failed", source,
-                                                            {**meta, "reason": exc.reason, "error": str(exc)}))
+                        write.actions.append(
+                            ActionLogWrite(
+                                post.profile_id,
+                                SCAN_COMMENTS,
+                                "failed",
+                                source,
+                                {**meta, "reason": exc.reason, "error": str(exc)},
+                            )
+                        )
                         continue
                     write.comments[post.id] = [comment_write(c) for c in comments]
                     write.searched[post.id] = post.comments_count
                     write.discovered += discovered(
-                        (c.user for c in comments if c.user), source=COMMENTS, found_from_profile_id=post.profile_id,
+                        (c.user for c in comments if c.user),
+                        source=COMMENTS,
+                        found_from_profile_id=post.profile_id,
                         exclude={post.profile_ig_user_id, account.ig_user_id or ""},
                     )
-                    write.actions.append(ActionLogWrite(post.profile_id, SCAN_COMMENTS, "succeeded", source,
-                                                        {**meta, "comments": len(comments)}))
+                    write.actions.append(
+                        ActionLogWrite(
+                            post.profile_id,
+                            SCAN_COMMENTS,
+                            "succeeded",
+                            source,
+                            {**meta, "comments": len(comments)},
+                        )
+                    )
             finally:
                 database.apply_comment_scan(account.id, write)
             requests = dict(client.requests)
@@ -82,9 +98,11 @@ def post_comments(
         database.complete_sync_run(run.id, stats)
         run.committed = True
     context.log.info(f"{account.username}: {stats['comments']} comments of {stats['posts']} posts")
-    return dg.MaterializeResult(metadata={
-        **{k: v for k, v in stats.items() if k != "failures"},
-        "failures": dg.MetadataValue.json(stats["failures"]),
-        "requests": dg.MetadataValue.json(requests),
-        "dagster/row_count": stats["comments"],
-    })
+    return dg.MaterializeResult(
+        metadata={
+            **{k: v for k, v in stats.items() if k != "failures"},
+            "failures": dg.MetadataValue.json(stats["failures"]),
+            "requests": dg.MetadataValue.json(requests),
+            "dagster/row_count": stats["comments"],
+        }
+    )

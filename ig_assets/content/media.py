@@ -21,7 +21,9 @@ class PostMediaConfig(dg.Config):
     batch_size: int = 300
 
 
-@dg.asset(partitions_def=account_partitions, group_name="content", kinds={"instagram", "sql"}, deps=[profile_posts])
+@dg.asset(
+    partitions_def=account_partitions, group_name="content", kinds={"instagram", "sql"}, deps=[profile_posts]
+)
 def post_media(
     context: dg.AssetExecutionContext, config: PostMediaConfig, database: DatabaseResource, media: MediaStore
 ) -> dg.MaterializeResult:
@@ -33,15 +35,23 @@ def post_media(
     # A file another post already stored (same fingerprint) is not fetched again.
     reused = [MediaResult(c.id, "succeeded", None, c.stored_sha256) for c in due if c.stored_sha256]
     with media.downloader() as downloader:
-        results, actions = download_media(downloader, [c for c in due if not c.stored_sha256], DOWNLOAD_POST_MEDIA,
-                                          trigger_source(context.run.tags), context.run.run_id, item_key="post_id")
+        results, actions = download_media(
+            downloader,
+            [c for c in due if not c.stored_sha256],
+            DOWNLOAD_POST_MEDIA,
+            trigger_source(context.run.tags),
+            context.run.run_id,
+            item_key="post_id",
+        )
     results += reused
     database.apply_post_media(account.id, results, actions)
     outcomes = Counter("stored" if r.sha256 else f"{r.status}:{r.reason}" for r in results)
-    return dg.MaterializeResult(metadata={
-        "candidates": len(due),
-        "downloads": downloader.downloads,
-        "reused": len(reused),
-        "outcomes": dg.MetadataValue.json(dict(outcomes)),
-        "dagster/row_count": outcomes["stored"],
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "candidates": len(due),
+            "downloads": downloader.downloads,
+            "reused": len(reused),
+            "outcomes": dg.MetadataValue.json(dict(outcomes)),
+            "dagster/row_count": outcomes["stored"],
+        }
+    )

@@ -59,10 +59,16 @@ def stories(
             tray = client.story_tray()
             owners = database.profile_ids(account.id, (r.user.pk for r in tray.tray))  # user pk -> profile id
             newest = database.newest_story_times(owners.values())
-            complete, to_read = reels_to_read(tray, {pk: newest[pid] for pk, pid in owners.items() if pid in newest})
+            complete, to_read = reels_to_read(
+                tray, {pk: newest[pid] for pk, pid in owners.items() if pid in newest}
+            )
             to_read = [pk for pk in to_read if pk in owners]
-            writes: list[StoryWrite] = [story_write(owners[pk], item)
-                                        for pk, items in complete.items() if pk in owners for item in items]
+            writes: list[StoryWrite] = [
+                story_write(owners[pk], item)
+                for pk, items in complete.items()
+                if pk in owners
+                for item in items
+            ]
             failures: Counter[str] = Counter()
             if to_read:
                 for pk, reel in client.reels_media(to_read).items():
@@ -77,10 +83,13 @@ def stories(
                         failures[f"highlights:{exc.reason}"] += 1
             requests = dict(client.requests)
         new = database.apply_stories(account.id, writes)
-        due = database.stories_needing_media(account.id, config.media_batch_size,
-                                             give_up_before=datetime.now(UTC) - DOWNLOAD_GRACE)
+        due = database.stories_needing_media(
+            account.id, config.media_batch_size, give_up_before=datetime.now(UTC) - DOWNLOAD_GRACE
+        )
         with media.downloader() as downloader:
-            results, actions = download_media(downloader, due, DOWNLOAD_STORY_MEDIA, source, run_id, item_key="story_id")
+            results, actions = download_media(
+                downloader, due, DOWNLOAD_STORY_MEDIA, source, run_id, item_key="story_id"
+            )
         database.apply_story_media(account.id, results, actions)
         stats = {
             "tray_owners": len(tray.tray),
@@ -95,13 +104,15 @@ def stories(
         database.complete_sync_run(run.id, stats)
         run.committed = True
     context.log.info(f"{account.username}: {new} new story items from {len(tray.tray)} tray owners")
-    return dg.MaterializeResult(metadata={
-        **{k: v for k, v in stats.items() if not isinstance(v, dict)},
-        "media": dg.MetadataValue.json(stats["media"]),
-        "requests": dg.MetadataValue.json(requests),
-        "status": dg.MetadataValue.json(database.stories_summary(account.id)),
-        "dagster/row_count": new,
-    })
+    return dg.MaterializeResult(
+        metadata={
+            **{k: v for k, v in stats.items() if not isinstance(v, dict)},
+            "media": dg.MetadataValue.json(stats["media"]),
+            "requests": dg.MetadataValue.json(requests),
+            "status": dg.MetadataValue.json(database.stories_summary(account.id)),
+            "dagster/row_count": new,
+        }
+    )
 
 
 class StoryRetentionConfig(dg.Config):
@@ -111,7 +122,10 @@ class StoryRetentionConfig(dg.Config):
 
 @dg.asset(partitions_def=account_partitions, group_name="content", kinds={"sql"}, deps=[stories])
 def story_retention(
-    context: dg.AssetExecutionContext, config: StoryRetentionConfig, database: DatabaseResource, media: MediaStore
+    context: dg.AssetExecutionContext,
+    config: StoryRetentionConfig,
+    database: DatabaseResource,
+    media: MediaStore,
 ) -> dg.MaterializeResult:
     """Deletes the stored files of stories that expired more than `retention_hours` ago (a file another
     row still uses stays), and the face vectors of people marked "do not track" that reached them
@@ -124,8 +138,10 @@ def story_retention(
     embeddings = database.delete_forgotten_embeddings(account.id)
     database.finish_purge(account.id, purge, retention, now, deleted, embeddings)
     metadata: dict[str, Any] = {
-        "stories_purged": len(purge.story_ids), "files_deleted": len(deleted),
-        "bytes_freed": sum(n for _, n in deleted), "embeddings_deleted": embeddings,
+        "stories_purged": len(purge.story_ids),
+        "files_deleted": len(deleted),
+        "bytes_freed": sum(n for _, n in deleted),
+        "embeddings_deleted": embeddings,
         "retention_hours": config.retention_hours,
     }
     context.log.info(f"{account.username}: {metadata}")

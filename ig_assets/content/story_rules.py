@@ -71,7 +71,9 @@ def changed_states(previous: Mapping[str, str], current: Mapping[str, str]) -> d
     return {name: state for name, state in current.items() if previous.get(name) != state}
 
 
-def merge_cursor(previous: Mapping[str, str], current: Mapping[str, str], accounts: Iterable[str]) -> dict[str, str]:
+def merge_cursor(
+    previous: Mapping[str, str], current: Mapping[str, str], accounts: Iterable[str]
+) -> dict[str, str]:
     """The next cursor: the new states, the old ones of accounts not asked this tick, none of removed
     accounts."""
     keep = set(accounts)

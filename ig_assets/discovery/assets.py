@@ -65,29 +65,45 @@ def discovered_accounts(
                     try:
                         related = client.related_accounts(ig_user_id)
                     except (NotFoundError, MalformedResponseError, ServerError) as exc:
-                        actions.append(ActionLogWrite(profile_id, FIND_RELATED, "failed", source,
-                                                      {**meta, "reason": exc.reason}))
+                        actions.append(
+                            ActionLogWrite(
+                                profile_id, FIND_RELATED, "failed", source, {**meta, "reason": exc.reason}
+                            )
+                        )
                         continue
-                    people = discovered(related, source=RELATED, found_from_profile_id=profile_id,
-                                        exclude={ig_user_id, account.ig_user_id or ""})
+                    people = discovered(
+                        related,
+                        source=RELATED,
+                        found_from_profile_id=profile_id,
+                        exclude={ig_user_id, account.ig_user_id or ""},
+                    )
                     found += people
-                    actions.append(ActionLogWrite(profile_id, FIND_RELATED, "succeeded", source, {**meta, "found": len(people)}))
+                    actions.append(
+                        ActionLogWrite(
+                            profile_id, FIND_RELATED, "succeeded", source, {**meta, "found": len(people)}
+                        )
+                    )
             finally:
                 database.apply_related_scan(account.id, scanned, found, actions)
             requests = dict(client.requests)
         summary = database.discovered_summary(account.id)
-        stats = {"seeds": len(scanned), "related_found": len({d.ig_user_id for d in found}),
-                 "requests_total": sum(requests.values())}
+        stats = {
+            "seeds": len(scanned),
+            "related_found": len({d.ig_user_id for d in found}),
+            "requests_total": sum(requests.values()),
+        }
         database.complete_sync_run(run.id, {**stats, "by_source": summary})
         run.committed = True
     lines = ["| source | people | already in the network |", "|---|---:|---:|"]
     lines += [f"| {src} | {n['found']:,} | {n['in_network']:,} |" for src, n in sorted(summary.items())]
-    return dg.MaterializeResult(metadata={
-        **stats,
-        "by_source": dg.MetadataValue.md("\n".join(lines)),
-        "requests": dg.MetadataValue.json(requests),
-        "dagster/row_count": sum(n["found"] for n in summary.values()),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            **stats,
+            "by_source": dg.MetadataValue.md("\n".join(lines)),
+            "requests": dg.MetadataValue.json(requests),
+            "dagster/row_count": sum(n["found"] for n in summary.values()),
+        }
+    )
 
 
 class AccountMetricsConfig(dg.Config):
@@ -99,8 +115,12 @@ class AccountMetricsConfig(dg.Config):
     projection_days: int = MetricsPolicy.projection_days
 
 
-@dg.asset(partitions_def=account_partitions, group_name="discovery", kinds={"pandas", "sql"},
-          deps=[profile_details, profile_posts])
+@dg.asset(
+    partitions_def=account_partitions,
+    group_name="discovery",
+    kinds={"pandas", "sql"},
+    deps=[profile_details, profile_posts],
+)
 def account_metrics(
     context: dg.AssetExecutionContext, config: AccountMetricsConfig, database: DatabaseResource
 ) -> dg.MaterializeResult:
@@ -119,26 +139,39 @@ def account_metrics(
     top = metrics.assign(username=metrics["profile_id"].map(usernames)).nlargest(10, "score")
     database.apply_metrics(account.id, now, _records(metrics), summary, {"top_profiles": _records(top)})
     history = follower_history(snapshots, usernames)
-    return dg.MaterializeResult(metadata={
-        **{k: v for k, v in summary.items() if v is not None},
-        "top_profiles": dg.MetadataValue.md(_top_table(top)),
-        "follower_history": dg.MetadataValue.md(history_markdown(history, f"Follower history around @{account.username}")),
-        "dagster/row_count": len(metrics),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            **{k: v for k, v in summary.items() if v is not None},
+            "top_profiles": dg.MetadataValue.md(_top_table(top)),
+            "follower_history": dg.MetadataValue.md(
+                history_markdown(history, f"Follower history around @{account.username}")
+            ),
+            "dagster/row_count": len(metrics),
+        }
+    )
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows with NaN as None and numpy scalars as Python ones (JSON and the database take neither)."""
     clean = frame.astype(object).where(frame.notna(), None)
-    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in clean.to_dict("records")]
+    return [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        for row in clean.to_dict("records")
+    ]
 
 
 def _top_table(top: pd.DataFrame) -> str:
     def pct(x: float) -> str:
         return "–" if pd.isna(x) else f"{x:.2%}"
 
-    lines = ["| profile | followers | engagement | growth / 30 d | projected | score |", "|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| @{r.username} | {0 if pd.isna(r.follower_count) else int(r.follower_count):,} | {pct(r.engagement_rate)} "
-              f"| {pct(r.growth_rate_30d)} | {'–' if pd.isna(r.projected_followers) else f'{r.projected_followers:,.0f}'} "
-              f"| {'–' if pd.isna(r.score) else f'{r.score:.1f}'} |" for r in top.itertuples()]
+    lines = [
+        "| profile | followers | engagement | growth / 30 d | projected | score |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| @{r.username} | {0 if pd.isna(r.follower_count) else int(r.follower_count):,} | {pct(r.engagement_rate)} "
+        f"| {pct(r.growth_rate_30d)} | {'–' if pd.isna(r.projected_followers) else f'{r.projected_followers:,.0f}'} "
+        f"| {'–' if pd.isna(r.score) else f'{r.score:.1f}'} |"
+        for r in top.itertuples()
+    ]
     return "\n".join(lines)

@@ -9,9 +9,9 @@ import matplotlib
 import pandas as pd
 
 matplotlib.use("Agg")  # no screen: render to memory only
-from matplotlib import dates as mdates  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib import dates as mdates
+from matplotlib import pyplot as plt
+from matplotlib.ticker import FuncFormatter
 
 MAX_LINES = 8
 
@@ -53,7 +53,11 @@ def history_markdown(history: pd.DataFrame, title: str) -> str:
     image = base64.b64encode(buffer.getvalue()).decode()
     latest = history.ffill().iloc[-1]
     first = history.bfill().iloc[0]
-    rows = "\n".join(f"| @{u} | {int(first[u]):,} | {int(latest[u]):,} | {int(history[u].count())} |"
-                     for u in history.columns)
-    return (f"![{title}](data:image/png;base64,{image})\n\n"
-            f"| profile | first | latest | snapshots |\n|---|---:|---:|---:|\n{rows}\n")
+    rows = "\n".join(
+        f"| @{u} | {int(first[u]):,} | {int(latest[u]):,} | {int(history[u].count())} |"
+        for u in history.columns
+    )
+    return (
+        f"![{title}](data:image/png;base64,{image})\n\n"
+        f"| profile | first | latest | snapshots |\n|---|---:|---:|---:|\n{rows}\n"
+    )

@@ -33,14 +33,29 @@ class MetricsPolicy:
 
 
 COLUMNS = [
-    "profile_id", "follower_count", "posts_considered", "avg_likes", "avg_comments", "engagement_rate",
-    "history_points", "history_days", "growth_per_day", "growth_rate_30d", "projected_followers",
-    "posts_last_30d", "score",
+    "profile_id",
+    "follower_count",
+    "posts_considered",
+    "avg_likes",
+    "avg_comments",
+    "engagement_rate",
+    "history_points",
+    "history_days",
+    "growth_per_day",
+    "growth_rate_30d",
+    "projected_followers",
+    "posts_last_30d",
+    "score",
 ]
 
 
-def profile_metrics(profiles: pd.DataFrame, posts: pd.DataFrame, snapshots: pd.DataFrame, now: datetime,
-                    policy: MetricsPolicy = MetricsPolicy()) -> pd.DataFrame:
+def profile_metrics(
+    profiles: pd.DataFrame,
+    posts: pd.DataFrame,
+    snapshots: pd.DataFrame,
+    now: datetime,
+    policy: MetricsPolicy = MetricsPolicy(),
+) -> pd.DataFrame:
     """One row per profile of `profiles` with the columns of `COLUMNS`; NaN where the data cannot tell.
 
     Engagement rate: the mean, over the profile's `engagement_posts` most recent posts whose likes are
@@ -61,7 +76,10 @@ def profile_metrics(profiles: pd.DataFrame, posts: pd.DataFrame, snapshots: pd.D
     columns = ["profile_id", "follower_count", *(["posts_scanned"] if "posts_scanned" in profiles else [])]
     base = profiles[columns].drop_duplicates("profile_id").set_index("profile_id")
     out = base.join(_engagement(posts, base["follower_count"], policy)).join(_growth(snapshots, now, policy))
-    recent = posts[pd.to_datetime(posts["taken_at"], utc=True) >= pd.Timestamp(now - timedelta(days=policy.activity_days))]
+    recent = posts[
+        pd.to_datetime(posts["taken_at"], utc=True)
+        >= pd.Timestamp(now - timedelta(days=policy.activity_days))
+    ]
     out["posts_last_30d"] = recent.groupby("profile_id").size().reindex(out.index).fillna(0).astype(int)
     out["posts_considered"] = out["posts_considered"].fillna(0).astype(int)
     out["history_points"] = out["history_points"].fillna(0).astype(int)
@@ -72,7 +90,9 @@ def profile_metrics(profiles: pd.DataFrame, posts: pd.DataFrame, snapshots: pd.D
 def _engagement(posts: pd.DataFrame, followers: pd.Series, policy: MetricsPolicy) -> pd.DataFrame:
     visible = posts[posts["likes_count"].notna()].copy()
     visible["comments_count"] = visible["comments_count"].fillna(0)
-    visible = visible.sort_values("taken_at", ascending=False).groupby("profile_id").head(policy.engagement_posts)
+    visible = (
+        visible.sort_values("taken_at", ascending=False).groupby("profile_id").head(policy.engagement_posts)
+    )
     per = visible.groupby("profile_id").agg(
         posts_considered=("likes_count", "size"),
         avg_likes=("likes_count", "mean"),
@@ -93,33 +113,46 @@ def _growth(snapshots: pd.DataFrame, now: datetime, policy: MetricsPolicy) -> pd
     h["t"] = (h["captured_at"] - last).dt.total_seconds() / 86_400
     h["f"] = h["follower_count"].astype(float)
     h["tt"], h["tf"] = h["t"] * h["t"], h["t"] * h["f"]
-    g = h.sort_values("captured_at").groupby("profile_id").agg(
-        history_points=("t", "size"), t0=("t", "min"), st=("t", "sum"), sf=("f", "sum"), stt=("tt", "sum"),
-        stf=("tf", "sum"), latest=("f", "last"),
+    g = (
+        h.sort_values("captured_at")
+        .groupby("profile_id")
+        .agg(
+            history_points=("t", "size"),
+            t0=("t", "min"),
+            st=("t", "sum"),
+            sf=("f", "sum"),
+            stt=("tt", "sum"),
+            stf=("tf", "sum"),
+            latest=("f", "last"),
+        )
     )
     n = g["history_points"]
     denom = n * g["stt"] - g["st"] ** 2
     enough = (n >= 2) & (-g["t0"] >= policy.min_history_days) & (denom > 0)
     slope = ((n * g["stf"] - g["st"] * g["sf"]) / denom.where(enough)).where(enough)
     intercept = (g["sf"] - slope * g["st"]) / n
-    return pd.DataFrame({
-        "history_points": n,
-        "history_days": -g["t0"],
-        "growth_per_day": slope,
-        "growth_rate_30d": slope * 30 / g["latest"].where(g["latest"] > 0),
-        "projected_followers": intercept + slope * policy.projection_days,
-    })
+    return pd.DataFrame(
+        {
+            "history_points": n,
+            "history_days": -g["t0"],
+            "growth_per_day": slope,
+            "growth_rate_30d": slope * 30 / g["latest"].where(g["latest"] > 0),
+            "projected_followers": intercept + slope * policy.projection_days,
+        }
+    )
 
 
 def _score(m: pd.DataFrame, policy: MetricsPolicy) -> pd.Series:
     activity = (m["posts_last_30d"] / policy.full_activity).clip(upper=1)
     if "posts_scanned" in m:
         activity = activity.where(m["posts_scanned"].astype("boolean").fillna(False))
-    parts = pd.DataFrame({
-        "engagement": (m["engagement_rate"] / policy.full_engagement).clip(upper=1),
-        "growth": (0.5 + m["growth_rate_30d"] / (2 * policy.full_growth)).clip(0, 1),
-        "activity": activity,
-    })
+    parts = pd.DataFrame(
+        {
+            "engagement": (m["engagement_rate"] / policy.full_engagement).clip(upper=1),
+            "growth": (0.5 + m["growth_rate_30d"] / (2 * policy.full_growth)).clip(0, 1),
+            "activity": activity,
+        }
+    )
     w = pd.Series(policy.weights, index=parts.columns)
     known = parts.notna()
     weight = known.mul(w, axis=1).sum(axis=1)
@@ -147,10 +180,12 @@ def account_summary(metrics: pd.DataFrame) -> dict[str, float | int | None]:
         "profiles_with_growth": int(has_growth.sum()),
         "network_followers": int(f.fillna(0).sum()),
         "engagement_rate": value((metrics["engagement_rate"] * f)[has_rate].sum() / rate_followers)
-        if rate_followers else None,
+        if rate_followers
+        else None,
         "median_engagement_rate": value(metrics["engagement_rate"].median()),
         "growth_rate_30d": value(metrics["growth_per_day"][has_growth].sum() * 30 / growth_followers)
-        if growth_followers else None,
+        if growth_followers
+        else None,
         "projected_network_followers": int(np.nan_to_num(projected.sum())),
         "score": value(metrics["score"].mean()),
     }

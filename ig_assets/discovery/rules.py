@@ -14,7 +14,9 @@ MIN_COMMENTS = 5
 
 def needs_comment_search(comments_count: int | None, searched_count: int | None) -> bool:
     """More than `MIN_COMMENTS` comments, and none read yet or more than when they were read."""
-    return (comments_count or 0) > MIN_COMMENTS and (searched_count is None or (comments_count or 0) > searched_count)
+    return (comments_count or 0) > MIN_COMMENTS and (
+        searched_count is None or (comments_count or 0) > searched_count
+    )
 
 
 def comment_write(comment: Comment) -> CommentWrite:
@@ -38,6 +40,7 @@ def discovered(
     for user in people:
         if user.pk in exclude or user.pk in found:
             continue
-        found[user.pk] = DiscoveryWrite(user.pk, user.username, user.full_name, user.is_private, source,
-                                        found_from_profile_id)
+        found[user.pk] = DiscoveryWrite(
+            user.pk, user.username, user.full_name, user.is_private, source, found_from_profile_id
+        )
     return list(found.values())

@@ -42,8 +42,9 @@ def _loaded(faces: FaceAnalysisResource) -> None:
         raise dg.Failure(description=f"face models: {exc}", allow_retries=False) from None
 
 
-def scan_faces(faces: FaceAnalysisResource, media: MediaStore, items: list[MediaForFaces],
-               config: FacesConfig) -> list[FaceScan]:
+def scan_faces(
+    faces: FaceAnalysisResource, media: MediaStore, items: list[MediaForFaces], config: FacesConfig
+) -> list[FaceScan]:
     """Each item's faces from its stored file (video: frames sampled by the resource), or why not."""
     scans = []
     for item in items:
@@ -64,20 +65,30 @@ def scan_faces(faces: FaceAnalysisResource, media: MediaStore, items: list[Media
         except ValueError as exc:
             scans.append(FaceScan(item.id, item.profile_id, [], error=str(exc)))
             continue
-        scans.append(FaceScan(item.id, item.profile_id, [
-            FaceWrite(
-                face_index=i, bounding_box=[round(float(v), 1) for v in f.bbox],
-                detector_confidence=round(float(f.det_score), 4),
-                keypoints=[[round(float(x), 1), round(float(y), 1)] for x, y in f.kps],
-                face_size=round(float(f.size), 1), frame_time=f.frame_time,
-                embedding=[round(float(x), 6) for x in f.embedding],
-                embedding_version=faces.model_name, embedding_dim=int(f.embedding.shape[0]),
-                clusterable=clusterable(f.size, f.det_score, min_size=config.min_face_size,
-                                        min_score=config.min_score),
-                prominent=prominent(f.bbox, width, height),
+        scans.append(
+            FaceScan(
+                item.id,
+                item.profile_id,
+                [
+                    FaceWrite(
+                        face_index=i,
+                        bounding_box=[round(float(v), 1) for v in f.bbox],
+                        detector_confidence=round(float(f.det_score), 4),
+                        keypoints=[[round(float(x), 1), round(float(y), 1)] for x, y in f.kps],
+                        face_size=round(float(f.size), 1),
+                        frame_time=f.frame_time,
+                        embedding=[round(float(x), 6) for x in f.embedding],
+                        embedding_version=faces.model_name,
+                        embedding_dim=int(f.embedding.shape[0]),
+                        clusterable=clusterable(
+                            f.size, f.det_score, min_size=config.min_face_size, min_score=config.min_score
+                        ),
+                        prominent=prominent(f.bbox, width, height),
+                    )
+                    for i, f in enumerate(found)
+                ],
             )
-            for i, f in enumerate(found)
-        ]))
+        )
     return scans
 
 
@@ -108,7 +119,10 @@ def _scan_metadata(scans: list[FaceScan], seconds: float, faces: FaceAnalysisRes
 
 @dg.asset(partitions_def=account_partitions, group_name="faces", kinds={"python", "sql"}, deps=[stories])
 def story_faces(
-    context: dg.AssetExecutionContext, config: FacesConfig, database: DatabaseResource, media: MediaStore,
+    context: dg.AssetExecutionContext,
+    config: FacesConfig,
+    database: DatabaseResource,
+    media: MediaStore,
     faces: FaceAnalysisResource,
 ) -> dg.MaterializeResult:
     """Faces of the stored story files not read yet (`instagram_story_faces`): box, detector score, five
@@ -124,7 +138,10 @@ def story_faces(
 
 @dg.asset(partitions_def=account_partitions, group_name="faces", kinds={"python", "sql"}, deps=[post_media])
 def post_faces(
-    context: dg.AssetExecutionContext, config: FacesConfig, database: DatabaseResource, media: MediaStore,
+    context: dg.AssetExecutionContext,
+    config: FacesConfig,
+    database: DatabaseResource,
+    media: MediaStore,
     faces: FaceAnalysisResource,
 ) -> dg.MaterializeResult:
     """Faces of the stored post files not read yet (`instagram_post_faces`), as `story_faces` reads them."""
@@ -147,11 +164,16 @@ class StoryPeopleConfig(dg.Config):
 
 
 @dg.asset(
-    partitions_def=account_partitions, group_name="faces", kinds={"python", "sql"},
+    partitions_def=account_partitions,
+    group_name="faces",
+    kinds={"python", "sql"},
     deps=[story_faces, post_faces, avatars],
 )
 def story_people(
-    context: dg.AssetExecutionContext, config: StoryPeopleConfig, database: DatabaseResource, media: MediaStore,
+    context: dg.AssetExecutionContext,
+    config: StoryPeopleConfig,
+    database: DatabaseResource,
+    media: MediaStore,
     faces: FaceAnalysisResource,
 ) -> dg.MaterializeResult:
     """The people of each profile with new faces (`instagram_story_people`): its faces from stories and
@@ -166,8 +188,11 @@ def story_people(
     people_total = 0
     for profile_id in profiles:
         plan = recluster_profile(
-            database.profile_faces(profile_id, faces.model_name), database.people_of_profile(profile_id),
-            embedding_version=faces.model_name, max_distance=config.max_distance, min_faces=config.min_faces,
+            database.profile_faces(profile_id, faces.model_name),
+            database.people_of_profile(profile_id),
+            embedding_version=faces.model_name,
+            max_distance=config.max_distance,
+            min_faces=config.min_faces,
             avatar_embedding=_avatar_embedding(database, media, faces, profile_id),
         )
         database.apply_people(account_id, profile_id, plan.people, plan.assignments, plan.emptied)
@@ -192,8 +217,9 @@ def story_people(
     return dg.MaterializeResult(metadata=metadata)
 
 
-def _avatar_embedding(database: DatabaseResource, media: MediaStore, faces: FaceAnalysisResource,
-                      profile_id: int) -> list[float] | None:
+def _avatar_embedding(
+    database: DatabaseResource, media: MediaStore, faces: FaceAnalysisResource, profile_id: int
+) -> list[float] | None:
     """The largest face of the profile's stored avatar, read once per avatar file."""
     avatar_sha, content_type, read_sha, embedding = database.avatar_face(profile_id)
     if avatar_sha is None:

@@ -35,12 +35,12 @@ def nearest_neighbors(embeddings: np.ndarray, k: int, block: int = 2048) -> tupl
     indices = np.empty((n, k), dtype=np.int64)
     similarities = np.empty((n, k), dtype=np.float32)
     for start in range(0, n, block):
-        sims = embeddings[start:start + block] @ embeddings.T
+        sims = embeddings[start : start + block] @ embeddings.T
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         top_sims = np.take_along_axis(sims, top, axis=1)
         order = np.argsort(-top_sims, axis=1, kind="stable")
-        indices[start:start + block] = np.take_along_axis(top, order, axis=1)
-        similarities[start:start + block] = np.take_along_axis(top_sims, order, axis=1)
+        indices[start : start + block] = np.take_along_axis(top, order, axis=1)
+        similarities[start : start + block] = np.take_along_axis(top_sims, order, axis=1)
     return indices, similarities
 
 
@@ -61,13 +61,16 @@ def _hnsw_neighbors(embeddings: np.ndarray, k: int) -> tuple[np.ndarray, np.ndar
     return indices.astype(np.int64), similarities
 
 
-def cluster_faces(embeddings: np.ndarray, *, max_distance: float = 0.5, min_faces: int = 3,
-                  neighbors: int = 32) -> np.ndarray:
+def cluster_faces(
+    embeddings: np.ndarray, *, max_distance: float = 0.5, min_faces: int = 3, neighbors: int = 32
+) -> np.ndarray:
     """A person label per face (0, 1, … in order of each person's first face) or −1 for noise."""
     n = len(embeddings)
     if n == 0:
         return np.empty(0, dtype=np.int64)
-    indices, similarities = nearest_neighbors(np.asarray(embeddings, dtype=np.float32), max(neighbors, min_faces))
+    indices, similarities = nearest_neighbors(
+        np.asarray(embeddings, dtype=np.float32), max(neighbors, min_faces)
+    )
     reach = similarities >= 1 - max_distance
     core = reach.sum(axis=1) >= min_faces
 
@@ -89,4 +92,6 @@ def cluster_faces(embeddings: np.ndarray, *, max_distance: float = 0.5, min_face
 def _renumber(labels: np.ndarray) -> np.ndarray:
     """Labels in order of first appearance, so equal partitions give equal labels."""
     names: dict[int, int] = {}
-    return np.array([NOISE if x == NOISE else names.setdefault(int(x), len(names)) for x in labels], dtype=np.int64)
+    return np.array(
+        [NOISE if x == NOISE else names.setdefault(int(x), len(names)) for x in labels], dtype=np.int64
+    )

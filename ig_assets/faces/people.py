@@ -45,8 +45,12 @@ def match_to_previous(
     new_ids, old_ids = list(new), list(previous)
     similarity = np.stack([new[i] for i in new_ids]) @ np.stack([previous[p] for p in old_ids]).T
     # Highest similarity first; ties in list order, so the result never depends on hashing.
-    order = sorted(((-similarity[i, j], i, j) for i in range(len(new_ids)) for j in range(len(old_ids))
-                    if similarity[i, j] >= min_similarity))
+    order = sorted(
+        (-similarity[i, j], i, j)
+        for i in range(len(new_ids))
+        for j in range(len(old_ids))
+        if similarity[i, j] >= min_similarity
+    )
     used_new: set[int] = set()
     used_old: set[int] = set()
     for _, i, j in order:
@@ -81,8 +85,10 @@ def assign_roles(people: Sequence[PersonEvidence], min_primary_appearances: int 
     owner = next((p for _, p in ranked if p.matches_avatar or p.appearances >= 2), None)
     if owner is not None:
         roles[owner.person] = PROFILE_OWNER
-    others = sorted((item for item in enumerate(people) if item[1] is not owner),
-                    key=lambda item: (-item[1].appearances, item[0]))
+    others = sorted(
+        (item for item in enumerate(people) if item[1] is not owner),
+        key=lambda item: (-item[1].appearances, item[0]),
+    )
     if others and others[0][1].appearances >= min_primary_appearances:
         roles[others[0][1].person] = PRIMARY_PERSON
     return roles
@@ -111,8 +117,13 @@ class PeoplePlan:
 
 
 def recluster_profile(
-    faces: Sequence[StoredFace], people: Sequence[StoredPerson], *, embedding_version: str,
-    max_distance: float, min_faces: int = 3, avatar_embedding: Sequence[float] | None = None,
+    faces: Sequence[StoredFace],
+    people: Sequence[StoredPerson],
+    *,
+    embedding_version: str,
+    max_distance: float,
+    min_faces: int = 3,
+    avatar_embedding: Sequence[float] | None = None,
 ) -> PeoplePlan:
     """Cluster a profile's faces again and carry its people over.
 
@@ -123,8 +134,9 @@ def recluster_profile(
     becomes a new person labelled after the last. People marked "do not track" have no vectors and
     are never matched."""
     # People of another model's vectors cannot be compared (nor emptied): they are left as they are.
-    tracked = {p.id: p for p in people
-               if not p.do_not_track and p.embedding_version in (None, embedding_version)}
+    tracked = {
+        p.id: p for p in people if not p.do_not_track and p.embedding_version in (None, embedding_version)
+    }
     min_similarity = 1.0 - max_distance
     manual = [f for f in faces if f.assigned_by == "manual" and f.person_id in tracked]
     auto = [f for f in faces if f.assigned_by != "manual"]
@@ -140,11 +152,20 @@ def recluster_profile(
         # A person's faces placed by hand say who they are now (after a split, the stored centroid still
         # holds the faces split off); otherwise their stored centroid does.
         previous = {pid: unit_mean([f.embedding for f in fs]) for pid, fs in members.items()}
-        previous |= {pid: unit(p.canonical_embedding) for pid, p in tracked.items()
-                     if pid not in previous and p.canonical_embedding}
+        previous |= {
+            pid: unit(p.canonical_embedding)
+            for pid, p in tracked.items()
+            if pid not in previous and p.canonical_embedding
+        }
         owner: dict[int, int | str | None] = dict(match_to_previous(cents, previous, min_similarity))  # type: ignore[arg-type]
-        exemplars = [*previous.items(), *((pid, unit(e)) for pid, p in tracked.items()
-                                          for e in (p.metadata or {}).get("merged_embeddings", []))]
+        exemplars = [
+            *previous.items(),
+            *(
+                (pid, unit(e))
+                for pid, p in tracked.items()
+                for e in (p.metadata or {}).get("merged_embeddings", [])
+            ),
+        ]
         next_number = _last_number(p.label for p in people)
         for label, centre in cents.items():
             if owner[label] is None and exemplars:
@@ -165,7 +186,8 @@ def recluster_profile(
     avatar = unit(avatar_embedding) if avatar_embedding else None
     evidence = [
         PersonEvidence(
-            key, appearances=len({(f.kind, f.media_id) for f in members[key]}),
+            key,
+            appearances=len({(f.kind, f.media_id) for f in members[key]}),
             prominent=len({(f.kind, f.media_id) for f in members[key] if f.prominent}),
             matches_avatar=bool(avatar is not None and float(centre_of[key] @ avatar) >= min_similarity),
         )
@@ -184,22 +206,35 @@ def recluster_profile(
         key, fs = ev.person, members[ev.person]
         times = [f.taken_at for f in fs if f.taken_at is not None]
         previous_meta = dict(tracked[key].metadata or {}) if isinstance(key, int) else {}
-        writes.append(PersonWrite(
-            id=key if isinstance(key, int) else None, label=label_of[key], role=roles[key],
-            canonical_embedding=[round(float(x), 6) for x in centre_of[key]], embedding_version=embedding_version,
-            appearance_count=ev.appearances, first_seen_at=min(times, default=None),
-            last_seen_at=max(times, default=None),
-            metadata={**previous_meta, "faces": len(fs), "prominent": ev.prominent,
-                      "matches_avatar": ev.matches_avatar,
-                      "media": dict(Counter(k for k, _ in {(f.kind, f.media_id) for f in fs})),
-                      "coappearance": {label_of[o]: n for o, n in sorted(
-                          together.get(key, {}).items(), key=lambda t: -t[1])}},
-        ))
+        writes.append(
+            PersonWrite(
+                id=key if isinstance(key, int) else None,
+                label=label_of[key],
+                role=roles[key],
+                canonical_embedding=[round(float(x), 6) for x in centre_of[key]],
+                embedding_version=embedding_version,
+                appearance_count=ev.appearances,
+                first_seen_at=min(times, default=None),
+                last_seen_at=max(times, default=None),
+                metadata={
+                    **previous_meta,
+                    "faces": len(fs),
+                    "prominent": ev.prominent,
+                    "matches_avatar": ev.matches_avatar,
+                    "media": dict(Counter(k for k, _ in {(f.kind, f.media_id) for f in fs})),
+                    "coappearance": {
+                        label_of[o]: n for o, n in sorted(together.get(key, {}).items(), key=lambda t: -t[1])
+                    },
+                },
+            )
+        )
     assignments = []
     for key, fs in members.items():
         for f in fs:
             if f.assigned_by != "manual":
-                assignments.append(FaceAssignment(f.kind, f.id, key, round(float(unit(f.embedding) @ centre_of[key]), 4)))
+                assignments.append(
+                    FaceAssignment(f.kind, f.id, key, round(float(unit(f.embedding) @ centre_of[key]), 4))
+                )
     assignments += [FaceAssignment(f.kind, f.id, None, None) for f in auto if (f.kind, f.id) not in clustered]
     emptied = [pid for pid in tracked if pid not in members]
     return PeoplePlan(writes, assignments, emptied)

@@ -13,8 +13,9 @@ MIN_FACE_SIZE = 40.0
 MAX_DISTANCE = 0.5
 
 
-def clusterable(face_size: float, det_score: float, *, min_size: float = MIN_FACE_SIZE,
-                min_score: float = MIN_SCORE) -> bool:
+def clusterable(
+    face_size: float, det_score: float, *, min_size: float = MIN_FACE_SIZE, min_score: float = MIN_SCORE
+) -> bool:
     return face_size >= min_size and det_score >= min_score
 
 
@@ -27,4 +28,3 @@ def prominent(box: tuple[float, float, float, float] | list[float], width: int, 
     share = max(0.0, x2 - x1) * max(0.0, y2 - y1) / (width * height)
     centre = (x1 + x2) / 2 / width
     return share >= 0.04 and 0.2 <= centre <= 0.8
-

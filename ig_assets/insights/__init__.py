@@ -15,10 +15,24 @@ from .assets import (
 #: prompt change re-runs
 insights_job = dg.define_asset_job("insights_job", selection=dg.AssetSelection.groups("insights"))
 
-assets = [post_insights, history_chunks, behavior_profiles, profile_insights, message_strategies, profile_demographics]
+assets = [
+    post_insights,
+    history_chunks,
+    behavior_profiles,
+    profile_insights,
+    message_strategies,
+    profile_demographics,
+]
 jobs = [insights_job]
 
 __all__ = [
-    "assets", "behavior_profiles", "history_chunks", "insights_job", "jobs", "message_strategies", "post_insights",
-    "profile_demographics", "profile_insights",
+    "assets",
+    "behavior_profiles",
+    "history_chunks",
+    "insights_job",
+    "jobs",
+    "message_strategies",
+    "post_insights",
+    "profile_demographics",
+    "profile_insights",
 ]

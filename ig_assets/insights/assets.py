@@ -49,8 +49,12 @@ class InsightsConfig(dg.Config):
     batch_size: int = 500
 
 
-def _analyse(context: dg.AssetExecutionContext, run: AIRun,
-             items: list[tuple[Task, str | None, Callable[[Any], Any]]], batch_size: int) -> dict[str, Any]:
+def _analyse(
+    context: dg.AssetExecutionContext,
+    run: AIRun,
+    items: list[tuple[Task, str | None, Callable[[Any], Any]]],
+    batch_size: int,
+) -> dict[str, Any]:
     """Analyse the items whose cache key changed, up to `batch_size`; stop cleanly at the budget."""
     todo = [(task, project) for task, current, project in items if not run.unchanged(task, current)]
     run.prefetch([task for task, _ in todo[:batch_size]])
@@ -66,20 +70,35 @@ def _analyse(context: dg.AssetExecutionContext, run: AIRun,
     context.log.info(
         f"{context.partition_key}: {done} {context.asset_key.path[-1]} analysed by {run.provider.name} "
         f"({run.stats['calls']} calls, {run.stats['cache_hits']} cache hits, {run.stats['fallbacks']} fallbacks), "
-        f"{len(items) - len(todo)} unchanged, {len(todo) - done} left")
+        f"{len(items) - len(todo)} unchanged, {len(todo) - done} left"
+    )
     if run.stats["failed"]:
         raise dg.Failure(
             description=f"{run.stats['failed']} analyses failed (the others are stored); see the run's log",
             metadata=run.metadata(),
         )
-    return {**run.metadata(), "candidates": len(items), "unchanged": len(items) - len(todo),
-            "analysed": done, "left": len(todo) - done}
+    return {
+        **run.metadata(),
+        "candidates": len(items),
+        "unchanged": len(items) - len(todo),
+        "analysed": done,
+        "left": len(todo) - done,
+    }
 
 
-@dg.asset(partitions_def=account_partitions, group_name=GROUP, kinds={"openai", "sql"},
-          deps=[profile_posts, post_media, post_faces, post_comments])
-def post_insights(context: dg.AssetExecutionContext, config: InsightsConfig, database: DatabaseResource,
-                  media: MediaStore, ai: AIResource) -> dg.MaterializeResult:
+@dg.asset(
+    partitions_def=account_partitions,
+    group_name=GROUP,
+    kinds={"openai", "sql"},
+    deps=[profile_posts, post_media, post_faces, post_comments],
+)
+def post_insights(
+    context: dg.AssetExecutionContext,
+    config: InsightsConfig,
+    database: DatabaseResource,
+    media: MediaStore,
+    ai: AIResource,
+) -> dg.MaterializeResult:
     """Per post: what it shows, sentiment, topics, entities, comment ideas, engagement
     (`instagram_post_insights`, `instagram_post_entities`)."""
     account = known_account(database, context.partition_key)
@@ -88,7 +107,9 @@ def post_insights(context: dg.AssetExecutionContext, config: InsightsConfig, dat
     posts = database.posts_for_insights(account.id)
     for post in posts:
         if (task := post_task(post, media.path_of)) is not None:
-            items.append((task, post.current_fingerprint, lambda answer, post=post: post_projection(post, answer)))
+            items.append(
+                (task, post.current_fingerprint, lambda answer, post=post: post_projection(post, answer))
+            )
     meta = _analyse(context, run, items, config.batch_size)
     # Counts move daily and are not analysis input: the score follows them without an analysis.
     moved = {}
@@ -97,46 +118,71 @@ def post_insights(context: dg.AssetExecutionContext, config: InsightsConfig, dat
         if post.has_insight and score != post.engagement_score:
             moved[post.id] = score
     database.set_engagement_scores(moved)
-    return dg.MaterializeResult(metadata={**meta, **_summary(database, account.id, "post_insights", "post_entities")})
+    return dg.MaterializeResult(
+        metadata={**meta, **_summary(database, account.id, "post_insights", "post_entities")}
+    )
 
 
-@dg.asset(partitions_def=account_partitions, group_name=GROUP, kinds={"python", "sql"},
-          deps=[post_insights, stories, story_people, post_comments])
+@dg.asset(
+    partitions_def=account_partitions,
+    group_name=GROUP,
+    kinds={"python", "sql"},
+    deps=[post_insights, stories, story_people, post_comments],
+)
 def history_chunks(context: dg.AssetExecutionContext, database: DatabaseResource) -> dg.MaterializeResult:
     """Each profile's posts, stories and comments as ordered narrative chunks with word and entry
     counts and time coverage (`instagram_profile_history_chunks`): the context of the analyses."""
     account = known_account(database, context.partition_key)
-    chunks = {pid: chunk_history(entries, max_words=CHUNK_WORDS)
-              for pid, entries in database.history_entries(account.id).items()}
+    chunks = {
+        pid: chunk_history(entries, max_words=CHUNK_WORDS)
+        for pid, entries in database.history_entries(account.id).items()
+    }
     changed = database.replace_history_chunks(account.id, chunks)
-    return dg.MaterializeResult(metadata={
-        "profiles": len(chunks), "profiles_changed": changed,
-        "chunks": sum(len(c) for c in chunks.values()),
-        "words": sum(c.word_count for cs in chunks.values() for c in cs),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "profiles": len(chunks),
+            "profiles_changed": changed,
+            "chunks": sum(len(c) for c in chunks.values()),
+            "words": sum(c.word_count for cs in chunks.values() for c in cs),
+        }
+    )
 
 
-@dg.asset(partitions_def=account_partitions, group_name=GROUP, kinds={"python", "sql"},
-          deps=[stories, story_people, profile_posts])
+@dg.asset(
+    partitions_def=account_partitions,
+    group_name=GROUP,
+    kinds={"python", "sql"},
+    deps=[stories, story_people, profile_posts],
+)
 def behavior_profiles(context: dg.AssetExecutionContext, database: DatabaseResource) -> dg.MaterializeResult:
     """How each profile uses stories: frequency, hours, days, video share, the people in them, and an
     activity score (`instagram_profile_behavior_profiles`)."""
     account = known_account(database, context.partition_key)
     now = datetime.now(UTC)
-    rows = [BehaviorWrite(pid, *behavior_summary(activity, now))
-            for pid, activity in database.story_activity(account.id).items()]
+    rows = [
+        BehaviorWrite(pid, *behavior_summary(activity, now))
+        for pid, activity in database.story_activity(account.id).items()
+    ]
     changed = database.save_behavior_profiles(account.id, rows)
     scores = sorted(r.activity_score for r in rows)
-    return dg.MaterializeResult(metadata={
-        "profiles": len(rows), "changed": changed,
-        "median_activity_score": scores[len(scores) // 2] if scores else None,
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "profiles": len(rows),
+            "changed": changed,
+            "median_activity_score": scores[len(scores) // 2] if scores else None,
+        }
+    )
 
 
-@dg.asset(partitions_def=account_partitions, group_name=GROUP, kinds={"openai", "sql"},
-          deps=[profile_details, history_chunks, post_insights, behavior_profiles])
-def profile_insights(context: dg.AssetExecutionContext, config: InsightsConfig, database: DatabaseResource,
-                     ai: AIResource) -> dg.MaterializeResult:
+@dg.asset(
+    partitions_def=account_partitions,
+    group_name=GROUP,
+    kinds={"openai", "sql"},
+    deps=[profile_details, history_chunks, post_insights, behavior_profiles],
+)
+def profile_insights(
+    context: dg.AssetExecutionContext, config: InsightsConfig, database: DatabaseResource, ai: AIResource
+) -> dg.MaterializeResult:
     """Per profile: type, tone, engagement style, messageability, language, persona, interests, and
     the evidence behind each (`instagram_profile_insights`, `instagram_profile_signal_evidences`)."""
     account = known_account(database, context.partition_key)
@@ -149,16 +195,22 @@ def profile_insights(context: dg.AssetExecutionContext, config: InsightsConfig, 
     current = database.current_fingerprints("profile_insight", ids)
     items = []
     for p in profiles:
-        if (task := profile_task(p, summaries.get(p.id), behavior.get(p.id), history.get(p.id, []))) is not None:
+        if (
+            task := profile_task(p, summaries.get(p.id), behavior.get(p.id), history.get(p.id, []))
+        ) is not None:
             items.append((task, current.get(p.id), lambda answer, pid=p.id: profile_projection(pid, answer)))
     meta = _analyse(context, run, items, config.batch_size)
-    return dg.MaterializeResult(metadata={**meta, **_summary(database, account.id, "profile_insights",
-                                                             "signal_evidences")})
+    return dg.MaterializeResult(
+        metadata={**meta, **_summary(database, account.id, "profile_insights", "signal_evidences")}
+    )
 
 
-@dg.asset(partitions_def=account_partitions, group_name=GROUP, kinds={"openai", "sql"}, deps=[profile_insights])
-def message_strategies(context: dg.AssetExecutionContext, config: InsightsConfig, database: DatabaseResource,
-                       ai: AIResource) -> dg.MaterializeResult:
+@dg.asset(
+    partitions_def=account_partitions, group_name=GROUP, kinds={"openai", "sql"}, deps=[profile_insights]
+)
+def message_strategies(
+    context: dg.AssetExecutionContext, config: InsightsConfig, database: DatabaseResource, ai: AIResource
+) -> dg.MaterializeResult:
     """Per analysed profile: topics to talk about and to avoid, dos and don'ts, opener and comment
     templates (`instagram_profile_message_strategies`). Guidance for a person; nothing is sent."""
     account = known_account(database, context.partition_key)
@@ -169,18 +221,27 @@ def message_strategies(context: dg.AssetExecutionContext, config: InsightsConfig
     summaries = database.post_insight_summaries(list(insights))
     current = database.current_fingerprints("message_strategy", list(insights))
     items = [
-        (strategy_task(p, insights[p.id], summaries.get(p.id)), current.get(p.id),
-         lambda answer, pid=p.id: strategy_projection(pid, answer))
-        for p in profiles if p.id in insights
+        (
+            strategy_task(p, insights[p.id], summaries.get(p.id)),
+            current.get(p.id),
+            lambda answer, pid=p.id: strategy_projection(pid, answer),
+        )
+        for p in profiles
+        if p.id in insights
     ]
     meta = _analyse(context, run, items, config.batch_size)
     return dg.MaterializeResult(metadata={**meta, **_summary(database, account.id, "message_strategies")})
 
 
-@dg.asset(partitions_def=account_partitions, group_name=GROUP, kinds={"openai", "sql"},
-          deps=[profile_details, history_chunks, post_insights])
-def profile_demographics(context: dg.AssetExecutionContext, config: InsightsConfig, database: DatabaseResource,
-                         ai: AIResource) -> dg.MaterializeResult:
+@dg.asset(
+    partitions_def=account_partitions,
+    group_name=GROUP,
+    kinds={"openai", "sql"},
+    deps=[profile_details, history_chunks, post_insights],
+)
+def profile_demographics(
+    context: dg.AssetExecutionContext, config: InsightsConfig, database: DatabaseResource, ai: AIResource
+) -> dg.MaterializeResult:
     """Per profile: `ai_estimated_age`, `_gender`, `_location` and `ai_persona_summary`, each only
     where what the person published says it with enough confidence; otherwise empty, never a guess."""
     account = known_account(database, context.partition_key)
@@ -193,7 +254,9 @@ def profile_demographics(context: dg.AssetExecutionContext, config: InsightsConf
     items = []
     for p in profiles:
         if (task := demographics_task(p, summaries.get(p.id), history.get(p.id, []))) is not None:
-            items.append((task, current.get(p.id), lambda answer, pid=p.id: demographics_projection(pid, answer)))
+            items.append(
+                (task, current.get(p.id), lambda answer, pid=p.id: demographics_projection(pid, answer))
+            )
     meta = _analyse(context, run, items, config.batch_size)
     return dg.MaterializeResult(metadata={**meta, **_summary(database, account.id, "demographics")})
 

@@ -43,11 +43,16 @@ def history_chunks(entries: Sequence[HistoryEntry], *, max_words: int = CHUNK_WO
 
     def close() -> None:
         if lines:
-            chunks.append(ChunkWrite(
-                sequence=len(chunks), content="\n".join(line for _, line, _ in lines),
-                word_count=sum(n for _, _, n in lines), entry_count=len(lines),
-                starts_at=lines[0][0], ends_at=lines[-1][0],
-            ))
+            chunks.append(
+                ChunkWrite(
+                    sequence=len(chunks),
+                    content="\n".join(line for _, line, _ in lines),
+                    word_count=sum(n for _, _, n in lines),
+                    entry_count=len(lines),
+                    starts_at=lines[0][0],
+                    ends_at=lines[-1][0],
+                )
+            )
             lines.clear()
 
     for entry in sorted(entries, key=lambda e: (e.at, e.kind, e.text)):
@@ -72,7 +77,10 @@ def behavior_summary(activity: StoryActivity, now: datetime) -> tuple[dict[str, 
     days = Counter(t.strftime("%a") for t in activity.story_times)
     appearances = Counter(label for people in activity.story_people for label in set(people))
     with_people = [len(set(p)) for p in activity.story_people]
-    post_gaps = [(b - a).total_seconds() / 86400 for a, b in zip(sorted(activity.post_times), sorted(activity.post_times)[1:])]
+    post_gaps = [
+        (b - a).total_seconds() / 86400
+        for a, b in zip(sorted(activity.post_times), sorted(activity.post_times)[1:])
+    ]
     summary: dict[str, object] = {
         "stories_total": len(activity.story_times),
         "stories_per_week": round(len(recent_stories) / weeks, 2),
@@ -81,13 +89,16 @@ def behavior_summary(activity: StoryActivity, now: datetime) -> tuple[dict[str, 
         "peak_hours_utc": [h for h, _ in hours.most_common(3)],
         "weekdays": dict(days.most_common()),
         "video_share": round(activity.story_media.count("video") / len(activity.story_media), 2)
-        if activity.story_media else None,
+        if activity.story_media
+        else None,
         "people_per_story": round(statistics.fmean(with_people), 2) if with_people else None,
         "stories_with_people_share": round(sum(1 for n in with_people if n) / len(with_people), 2)
-        if with_people else None,
+        if with_people
+        else None,
         "recurring_people": [
             {"label": label, "role": activity.people_roles.get(label, "unknown"), "stories": n}
-            for label, n in appearances.most_common(5) if n >= 2
+            for label, n in appearances.most_common(5)
+            if n >= 2
         ],
         "median_days_between_posts": round(statistics.median(post_gaps), 1) if post_gaps else None,
         "last_story_at": max(activity.story_times).isoformat() if activity.story_times else None,
@@ -101,8 +112,15 @@ def frequency_band(per_week: float | None) -> str:
     """A rate as a band, so that an analysis input changes when a habit does, not every day."""
     if not per_week:
         return "none"
-    return ("daily" if per_week >= 5 else "several a week" if per_week >= 2 else "weekly" if per_week >= 0.75
-            else "occasional")
+    return (
+        "daily"
+        if per_week >= 5
+        else "several a week"
+        if per_week >= 2
+        else "weekly"
+        if per_week >= 0.75
+        else "occasional"
+    )
 
 
 def behavior_digest(summary: dict[str, Any]) -> dict[str, Any]:
@@ -119,10 +137,18 @@ def behavior_digest(summary: dict[str, Any]) -> dict[str, Any]:
     return digest
 
 
-def accepted(estimate: Estimate, *, min_confidence: float = MIN_ESTIMATE_CONFIDENCE,
-             min_evidence: int = MIN_ESTIMATE_EVIDENCE) -> str | None:
+def accepted(
+    estimate: Estimate,
+    *,
+    min_confidence: float = MIN_ESTIMATE_CONFIDENCE,
+    min_evidence: int = MIN_ESTIMATE_EVIDENCE,
+) -> str | None:
     """The estimate's value when its confidence and quoted evidence pass the threshold, else None."""
     value = (estimate.value or "").strip()
-    if not value or estimate.confidence < min_confidence or len([e for e in estimate.evidence if e.strip()]) < min_evidence:
+    if (
+        not value
+        or estimate.confidence < min_confidence
+        or len([e for e in estimate.evidence if e.strip()]) < min_evidence
+    ):
         return None
     return value

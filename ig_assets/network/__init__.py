@@ -11,6 +11,12 @@ asset_checks = [follow_graph_unique_keys, follow_graph_flags_consistent]
 jobs = [follow_graph_job, profile_refresh_job]
 
 __all__ = [
-    "asset_checks", "assets", "avatars", "follow_graph", "follow_graph_job", "jobs", "profile_details",
+    "asset_checks",
+    "assets",
+    "avatars",
+    "follow_graph",
+    "follow_graph_job",
+    "jobs",
+    "profile_details",
     "profile_refresh_job",
 ]

@@ -7,13 +7,17 @@ from ig_resources.database import DatabaseResource
 from .assets import follow_graph
 
 
-@dg.asset_check(asset=follow_graph, description="Keys that seed 004 declares unique are unique for this account.")
-def follow_graph_unique_keys(context: dg.AssetCheckExecutionContext, database: DatabaseResource) -> dg.AssetCheckResult:
+@dg.asset_check(
+    asset=follow_graph, description="Keys that seed 004 declares unique are unique for this account."
+)
+def follow_graph_unique_keys(
+    context: dg.AssetCheckExecutionContext, database: DatabaseResource
+) -> dg.AssetCheckResult:
     account = database.account(context.partition_key)
     duplicates = database.duplicate_keys(account.id)
     return dg.AssetCheckResult(
         passed=not any(duplicates.values()),
-        metadata={key: count for key, count in duplicates.items()},
+        metadata=dict(duplicates.items()),
     )
 
 
@@ -32,7 +36,11 @@ def follow_graph_flags_consistent(
     fetched = last.stats_json
     mismatches = {
         name: f"stored {got:,}, fetched {fetched[name]:,}"
-        for name, got in (("followers", stored.followers), ("following", stored.following), ("mutuals", stored.mutuals))
+        for name, got in (
+            ("followers", stored.followers),
+            ("following", stored.following),
+            ("mutuals", stored.mutuals),
+        )
         if got != fetched[name]
     }
     return dg.AssetCheckResult(

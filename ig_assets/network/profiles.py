@@ -69,8 +69,9 @@ def profile_details(
     each. A missing or malformed profile is recorded on it and the batch goes on; an account-level
     stop keeps what was refreshed before it."""
     account = runnable_account(database, context.partition_key)
-    due = database.profiles_to_refresh(account.id, config.batch_size,
-                                       [u.strip().lstrip("@").lower() for u in config.usernames])
+    due = database.profiles_to_refresh(
+        account.id, config.batch_size, [u.strip().lstrip("@").lower() for u in config.usernames]
+    )
     now = datetime.now(UTC)
     source = trigger_source(context.run.tags)
     with sync_run(database, account, "profile_details", context.run.run_id) as run:
@@ -82,8 +83,14 @@ def profile_details(
                 pending: list[Future[None]] = []
                 try:
                     done = refresh_batch(
-                        client, due, now, source, context.run.run_id,
-                        flush=lambda w: pending.append(writer.submit(database.apply_profile_refresh, account.id, w)),
+                        client,
+                        due,
+                        now,
+                        source,
+                        context.run.run_id,
+                        flush=lambda w: pending.append(
+                            writer.submit(database.apply_profile_refresh, account.id, w)
+                        ),
                     )
                 finally:
                     for future in pending:
@@ -133,12 +140,20 @@ def refresh_batch(
                 status = exc.reason  # not_found, private_account, malformed_response, server_error
                 chunk.failures.append((profile.id, status, str(exc)))
                 chunk.actions.append(
-                    ActionLogWrite(profile.id, FETCH_DETAILS, "failed", source, {**meta, "reason": status, "error": str(exc)})
+                    ActionLogWrite(
+                        profile.id,
+                        FETCH_DETAILS,
+                        "failed",
+                        source,
+                        {**meta, "reason": status, "error": str(exc)},
+                    )
                 )
             else:
                 chunk.updates.append(plan_update(profile, details, now))
                 if details.username != profile.username:
-                    meta["current_username"] = details.username  # renamed; the next follow-graph sync records it
+                    meta["current_username"] = (
+                        details.username
+                    )  # renamed; the next follow-graph sync records it
                 chunk.actions.append(ActionLogWrite(profile.id, FETCH_DETAILS, "succeeded", source, meta))
             if len(chunk.actions) >= chunk_size:
                 done.absorb(chunk)
@@ -195,7 +210,12 @@ def avatars(
 
 
 def download_under_policy(
-    downloader: MediaDownloader, result_id: int, url: str | None, *, following: bool, follows_you: bool,
+    downloader: MediaDownloader,
+    result_id: int,
+    url: str | None,
+    *,
+    following: bool,
+    follows_you: bool,
     tags: frozenset[str],
 ) -> tuple[MediaResult, dict[str, Any]]:
     """One file through the trust policy and the store: its result (keyed `result_id`) and what the
@@ -209,8 +229,10 @@ def download_under_policy(
         # A refusal tied to this file waits for a new one; a failed transfer is retried next run.
         reason = exc.reason if exc.reason in _FINAL_REFUSALS else None
         return MediaResult(result_id, "failed", reason), {"reason": exc.reason, "error": str(exc)}
-    return (MediaResult(result_id, "succeeded", None, blob.sha256, blob.content_type, blob.byte_size),
-            {"sha256": blob.sha256, "bytes": blob.byte_size, "already_stored": blob.existed})
+    return (
+        MediaResult(result_id, "succeeded", None, blob.sha256, blob.content_type, blob.byte_size),
+        {"sha256": blob.sha256, "bytes": blob.byte_size, "already_stored": blob.existed},
+    )
 
 
 class MediaToFetch(Protocol):
@@ -231,7 +253,11 @@ class MediaToFetch(Protocol):
 
 
 def download_media(
-    downloader: MediaDownloader, candidates: Sequence[MediaToFetch], action: str, source: str, run_id: str,
+    downloader: MediaDownloader,
+    candidates: Sequence[MediaToFetch],
+    action: str,
+    source: str,
+    run_id: str,
     item_key: str | None = None,
 ) -> tuple[list[MediaResult], list[ActionLogWrite]]:
     """Each file through the trust policy and the store, with its action-log row (`item_key` names the
@@ -239,12 +265,16 @@ def download_media(
     results: list[MediaResult] = []
     actions: list[ActionLogWrite] = []
     for c in candidates:
-        result, log = download_under_policy(downloader, c.id, c.url, following=c.following,
-                                            follows_you=c.follows_you, tags=c.tags)
+        result, log = download_under_policy(
+            downloader, c.id, c.url, following=c.following, follows_you=c.follows_you, tags=c.tags
+        )
         results.append(result)
         item = {item_key: c.id} if item_key else {}
-        actions.append(ActionLogWrite(c.profile_id, action, result.status, source,
-                                      {"dagster_run_id": run_id, **item, **log}))
+        actions.append(
+            ActionLogWrite(
+                c.profile_id, action, result.status, source, {"dagster_run_id": run_id, **item, **log}
+            )
+        )
     return results, actions
 
 
@@ -270,7 +300,10 @@ def _refresh_stats(write: ProfileRefreshWrite, requests: dict[str, int], due: in
 
 def _preview(write: ProfileRefreshWrite, due: list[ProfileToRefresh]) -> str:
     names = {p.id: p.username for p in due}
-    lines = ["| profile | followers | following | posts | last post | DM | scan |", "|---|---:|---:|---:|---|---|---|"]
+    lines = [
+        "| profile | followers | following | posts | last post | DM | scan |",
+        "|---|---:|---:|---:|---|---|---|",
+    ]
     for u in write.updates[:15]:
         v = u.values
         last = f"{v['last_post_at']:%Y-%m-%d}" if v["last_post_at"] else ""
@@ -287,11 +320,17 @@ def _preview(write: ProfileRefreshWrite, due: list[ProfileToRefresh]) -> str:
 def _avatar_table(candidates: list[AvatarCandidate], stored: list[MediaResult]) -> str:
     names = {c.id: c.username for c in candidates}
     lines = ["| profile | sha256 | type | bytes |", "|---|---|---|---:|"]
-    lines += [f"| {names[r.id]} | `{r.sha256[:12]}…` | {r.content_type} | {r.byte_size:,} |" for r in stored[:20] if r.sha256]
+    lines += [
+        f"| {names[r.id]} | `{r.sha256[:12]}…` | {r.content_type} | {r.byte_size:,} |"
+        for r in stored[:20]
+        if r.sha256
+    ]
     return "\n".join(lines)
 
 
-def _contact_sheet(media: MediaStore, username: str, candidates: list[AvatarCandidate], stored: list[MediaResult]) -> Path | None:
+def _contact_sheet(
+    media: MediaStore, username: str, candidates: list[AvatarCandidate], stored: list[MediaResult]
+) -> Path | None:
     """An HTML page of the avatars this run stored, beside the store (the UI links its path)."""
     if not stored:
         return None
@@ -299,7 +338,8 @@ def _contact_sheet(media: MediaStore, username: str, candidates: list[AvatarCand
     cells = "".join(
         f'<figure><img src="{media.path_of(r.sha256, r.content_type).as_uri()}" width="96" height="96">'
         f"<figcaption>{escape(names[r.id])}</figcaption></figure>"
-        for r in stored if r.sha256 and r.content_type
+        for r in stored
+        if r.sha256 and r.content_type
     )
     sheet = Path(media.root) / "contact-sheets" / f"{username}.html"
     sheet.parent.mkdir(parents=True, exist_ok=True)

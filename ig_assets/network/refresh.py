@@ -71,12 +71,18 @@ def plan_update(stored: ProfileToRefresh, details: ProfileDetails, now: datetime
     }
     public_fields = [(key, details.raw.get(key)) for key in ("public_email", "business_email")]
     emails = profile_emails(details.biography, [(k, v) for k, v in public_fields if isinstance(v, str)])
-    values.update(ig_email=emails[0][0] if emails else None,
-                  emails=[{"address": a, "source": src} for a, src in emails] or None)
+    values.update(
+        ig_email=emails[0][0] if emails else None,
+        emails=[{"address": a, "source": src} for a, src in emails] or None,
+    )
     if avatar_changed:
         values.update(avatar_url_fingerprint=fingerprint, avatar_synced_at=None, avatar_skip_reason=None)
     snapshot = None
-    if details.follower_count is not None or details.following_count is not None or details.media_count is not None:
+    if (
+        details.follower_count is not None
+        or details.following_count is not None
+        or details.media_count is not None
+    ):
         snapshot = {
             "captured_at": now,
             "follower_count": details.follower_count,

@@ -54,7 +54,11 @@ class GraphUser:
     @classmethod
     def of(cls, user: UserSummary) -> GraphUser:
         return cls(
-            user.pk, user.username, user.full_name or None, user.is_private, user.is_verified,
+            user.pk,
+            user.username,
+            user.full_name or None,
+            user.is_private,
+            user.is_verified,
             user.profile_pic_url,
         )
 
@@ -113,22 +117,38 @@ class ListVerdict:
 def judge_list(
     list_name: str, fetched: int, previous: int | None, reported: int | None, policy: ShrinkPolicy
 ) -> ListVerdict:
-    covered = reported is None or reported - fetched <= max(policy.slack, (1 - policy.min_coverage) * reported)
+    covered = reported is None or reported - fetched <= max(
+        policy.slack, (1 - policy.min_coverage) * reported
+    )
     if not covered:
         return ListVerdict(
-            list_name, fetched, previous, reported, False,
+            list_name,
+            fetched,
+            previous,
+            reported,
+            False,
             f"{list_name}: fetched {fetched:,} but the profile reports {reported:,} "
             f"(below {policy.min_coverage:.0%}); the answer looks truncated",
         )
-    dropped = previous is not None and previous - fetched > max(policy.slack, policy.max_drop_fraction * previous)
+    dropped = previous is not None and previous - fetched > max(
+        policy.slack, policy.max_drop_fraction * previous
+    )
     if dropped and reported is None:
         return ListVerdict(
-            list_name, fetched, previous, reported, False,
+            list_name,
+            fetched,
+            previous,
+            reported,
+            False,
             f"{list_name}: fell from {previous:,} to {fetched:,} and no reported count confirms it",
         )
     if dropped:
         return ListVerdict(
-            list_name, fetched, previous, reported, True,
+            list_name,
+            fetched,
+            previous,
+            reported,
+            True,
             f"{list_name}: fell from {previous:,} to {fetched:,}, confirmed by the reported {reported:,}",
         )
     return ListVerdict(list_name, fetched, previous, reported, True, f"{list_name}: {fetched:,} plausible")
@@ -212,8 +232,15 @@ def plan_rebuild(
         if old is None:
             write.profiles.append(
                 ProfileWrite(
-                    None, pk, user.username, user.full_name, user.is_private, user.is_verified,
-                    user.profile_pic_url, following, follows_you,
+                    None,
+                    pk,
+                    user.username,
+                    user.full_name,
+                    user.is_private,
+                    user.is_verified,
+                    user.profile_pic_url,
+                    following,
+                    follows_you,
                 )
             )
             changes.new_profiles += 1
@@ -228,19 +255,28 @@ def plan_rebuild(
         ):
             write.profiles.append(
                 ProfileWrite(
-                    old.id, pk, user.username,
+                    old.id,
+                    pk,
+                    user.username,
                     user.full_name if user.full_name is not None else old.display_name,
                     user.is_private if user.is_private is not None else old.is_private,
                     user.is_verified if user.is_verified is not None else old.is_verified,
-                    None, following, follows_you,
+                    None,
+                    following,
+                    follows_you,
                 )
             )
             if emit and old.ig_user_id == pk and old.username != user.username:
                 changes.renamed += 1
                 changes.note(USERNAME_CHANGED, f"{old.username} -> {user.username}")
                 events.append(
-                    EventWrite(pk, USERNAME_CHANGED, f"sync:{baseline}", occurred,
-                               {"from": old.username, "to": user.username})
+                    EventWrite(
+                        pk,
+                        USERNAME_CHANGED,
+                        f"sync:{baseline}",
+                        occurred,
+                        {"from": old.username, "to": user.username},
+                    )
                 )
         was_follower = old is not None and old.follows_you
         was_following = old is not None and old.following
@@ -288,19 +324,28 @@ def plan_rebuild(
     return write, changes
 
 
-def _plan_inbox(threads: Sequence[InboxThread], viewer_pk: str, write: FollowGraphWrite, now: datetime) -> None:
+def _plan_inbox(
+    threads: Sequence[InboxThread], viewer_pk: str, write: FollowGraphWrite, now: datetime
+) -> None:
     peers: dict[str, PeerWrite] = {}
     for thread in threads:  # newest first, so the first thread a peer appears in is their latest
         for member in thread.users:
             if member.pk == viewer_pk or member.pk in peers:
                 continue
             peers[member.pk] = PeerWrite(
-                member.pk, member.username, member.full_name or None, thread.thread_id,
-                thread.thread_title or None, bool(thread.is_group), thread.last_activity_at,
+                member.pk,
+                member.username,
+                member.full_name or None,
+                thread.thread_id,
+                thread.thread_title or None,
+                bool(thread.is_group),
+                thread.last_activity_at,
             )
     write.peers.extend(peers.values())
     for pk in peers:  # seed 000 §1: inbox users are messageable, their retry window cleared
-        state = dm_state(in_inbox=True, follows_you=False, is_private=None, failures=0, last_failure=None, now=now)
+        state = dm_state(
+            in_inbox=True, follows_you=False, is_private=None, failures=0, last_failure=None, now=now
+        )
         write.dm_states.append(DmStateWrite(pk, state.state, state.reason, state.retry_after))
 
 
@@ -313,7 +358,10 @@ def _plan_tray(tray: Sequence[TrayReel], write: FollowGraphWrite) -> None:
         write.stories.append(StorySighting(reel.user.pk, seen_at))
         write.events.append(
             EventWrite(
-                reel.user.pk, STORY_SEEN, str(stamp), seen_at,
+                reel.user.pk,
+                STORY_SEEN,
+                str(stamp),
+                seen_at,
                 {"reel_id": reel.id, "media_count": reel.media_count, "expiring_at": reel.expiring_at},
             )
         )

@@ -14,10 +14,27 @@ PROFILE_SCAN_EXCLUDED = "profile_scan_excluded"
 #: Instagram business categories that name an organisation or a product, not a person
 PAGE_CATEGORIES = frozenset(
     {
-        "brand", "media/news company", "news & media website", "product/service", "shopping & retail",
-        "restaurant", "local business", "company", "organization", "nonprofit organization",
-        "magazine", "tv channel", "radio station", "e-commerce website", "app page", "website",
-        "sports team", "community", "entertainment website", "publisher", "newspaper",
+        "brand",
+        "media/news company",
+        "news & media website",
+        "product/service",
+        "shopping & retail",
+        "restaurant",
+        "local business",
+        "company",
+        "organization",
+        "nonprofit organization",
+        "magazine",
+        "tv channel",
+        "radio station",
+        "e-commerce website",
+        "app page",
+        "website",
+        "sports team",
+        "community",
+        "entertainment website",
+        "publisher",
+        "newspaper",
         "broadcasting & media production company",
     }
 )
@@ -58,5 +75,7 @@ def scan_verdict(
         and following_count < FOLLOW_BACK_RATIO * follower_count
     ):
         who = "verified " if is_verified else ""
-        return ScanVerdict(True, f"mass_audience:{who}{follower_count} followers, {following_count} following")
+        return ScanVerdict(
+            True, f"mass_audience:{who}{follower_count} followers, {following_count} following"
+        )
     return ScanVerdict(False, "person")

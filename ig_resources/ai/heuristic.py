@@ -60,8 +60,15 @@ VERSION = 1
 LEXICON = Path(__file__).with_name("lexicon")
 #: languages with a polarity lexicon, topic words and phrases
 LANGUAGES = ("en", "es", "pt", "de", "fr", "it")
-_STEMMERS = {"en": "english", "xx": "english", "es": "spanish", "pt": "portuguese", "de": "german",
-             "fr": "french", "it": "italian"}
+_STEMMERS = {
+    "en": "english",
+    "xx": "english",
+    "es": "spanish",
+    "pt": "portuguese",
+    "de": "german",
+    "fr": "french",
+    "it": "italian",
+}
 #: topics a first message should not open with, whatever the profile posts
 SENSITIVE_TOPICS = ("politics", "religion", "health")
 #: |score| from which a post is positive or negative
@@ -135,11 +142,107 @@ def _add(index: dict[str, tuple[str, ...]], key: str, topic: str) -> None:
 
 #: words hashtags are built with that name no topic (#beachlife, #instafood, #dogsofinstagram)
 _HASHTAG_FILLERS = frozenset(
-    "a i me my mine we our you your the of and in on at to for with is it this that life love lover "
-    "lovers gram insta instagram ig daily day days time style vibes vibe mood goals world addict porn "
-    "lifestyle official pic pics moment moments good best happy new little big guy guys every everyday "
-    "weekend summer winter spring autumn fall sunday saturday friday night morning city sun sunny light "
-    "dark tbt fbf de da do la el le di und et e y no na em en com con mit avec amor vida all around".split()
+    [
+        "a",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "our",
+        "you",
+        "your",
+        "the",
+        "of",
+        "and",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "is",
+        "it",
+        "this",
+        "that",
+        "life",
+        "love",
+        "lover",
+        "lovers",
+        "gram",
+        "insta",
+        "instagram",
+        "ig",
+        "daily",
+        "day",
+        "days",
+        "time",
+        "style",
+        "vibes",
+        "vibe",
+        "mood",
+        "goals",
+        "world",
+        "addict",
+        "porn",
+        "lifestyle",
+        "official",
+        "pic",
+        "pics",
+        "moment",
+        "moments",
+        "good",
+        "best",
+        "happy",
+        "new",
+        "little",
+        "big",
+        "guy",
+        "guys",
+        "every",
+        "everyday",
+        "weekend",
+        "summer",
+        "winter",
+        "spring",
+        "autumn",
+        "fall",
+        "sunday",
+        "saturday",
+        "friday",
+        "night",
+        "morning",
+        "city",
+        "sun",
+        "sunny",
+        "light",
+        "dark",
+        "tbt",
+        "fbf",
+        "de",
+        "da",
+        "do",
+        "la",
+        "el",
+        "le",
+        "di",
+        "und",
+        "et",
+        "e",
+        "y",
+        "no",
+        "na",
+        "em",
+        "en",
+        "com",
+        "con",
+        "mit",
+        "avec",
+        "amor",
+        "vida",
+        "all",
+        "around",
+    ]
 )
 
 
@@ -176,8 +279,16 @@ def _taxonomy() -> _Taxonomy:
                             _add(stems[head], stem, topic)
                     else:
                         vocabulary.add("".join(_fold(p) for p in parts))
-    return _Taxonomy(tuple(order), labels, emoji, exact, stems, {k: frozenset(v) for k, v in raw.items()}, longest,
-                     frozenset(vocabulary))
+    return _Taxonomy(
+        tuple(order),
+        labels,
+        emoji,
+        exact,
+        stems,
+        {k: frozenset(v) for k, v in raw.items()},
+        longest,
+        frozenset(vocabulary),
+    )
 
 
 @lru_cache(maxsize=16)
@@ -262,10 +373,13 @@ def _emoji_valence() -> dict[str, float]:
                     occurrences = int(row["Occurrences"])
                     if occurrences >= 30:
                         score = (float(row["Positive"]) - float(row["Negative"])) / occurrences
-                        expressive = (row["Unicode block"] == "Emoticons"
-                                      or any(k in row["Unicode name"] for k in _EXPRESSIVE))
+                        expressive = row["Unicode block"] == "Emoticons" or any(
+                            k in row["Unicode name"] for k in _EXPRESSIVE
+                        )
                         score *= 0.8 if expressive else 0.3
-                        valence[_canonical_emoji(row["Emoji"])] = round(score, 3) if abs(score) >= 0.1 else 0.0
+                        valence[_canonical_emoji(row["Emoji"])] = (
+                            round(score, 3) if abs(score) >= 0.1 else 0.0
+                        )
     for line in _lines("emoji.txt"):
         head, _, rest = line.partition(":")
         for e in rest.split():
@@ -341,7 +455,7 @@ def _read(text: str | None) -> _Read:
     if found:
         pieces, at = [], 0
         for e in found:
-            pieces.append(text[at:e["match_start"]])
+            pieces.append(text[at : e["match_start"]])
             pieces.append(" ")
             at = e["match_end"]
         stripped = "".join(pieces) + text[at:]
@@ -428,8 +542,9 @@ def _hashtag_words(tag: str) -> tuple[str, ...]:
     """The words of a hashtag: camelCase parts, each segmented over the vocabulary when it is not a
     word itself (#beachlife → beach, life; #SundayFunday → sunday, funday)."""
     vocabulary = _segmentation_vocabulary()
-    parts = re.sub(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])|_", " ",
-                   re.sub(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])", " ", tag)).split()
+    parts = re.sub(
+        r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])|_", " ", re.sub(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])", " ", tag)
+    ).split()
     words: list[str] = []
     for part in parts:
         key = _fold(part)
@@ -526,10 +641,10 @@ def _topics_of(read: _Read, lang: str | None, into: _Topics | None = None, *, we
         keys = [_fold(w) for w in words]
         for n in range(2, tax.longest_phrase + 1):
             for i in range(len(keys) - n + 1):
-                phrase = " ".join(keys[i:i + n])
+                phrase = " ".join(keys[i : i + n])
                 for other in langs:
                     if hit := tax.exact[other].get(phrase):
-                        topics.add(hit, weight, " ".join(words[i:i + n]))
+                        topics.add(hit, weight, " ".join(words[i : i + n]))
                         break
     for tag in read.hashtags:
         topics.add(_hashtag_topics(tag, lang), weight, f"#{tag}")
@@ -562,7 +677,7 @@ def _lexicon_valence(words: Sequence[str], lang: str | None, text: str) -> tuple
         hits += 1
         if i and keys[i - 1] in boosters:
             valence *= 1.3
-        if any(k in negators for k in keys[max(0, i - 3):i]):
+        if any(k in negators for k in keys[max(0, i - 3) : i]):
             valence *= -0.74
         total += valence
     if total and "!" in text:
@@ -653,24 +768,197 @@ _CAPRUN = rf"{_CAP}(?:\s+(?:{_CONNECTOR}\s+)?{_CAP}){{0,3}}"
 _CAPRUN_RE = re.compile(_CAPRUN)
 #: where a capitalised word after "in"/"en"/"à" is a place: the caption's language's prepositions
 _PLACE_PREPOSITIONS = {
-    "en": ("in", "at"), "es": ("en",), "pt": ("em", "no", "na"), "de": ("in",), "fr": ("à", "au", "en"),
+    "en": ("in", "at"),
+    "es": ("en",),
+    "pt": ("em", "no", "na"),
+    "de": ("in",),
+    "fr": ("à", "au", "en"),
     "it": ("a", "in", "ad"),
 }
 #: capitalised words that are not places (months, days, feelings, platforms, languages ...)
-_NOT_PLACES = frozenset("""
-I Love Life God Dios Deus Gott Dieu Dio Jesus Christmas Navidad Natal Weihnachten Noël Natale Easter Pascua
-Páscoa Ostern Pâques Pasqua January February March April May June July August September October November
-December Enero Febrero Marzo Abril Mayo Junio Julio Agosto Septiembre Octubre Noviembre Diciembre Janeiro
-Fevereiro Março Maio Junho Julho Setembro Outubro Novembro Dezembro Januar Februar März Mai Juni Juli
-Oktober Dezember Janvier Février Mars Avril Mai Juin Juillet Août Septembre Octobre Novembre Décembre
-Gennaio Febbraio Aprile Maggio Giugno Luglio Settembre Ottobre Dicembre Monday Tuesday Wednesday Thursday
-Friday Saturday Sunday Lunes Martes Miércoles Jueves Viernes Sábado Domingo Montag Dienstag Mittwoch
-Donnerstag Freitag Samstag Sonntag Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Lunedì Martedì
-Mercoledì Giovedì Venerdì Sabato Domenica English Spanish Portuguese German French Italian Inglés Español
-Inglês Português Englisch Deutsch Anglais Français Inglese Italiano Instagram Insta Reels Stories Story
-TikTok YouTube Spotify Netflix Facebook WhatsApp Bio Link Home Casa Love Amor Liebe Amour Amore Paradise
-Heaven Mood Vibes The A My Our Your This That Me You We He She They It Ich Je Yo Eu Io
-""".split())
+_NOT_PLACES = frozenset(
+    [
+        "I",
+        "Love",
+        "Life",
+        "God",
+        "Dios",
+        "Deus",
+        "Gott",
+        "Dieu",
+        "Dio",
+        "Jesus",
+        "Christmas",
+        "Navidad",
+        "Natal",
+        "Weihnachten",
+        "Noël",
+        "Natale",
+        "Easter",
+        "Pascua",
+        "Páscoa",
+        "Ostern",
+        "Pâques",
+        "Pasqua",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Enero",
+        "Febrero",
+        "Marzo",
+        "Abril",
+        "Mayo",
+        "Junio",
+        "Julio",
+        "Agosto",
+        "Septiembre",
+        "Octubre",
+        "Noviembre",
+        "Diciembre",
+        "Janeiro",
+        "Fevereiro",
+        "Março",
+        "Maio",
+        "Junho",
+        "Julho",
+        "Setembro",
+        "Outubro",
+        "Novembro",
+        "Dezembro",
+        "Januar",
+        "Februar",
+        "März",
+        "Mai",
+        "Juni",
+        "Juli",
+        "Oktober",
+        "Dezember",
+        "Janvier",
+        "Février",
+        "Mars",
+        "Avril",
+        "Mai",
+        "Juin",
+        "Juillet",
+        "Août",
+        "Septembre",
+        "Octobre",
+        "Novembre",
+        "Décembre",
+        "Gennaio",
+        "Febbraio",
+        "Aprile",
+        "Maggio",
+        "Giugno",
+        "Luglio",
+        "Settembre",
+        "Ottobre",
+        "Dicembre",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Lunes",
+        "Martes",
+        "Miércoles",
+        "Jueves",
+        "Viernes",
+        "Sábado",
+        "Domingo",
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+        "Lundi",
+        "Mardi",
+        "Mercredi",
+        "Jeudi",
+        "Vendredi",
+        "Samedi",
+        "Dimanche",
+        "Lunedì",
+        "Martedì",
+        "Mercoledì",
+        "Giovedì",
+        "Venerdì",
+        "Sabato",
+        "Domenica",
+        "English",
+        "Spanish",
+        "Portuguese",
+        "German",
+        "French",
+        "Italian",
+        "Inglés",
+        "Español",
+        "Inglês",
+        "Português",
+        "Englisch",
+        "Deutsch",
+        "Anglais",
+        "Français",
+        "Inglese",
+        "Italiano",
+        "Instagram",
+        "Insta",
+        "Reels",
+        "Stories",
+        "Story",
+        "TikTok",
+        "YouTube",
+        "Spotify",
+        "Netflix",
+        "Facebook",
+        "WhatsApp",
+        "Bio",
+        "Link",
+        "Home",
+        "Casa",
+        "Love",
+        "Amor",
+        "Liebe",
+        "Amour",
+        "Amore",
+        "Paradise",
+        "Heaven",
+        "Mood",
+        "Vibes",
+        "The",
+        "A",
+        "My",
+        "Our",
+        "Your",
+        "This",
+        "That",
+        "Me",
+        "You",
+        "We",
+        "He",
+        "She",
+        "They",
+        "It",
+        "Ich",
+        "Je",
+        "Yo",
+        "Eu",
+        "Io",
+    ]
+)
 
 
 def _place_words(value: str) -> list[str]:
@@ -734,7 +1022,7 @@ def _places_in(read: _Read, lang: str | None) -> list[tuple[str, float, str]]:
         i = 0
         while i < len(words):
             for n in range(min(gazetteer.longest, len(words) - i), 0, -1):
-                name = " ".join(words[i:i + n])
+                name = " ".join(words[i : i + n])
                 if gazetteer.names.get(name) is False:
                     if not any(name.casefold() in k for k in found):
                         keep(name, 0.7, name)
@@ -796,8 +1084,9 @@ def _describe(post: PostInput, read: _Read, topics: list[str], places: list[tupl
     return f"{head}."
 
 
-def _comments_for(post: PostInput, lang: str | None, score: float, topics: list[str],
-                  places: list[tuple[str, float, str]]) -> list[str]:
+def _comments_for(
+    post: PostInput, lang: str | None, score: float, topics: list[str], places: list[tuple[str, float, str]]
+) -> list[str]:
     phrases, code = _phrases(), _phrase_lang(lang)
 
     def pick(section: str, offset: int = 0) -> list[str]:
@@ -847,13 +1136,19 @@ def post_insight(post: PostInput) -> PostInsight:
     for tag in read.hashtags:
         if (key := tag.casefold()) not in seen:
             seen.add(key)
-            entities.append(Entity(entity_type="hashtag", value=f"#{tag}", confidence=1.0, evidence_text=f"#{tag}"))
+            entities.append(
+                Entity(entity_type="hashtag", value=f"#{tag}", confidence=1.0, evidence_text=f"#{tag}")
+            )
     for user in read.mentions:
         if user and (key := "@" + user.casefold()) not in seen:
             seen.add(key)
-            entities.append(Entity(entity_type="mention", value=f"@{user}", confidence=1.0, evidence_text=f"@{user}"))
+            entities.append(
+                Entity(entity_type="mention", value=f"@{user}", confidence=1.0, evidence_text=f"@{user}")
+            )
     for value, confidence, evidence in places:
-        entities.append(Entity(entity_type="place", value=value, confidence=confidence, evidence_text=evidence))
+        entities.append(
+            Entity(entity_type="place", value=value, confidence=confidence, evidence_text=evidence)
+        )
 
     words = len(read.words)
     confidence = 0.2 + 0.3 * min(1.0, words / 15) + 0.1 * bool(read.emoji or read.hashtags)
@@ -861,9 +1156,14 @@ def post_insight(post: PostInput) -> PostInsight:
     if detected and lang is None and words:
         confidence -= 0.05
     return PostInsight(
-        image_description=_describe(post, read, topics, places), sentiment=_label(score), sentiment_score=score,
-        topics=topics, entities=entities, comment_suggestions=_comments_for(post, lang, score, topics, places),
-        language=lang, confidence=round(max(0.1, min(0.75, confidence)), 3),
+        image_description=_describe(post, read, topics, places),
+        sentiment=_label(score),
+        sentiment_score=score,
+        topics=topics,
+        entities=entities,
+        comment_suggestions=_comments_for(post, lang, score, topics, places),
+        language=lang,
+        confidence=round(max(0.1, min(0.75, confidence)), 3),
     )
 
 
@@ -872,7 +1172,8 @@ def post_insight(post: PostInput) -> PostInsight:
 _PRONOUNS = re.compile(
     r"(?<![\w/])(she|he|they|ela|ele|elu|ella|él|elle|il|iel|sie|er|lei|lui)\s*/\s*"
     r"(her|hers|him|his|them|their|theirs|they|she|he|dela|dele|delu|ela|ele|ella|él|elle|la|lui|iel|ihr|ihm|sie|lei)"
-    r"(?![\w/])", re.IGNORECASE,
+    r"(?![\w/])",
+    re.IGNORECASE,
 )
 _FEMININE = {"she", "her", "hers", "ela", "dela", "ella", "elle", "la", "sie", "ihr", "lei"}
 _MASCULINE = {"he", "him", "his", "ele", "dele", "él", "il", "lui", "er", "ihm"}
@@ -881,28 +1182,54 @@ _PARENT = re.compile(
     r"\b(mom|mum|mama|mommy|mother|mãe|mamãe|mamá|madre|mutter|maman|mère|mamma|"
     r"dad|daddy|father|papa|pai|papai|papá|padre|vater|père|papà)\s+"
     r"(?:of|to|de|do|da|dos|das|von|di)\s+(?:\d+|one|two|three|four|five|twins|dois|duas|três|dos|tres|"
-    r"zwei|drei|deux|trois|due|tre|(?-i:[A-ZÀ-Þ]\w+))", re.IGNORECASE,
+    r"zwei|drei|deux|trois|due|tre|(?-i:[A-ZÀ-Þ]\w+))",
+    re.IGNORECASE,
 )
-_FEMININE_PARENT = {"mom", "mum", "mama", "mommy", "mother", "mãe", "mamãe", "mamá", "madre", "mutter", "maman",
-                    "mère", "mamma"}
+_FEMININE_PARENT = {
+    "mom",
+    "mum",
+    "mama",
+    "mommy",
+    "mother",
+    "mãe",
+    "mamãe",
+    "mamá",
+    "madre",
+    "mutter",
+    "maman",
+    "mère",
+    "mamma",
+}
 
-_NOT_AFTER_AGE = (r"(?!\s*(?:%|k\b|km|kg|cm|min|followers|seguidores|abonnés|follower|weeks|days|months|hours|lbs|"
-                  r"\.\d|,\d|/\d|:\d))")
+_NOT_AFTER_AGE = (
+    r"(?!\s*(?:%|k\b|km|kg|cm|min|followers|seguidores|abonnés|follower|weeks|days|months|hours|lbs|"
+    r"\.\d|,\d|/\d|:\d))"
+)
 #: stated ages anywhere in a bio: (pattern, how the number relates to the age now)
 _AGE_BIO = [
-    re.compile(r"\b(\d{2})\s*(?:y/?o\b|y\.o\.?|yrs?\.?\s+old\b|years?\s+old\b|"
-               r"years?(?=\s*(?:$|[|•·,.!\n/]|\s+&)))", re.IGNORECASE),
+    re.compile(
+        r"\b(\d{2})\s*(?:y/?o\b|y\.o\.?|yrs?\.?\s+old\b|years?\s+old\b|"
+        r"years?(?=\s*(?:$|[|•·,.!\n/]|\s+&)))",
+        re.IGNORECASE,
+    ),
     re.compile(rf"\b(?:i'?m|i’m|i am|age:?)\s+(\d{{2}})\b{_NOT_AFTER_AGE}", re.IGNORECASE),
-    re.compile(r"\b(\d{2})\s*(?:años|anos|anni|ans|jahre)\b(?!\s+(?:de|d'|d’|di|lang|seit|erfahrung)\b)",
-               re.IGNORECASE),
+    re.compile(
+        r"\b(\d{2})\s*(?:años|anos|anni|ans|jahre)\b(?!\s+(?:de|d'|d’|di|lang|seit|erfahrung)\b)",
+        re.IGNORECASE,
+    ),
     re.compile(rf"\bich bin\s+(\d{{2}})\b{_NOT_AFTER_AGE}", re.IGNORECASE),
 ]
 #: first-person statements only, for captions and history (a caption may give someone else's age)
 _AGE_FIRST_PERSON = [
-    re.compile(rf"\b(?:i'?m|i’m|i am)\s+(\d{{2}})(?:\s+(?:years?\s+old|today))?\b{_NOT_AFTER_AGE}", re.IGNORECASE),
+    re.compile(
+        rf"\b(?:i'?m|i’m|i am)\s+(\d{{2}})(?:\s+(?:years?\s+old|today))?\b{_NOT_AFTER_AGE}", re.IGNORECASE
+    ),
     re.compile(r"\bi\s+(?:just\s+|have\s+just\s+)?turned\s+(\d{2})\b", re.IGNORECASE),
-    re.compile(r"\b(?:tengo|cumplí|cumplo|tenho|fiz|faço|compio|ho compiuto|ho|j'ai|j’ai|ich bin|ich werde|bin)\s+"
-               r"(\d{2})\s*(?:años|anos|anni|ans|jahre|jahre alt)\b(?!\s+(?:de|d'|d’|di)\b)", re.IGNORECASE),
+    re.compile(
+        r"\b(?:tengo|cumplí|cumplo|tenho|fiz|faço|compio|ho compiuto|ho|j'ai|j’ai|ich bin|ich werde|bin)\s+"
+        r"(\d{2})\s*(?:años|anos|anni|ans|jahre|jahre alt)\b(?!\s+(?:de|d'|d’|di)\b)",
+        re.IGNORECASE,
+    ),
     re.compile(r"\bmy\s+(\d{2})(?:st|nd|rd|th)\s+(?:birthday|bday)\b", re.IGNORECASE),
     re.compile(r"\b(\d{2})(?:st|nd|rd|th)\s+(?:birthday|bday)\s+to\s+me\b", re.IGNORECASE),
 ]
@@ -915,16 +1242,32 @@ _PLACE_VALUE = rf"((?-i:{_CAPRUN}(?:\s*,\s*{_CAP}(?:\s+{_CAP})?)?))"
 #: (pattern, confidence): statements of where a person lives, in a bio
 _LOCATION_BIO = [
     (re.compile(r"📍\ufe0f?\s*([^\n|•·]{2,60})"), 0.85),
-    (re.compile(r"\b(?:based|located|radicad[ao]|baseada?)\s+(?:in|en|em|à|a)\s+" + _PLACE_VALUE,
-                re.IGNORECASE), 0.85),
+    (
+        re.compile(
+            r"\b(?:based|located|radicad[ao]|baseada?)\s+(?:in|en|em|à|a)\s+" + _PLACE_VALUE, re.IGNORECASE
+        ),
+        0.85,
+    ),
     (re.compile(r"\bbasée?\s+à\s+" + _PLACE_VALUE, re.IGNORECASE), 0.85),
-    (re.compile(r"\b(?:living|live|lives|vivo|vive|moro|morando|wohne|lebe|wohnhaft|habite|vis|abito)\s+"
-                r"(?:in|en|em|no|na|à|a)\s+" + _PLACE_VALUE, re.IGNORECASE), 0.8),
+    (
+        re.compile(
+            r"\b(?:living|live|lives|vivo|vive|moro|morando|wohne|lebe|wohnhaft|habite|vis|abito)\s+"
+            r"(?:in|en|em|no|na|à|a)\s+" + _PLACE_VALUE,
+            re.IGNORECASE,
+        ),
+        0.8,
+    ),
     (re.compile(r"\b(?:from|aus|originaire de|natural de)\s+" + _PLACE_VALUE, re.IGNORECASE), 0.75),
 ]
 _LOCATION_FIRST_PERSON = [
-    (re.compile(r"\b(?:i\s+(?:live|moved)|i'?m\s+based|i’m\s+based|vivo|moro|ich wohne|ich lebe|j'habite|j’habite|"
-                r"je vis|abito|vivo)\s+(?:in|to|en|em|no|na|à|a)\s+" + _PLACE_VALUE, re.IGNORECASE), 0.7),
+    (
+        re.compile(
+            r"\b(?:i\s+(?:live|moved)|i'?m\s+based|i’m\s+based|vivo|moro|ich wohne|ich lebe|j'habite|j’habite|"
+            r"je vis|abito|vivo)\s+(?:in|to|en|em|no|na|à|a)\s+" + _PLACE_VALUE,
+            re.IGNORECASE,
+        ),
+        0.7,
+    ),
 ]
 _FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}")
 _AGE_BUCKETS = ((13, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64))
@@ -974,12 +1317,15 @@ def _gender_in(text: str, confidence: float) -> list[_Found]:
             found.append(_Found("non-binary", 0.5, [m.group(0)]))
     for m in _PARENT.finditer(text):
         role = m.group(1).lower()
-        found.append(_Found("female" if role in _FEMININE_PARENT else "male", confidence - 0.15, [m.group(0)]))
+        found.append(
+            _Found("female" if role in _FEMININE_PARENT else "male", confidence - 0.15, [m.group(0)])
+        )
     return found
 
 
-def _ages_in(text: str, patterns: Sequence[re.Pattern[str]], turning: re.Pattern[str],
-             confidence: float) -> list[_Found]:
+def _ages_in(
+    text: str, patterns: Sequence[re.Pattern[str]], turning: re.Pattern[str], confidence: float
+) -> list[_Found]:
     found: list[_Found] = []
     for pattern in patterns:
         for m in pattern.finditer(text):
@@ -1008,7 +1354,9 @@ def _locations_in(text: str, patterns: Sequence[tuple[re.Pattern[str], float]]) 
 def _flags_in(text: str) -> list[_Found]:
     flags = [f for f in dict.fromkeys(_FLAG.findall(text)) if f in emoji_lib.EMOJI_DATA]
     confidence = 0.5 if len(flags) == 1 else 0.35
-    return [_Found(emoji_lib.EMOJI_DATA[f]["en"].strip(":").replace("_", " "), confidence, [f]) for f in flags[:1]]
+    return [
+        _Found(emoji_lib.EMOJI_DATA[f]["en"].strip(":").replace("_", " "), confidence, [f]) for f in flags[:1]
+    ]
 
 
 def _stated_location(bio: str) -> Estimate:
@@ -1035,44 +1383,158 @@ def demographics(data: DemographicsInput) -> Demographics:
 # -- profile insight -------------------------------------------------------------------------------
 
 _CATEGORY_TYPES: tuple[tuple[ProfileType, tuple[str, ...]], ...] = (
-    ("community", ("community", "nonprofit", "non-profit", "organization", "organisation", "club", "association",
-                   "charity", "religious", "church", "fan page", "political")),
-    ("brand", ("brand", "product/service", "company", "cosmetics", "apparel", "clothing", "jewelry", "watches",
-               "consumer", "media/news", "publisher", "magazine")),
-    ("business", ("restaurant", "café", "cafe", "coffee", "bar", "shop", "store", "retail", "salon", "spa", "hotel",
-                  "local business", "gym", "clinic", "agency", "bakery", "real estate", "dentist", "service",
-                  "boutique", "school", "studio", "tattoo", "florist", "shopping")),
-    ("creator", ("creator", "blogger", "blog", "artist", "musician", "band", "public figure", "photographer",
-                 "athlete", "influencer", "writer", "author", "chef", "gamer", "gaming video", "entrepreneur",
-                 "coach", "dj", "actor", "model", "comedian", "designer", "video", "podcast", "journalist")),
+    (
+        "community",
+        (
+            "community",
+            "nonprofit",
+            "non-profit",
+            "organization",
+            "organisation",
+            "club",
+            "association",
+            "charity",
+            "religious",
+            "church",
+            "fan page",
+            "political",
+        ),
+    ),
+    (
+        "brand",
+        (
+            "brand",
+            "product/service",
+            "company",
+            "cosmetics",
+            "apparel",
+            "clothing",
+            "jewelry",
+            "watches",
+            "consumer",
+            "media/news",
+            "publisher",
+            "magazine",
+        ),
+    ),
+    (
+        "business",
+        (
+            "restaurant",
+            "café",
+            "cafe",
+            "coffee",
+            "bar",
+            "shop",
+            "store",
+            "retail",
+            "salon",
+            "spa",
+            "hotel",
+            "local business",
+            "gym",
+            "clinic",
+            "agency",
+            "bakery",
+            "real estate",
+            "dentist",
+            "service",
+            "boutique",
+            "school",
+            "studio",
+            "tattoo",
+            "florist",
+            "shopping",
+        ),
+    ),
+    (
+        "creator",
+        (
+            "creator",
+            "blogger",
+            "blog",
+            "artist",
+            "musician",
+            "band",
+            "public figure",
+            "photographer",
+            "athlete",
+            "influencer",
+            "writer",
+            "author",
+            "chef",
+            "gamer",
+            "gaming video",
+            "entrepreneur",
+            "coach",
+            "dj",
+            "actor",
+            "model",
+            "comedian",
+            "designer",
+            "video",
+            "podcast",
+            "journalist",
+        ),
+    ),
 )
 _BIO_CUES: tuple[tuple[ProfileType, re.Pattern[str]], ...] = (
-    ("business", re.compile(
-        r"\b(?:shop|store|orders|order now|order online|to order|delivery|shipping|envíos?|envios|entregas|"
-        r"encomendas?|pedidos|booking|book now|reservations?|reservas?|opening hours|open daily|abierto|aberto|"
-        r"geöffnet|ouvert|aperto|horario|horário|menu|menú|cardápio|tienda|loja|boutique|negozio|laden|discount|"
-        r"promo|free shipping)\b|📞|☎", re.IGNORECASE)),
-    ("creator", re.compile(
-        r"\b(?:collabs?|colab|collaborations?|parcerias?|partnerships?|business inquiries|inquiries|enquiries|"
-        r"management|mgmt|pr|creator|content creator|blogger|influencer|ambassador|youtuber|podcast|"
-        r"new video|contenido|conteúdo)\b", re.IGNORECASE)),
-    ("brand", re.compile(r"\b(?:official|oficial|offiziell|officiel|ufficiale)\b|®|™|"
-                         r"\b(?:since|est\.?|desde|seit|depuis|dal)\s+(?:18|19|20)\d\d\b", re.IGNORECASE)),
-    ("community", re.compile(r"\b(?:community|comunidad|comunidade|communauté|comunità|gemeinschaft|club|clube|"
-                             r"association|asociación|associação|verein|fan ?page|fan account|nonprofit|ong|"
-                             r"volunteers?|voluntarios|voluntários)\b", re.IGNORECASE)),
-    ("personal", re.compile(r"\b(?:just me|my life|mom of|mum of|dad of|wife|husband|student|estudiante|"
-                            r"estudante|studentin|étudiante?|studentessa|personal account|private life)\b",
-                            re.IGNORECASE)),
+    (
+        "business",
+        re.compile(
+            r"\b(?:shop|store|orders|order now|order online|to order|delivery|shipping|envíos?|envios|entregas|"
+            r"encomendas?|pedidos|booking|book now|reservations?|reservas?|opening hours|open daily|abierto|aberto|"
+            r"geöffnet|ouvert|aperto|horario|horário|menu|menú|cardápio|tienda|loja|boutique|negozio|laden|discount|"
+            r"promo|free shipping)\b|📞|☎",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "creator",
+        re.compile(
+            r"\b(?:collabs?|colab|collaborations?|parcerias?|partnerships?|business inquiries|inquiries|enquiries|"
+            r"management|mgmt|pr|creator|content creator|blogger|influencer|ambassador|youtuber|podcast|"
+            r"new video|contenido|conteúdo)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "brand",
+        re.compile(
+            r"\b(?:official|oficial|offiziell|officiel|ufficiale)\b|®|™|"
+            r"\b(?:since|est\.?|desde|seit|depuis|dal)\s+(?:18|19|20)\d\d\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "community",
+        re.compile(
+            r"\b(?:community|comunidad|comunidade|communauté|comunità|gemeinschaft|club|clube|"
+            r"association|asociación|associação|verein|fan ?page|fan account|nonprofit|ong|"
+            r"volunteers?|voluntarios|voluntários)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "personal",
+        re.compile(
+            r"\b(?:just me|my life|mom of|mum of|dad of|wife|husband|student|estudiante|"
+            r"estudante|studentin|étudiante?|studentessa|personal account|private life)\b",
+            re.IGNORECASE,
+        ),
+    ),
 )
 _DM_OPEN = re.compile(
     r"\b(?:dms?\s+(?:me|open|are open|welcome|for)|dm\b|message me|inbox|send me a message|contact|contacto|contato|"
     r"kontakt|e-?mail|escr[ií]beme|m[aá]ndame|chama (?:no|na) dm|me chama|mande mensagem|schreib mir|"
-    r"écris-moi|envoie-moi|scrivimi|whatsapp|booking)\b|📩|📧|✉|[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
+    r"écris-moi|envoie-moi|scrivimi|whatsapp|booking)\b|📩|📧|✉|[\w.+-]+@[\w-]+\.[\w.]+",
+    re.IGNORECASE,
+)
 _DM_CLOSED = re.compile(
     r"\b(?:no dms?|don'?t dm|do not dm|dms? (?:are )?closed|not (?:reading|checking|answering) dms?|"
     r"no (?:solicitations?|promos?|spam)|no respondo|não respondo|keine dms?|pas de dm|niente dm)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 #: the lines of a history chunk (`DatabaseResource.history_entries`), after their date
 _HISTORY_POST = re.compile(r"^\w+ post: (.*?)(?: — topics: [^;]*; sentiment: \w+)?$")
 _HISTORY_COMMENT = re.compile(r"^commented on @[\w.]+'s post: (.*)$")
@@ -1114,8 +1576,15 @@ def _profile_type(p: ProfileInput, bio: str) -> tuple[ProfileType, float, list[S
 
     def vote(kind: ProfileType, weight: float, evidence: str, source: SourceType) -> None:
         scores[kind] += weight
-        signals.append(Signal(signal_type="profile_type", value=kind, evidence_text=evidence, source_type=source,
-                              confidence=round(min(0.9, 0.3 + weight / 4), 3)))
+        signals.append(
+            Signal(
+                signal_type="profile_type",
+                value=kind,
+                evidence_text=evidence,
+                source_type=source,
+                confidence=round(min(0.9, 0.3 + weight / 4), 3),
+            )
+        )
 
     if p.category:
         category = p.category.lower()
@@ -1136,16 +1605,28 @@ def _profile_type(p: ProfileInput, bio: str) -> tuple[ProfileType, float, list[S
     if followers is not None:
         if followers >= 50_000 and not p.is_business:
             vote("creator", 1.0, f"{followers:,} followers", "profile")
-        elif followers >= 10_000 and following is not None and following < followers * 0.2 and not p.is_business:
+        elif (
+            followers >= 10_000
+            and following is not None
+            and following < followers * 0.2
+            and not p.is_business
+        ):
             vote("creator", 0.5, f"{followers:,} followers, {following:,} following", "profile")
         elif followers < 2_000 and not p.is_business:
             vote("personal", 1.0, f"{followers:,} followers", "profile")
-    if p.external_url and re.search(r"linktr\.ee|beacons\.ai|linkin\.bio|lnk\.bio", p.external_url, re.IGNORECASE):
+    if p.external_url and re.search(
+        r"linktr\.ee|beacons\.ai|linkin\.bio|lnk\.bio", p.external_url, re.IGNORECASE
+    ):
         vote("creator", 0.5, f"link: {p.external_url}", "profile")
     if not scores:
         if bio.strip() or p.history or p.post_topics:
-            default = Signal(signal_type="profile_type", value="personal", confidence=0.3,
-                             evidence_text="no business, creator or brand cues", source_type="profile")
+            default = Signal(
+                signal_type="profile_type",
+                value="personal",
+                confidence=0.3,
+                evidence_text="no business, creator or brand cues",
+                source_type="profile",
+            )
             return "personal", 0.3, [default]
         return "unknown", 0.1, []
     order = ("personal", "creator", "business", "brand", "community")
@@ -1168,10 +1649,15 @@ def _tone(p: ProfileInput, profile_type: str, text: _Read) -> tuple[str, str, fl
     expressive = [e for e in text.emoji if abs(table.get(e, table.get(e[:1], 0.0))) >= 0.3]
     emoji_density = len(expressive) / words
     exclaim_density = text.text.count("!") / words
-    mix = f"{sentiments.get('positive', 0)} of {total} posts positive, {sentiments.get('negative', 0)} negative" \
-        if total else "no analysed posts"
-    style = (f"{len(expressive)} expressive emoji and {text.text.count('!')} exclamation marks "
-             f"in {len(text.words)} words")
+    mix = (
+        f"{sentiments.get('positive', 0)} of {total} posts positive, {sentiments.get('negative', 0)} negative"
+        if total
+        else "no analysed posts"
+    )
+    style = (
+        f"{len(expressive)} expressive emoji and {text.text.count('!')} exclamation marks "
+        f"in {len(text.words)} words"
+    )
     evidence = f"{mix}; {style}"
     confidence = round(min(0.8, 0.3 + 0.04 * min(total, 10) + 0.1 * (len(text.words) >= 20)), 3)
     if profile_type in ("business", "brand") and emoji_density < 0.08:
@@ -1225,8 +1711,15 @@ def profile_insight(p: ProfileInput) -> ProfileInsight:
     if lang:
         source: SourceType = ("bio" if bio else "history") if detected else "profile"
         evidence = f"detected in the {source}" if detected else f"primary_language: {lang}"
-        signals.append(Signal(signal_type="language", value=lang, confidence=0.6 if detected else 0.9,
-                              evidence_text=evidence, source_type=source))
+        signals.append(
+            Signal(
+                signal_type="language",
+                value=lang,
+                confidence=0.6 if detected else 0.9,
+                evidence_text=evidence,
+                source_type=source,
+            )
+        )
 
     profile_type, type_confidence, type_signals = _profile_type(p, bio)
     signals += type_signals
@@ -1237,45 +1730,100 @@ def profile_insight(p: ProfileInput) -> ProfileInsight:
     for topic, n in sorted(p.post_topics.items(), key=lambda kv: (-kv[1], kv[0])):
         if n > 0 and (topic := topic.strip().lower()) and topic not in interests:
             interests.append(topic)
-            signals.append(Signal(
-                signal_type="interest", value=topic, confidence=round(min(0.9, 0.4 + n / total_posts), 3),
-                evidence_text=f"{n} post{'s' if n != 1 else ''} about {topic}", source_type="post_insight"))
+            signals.append(
+                Signal(
+                    signal_type="interest",
+                    value=topic,
+                    confidence=round(min(0.9, 0.4 + n / total_posts), 3),
+                    evidence_text=f"{n} post{'s' if n != 1 else ''} about {topic}",
+                    source_type="post_insight",
+                )
+            )
     bio_topics = _topics_of(bio_read, lang)
     for topic in bio_topics.top(4, minimum=1.0):
         if topic not in interests:
             interests.append(topic)
-        signals.append(Signal(signal_type="interest", value=topic, confidence=0.6,
-                              evidence_text=", ".join(bio_topics.evidence[topic][:3]), source_type="bio"))
+        signals.append(
+            Signal(
+                signal_type="interest",
+                value=topic,
+                confidence=0.6,
+                evidence_text=", ".join(bio_topics.evidence[topic][:3]),
+                source_type="bio",
+            )
+        )
     if history.texts:
         history_topics = _topics_of(_read("\n".join(history.texts[-40:])), lang)
         for topic in history_topics.top(3, minimum=2.0):
             if topic not in interests:
                 interests.append(topic)
-                signals.append(Signal(signal_type="interest", value=topic, confidence=0.45, source_type="history",
-                                      evidence_text=", ".join(history_topics.evidence[topic][:3])))
+                signals.append(
+                    Signal(
+                        signal_type="interest",
+                        value=topic,
+                        confidence=0.45,
+                        source_type="history",
+                        evidence_text=", ".join(history_topics.evidence[topic][:3]),
+                    )
+                )
     interests = interests[:10]
 
     tone, tone_evidence, tone_confidence = _tone(p, profile_type, own_words)
-    signals.append(Signal(signal_type="tone", value=tone, confidence=tone_confidence, evidence_text=tone_evidence,
-                          source_type="post_insight" if p.post_sentiments else "bio"))
+    signals.append(
+        Signal(
+            signal_type="tone",
+            value=tone,
+            confidence=tone_confidence,
+            evidence_text=tone_evidence,
+            source_type="post_insight" if p.post_sentiments else "bio",
+        )
+    )
     style, style_evidence, style_confidence = _engagement(p, history)
-    signals.append(Signal(signal_type="activity", value=style, confidence=style_confidence, evidence_text=style_evidence,
-                          source_type="behavior" if p.behavior is not None else "history"))
+    signals.append(
+        Signal(
+            signal_type="activity",
+            value=style,
+            confidence=style_confidence,
+            evidence_text=style_evidence,
+            source_type="behavior" if p.behavior is not None else "history",
+        )
+    )
 
     location = _stated_location(bio)
     if location.value:
-        signals.append(Signal(signal_type="location", value=location.value, confidence=location.confidence,
-                              evidence_text=location.evidence[0], source_type="bio"))
+        signals.append(
+            Signal(
+                signal_type="location",
+                value=location.value,
+                confidence=location.confidence,
+                evidence_text=location.evidence[0],
+                source_type="bio",
+            )
+        )
 
     score = 0.45
     if m := _DM_CLOSED.search(bio):
         score -= 0.35
-        signals.append(Signal(signal_type="messageability", value="closed to messages", confidence=0.8,
-                              evidence_text=f'"{m.group(0)}"', source_type="bio"))
+        signals.append(
+            Signal(
+                signal_type="messageability",
+                value="closed to messages",
+                confidence=0.8,
+                evidence_text=f'"{m.group(0)}"',
+                source_type="bio",
+            )
+        )
     elif m := _DM_OPEN.search(bio):
         score += 0.2
-        signals.append(Signal(signal_type="messageability", value="open to messages", confidence=0.7,
-                              evidence_text=f'"{m.group(0)}"', source_type="bio"))
+        signals.append(
+            Signal(
+                signal_type="messageability",
+                value="open to messages",
+                confidence=0.7,
+                evidence_text=f'"{m.group(0)}"',
+                source_type="bio",
+            )
+        )
     score += {"business": 0.15, "brand": 0.1, "creator": 0.05, "community": 0.1}.get(profile_type, 0.0)
     if p.is_private:
         score -= 0.15
@@ -1283,20 +1831,34 @@ def profile_insight(p: ProfileInput) -> ProfileInsight:
         score -= 0.2  # a crowded inbox
     score += {"storyteller": 0.1, "conversational": 0.15, "regular": 0.05, "inactive": -0.15}.get(style, 0.0)
 
-    kind = {"personal": "A personal account", "creator": "A creator", "business": "A business", "brand": "A brand",
-            "community": "A community account", "unknown": "An account"}[profile_type]
+    kind = {
+        "personal": "A personal account",
+        "creator": "A creator",
+        "business": "A business",
+        "brand": "A brand",
+        "community": "A community account",
+        "unknown": "An account",
+    }[profile_type]
     about = f"posting mostly about {_join(interests[:3])}" if interests else "with no clear topics yet"
     language = f" in {_language_name(lang)}" if lang else ""
     category = f" ({p.category})" if p.category else ""
     article = "an" if style[:1] in "aeiou" else "a"
-    summary = f"{kind}{category} {about}{language}, with a {tone} tone and {article} {style} engagement style."
+    summary = (
+        f"{kind}{category} {about}{language}, with a {tone} tone and {article} {style} engagement style."
+    )
 
     evidence_kinds = sum(bool(x) for x in (bio.strip(), p.post_topics, p.behavior, history.texts, p.category))
     confidence = min(0.8, 0.2 + 0.1 * evidence_kinds + 0.2 * type_confidence)
     return ProfileInsight(
-        profile_type=profile_type, tone=tone, engagement_style=style,
-        messageability_score=round(max(0.02, min(0.98, score)), 3), primary_language=lang, persona_summary=summary,
-        interests=interests, signals=signals, confidence=round(confidence, 3),
+        profile_type=profile_type,
+        tone=tone,
+        engagement_style=style,
+        messageability_score=round(max(0.02, min(0.98, score)), 3),
+        primary_language=lang,
+        persona_summary=summary,
+        interests=interests,
+        signals=signals,
+        confidence=round(confidence, 3),
     )
 
 
@@ -1313,8 +1875,12 @@ def message_strategy(s: StrategyInput) -> MessageStrategy:
     code = _phrase_lang(lang)
     by_posts = sorted(s.post_topics, key=lambda t: -s.post_topics[t])
     known = list(dict.fromkeys(t.strip().lower() for t in [*s.interests, *by_posts] if t.strip()))
-    avoid = list(dict.fromkeys([t.strip().lower() for t in s.negative_topics if t.strip()]
-                               + [t for t in SENSITIVE_TOPICS if t in known]))
+    avoid = list(
+        dict.fromkeys(
+            [t.strip().lower() for t in s.negative_topics if t.strip()]
+            + [t for t in SENSITIVE_TOPICS if t in known]
+        )
+    )
     best = [t for t in known if t not in avoid][:5]
     recent = next((g for c in s.recent_captions if (g := _gist(_read(c), 6))), "")
     tone, style, kind = s.tone.lower(), s.engagement_style.lower(), s.profile_type.lower()
@@ -1348,8 +1914,12 @@ def message_strategy(s: StrategyInput) -> MessageStrategy:
         "occasional": ["Expect a slow reply: they post rarely"],
     }.get(style, [])
 
-    donts = ["Don't pitch or sell in the first message", "Don't mass-message or copy-paste the same text",
-             "Don't send links in the first message", "Don't comment on their appearance"]
+    donts = [
+        "Don't pitch or sell in the first message",
+        "Don't mass-message or copy-paste the same text",
+        "Don't send links in the first message",
+        "Don't comment on their appearance",
+    ]
     if avoid:
         donts.append(f"Don't bring up {_join(avoid, 'or')}")
     donts += {
@@ -1382,8 +1952,15 @@ def message_strategy(s: StrategyInput) -> MessageStrategy:
         comments += generic.get(code) or generic["en"]
 
     confidence = 0.3 + 0.1 * min(3, len(best)) + 0.1 * bool(recent) + 0.05 * bool(lang)
-    return MessageStrategy(best_topics=best, avoid_topics=avoid, dos=dos, donts=donts, opener_templates=openers,
-                           comment_templates=comments, confidence=round(min(0.8, confidence), 3))
+    return MessageStrategy(
+        best_topics=best,
+        avoid_topics=avoid,
+        dos=dos,
+        donts=donts,
+        opener_templates=openers,
+        comment_templates=comments,
+        confidence=round(min(0.8, confidence), 3),
+    )
 
 
 # -- provider --------------------------------------------------------------------------------------

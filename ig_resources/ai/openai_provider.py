@@ -62,7 +62,10 @@ def _response_format(output_model: type[BaseModel]) -> dict[str, Any]:
         schema = to_strict_json_schema(output_model)
     except ImportError:  # a private helper: should it move, pydantic's own schema serves
         schema = output_model.model_json_schema()
-    return {"type": "json_schema", "json_schema": {"name": output_model.__name__, "schema": schema, "strict": True}}
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": output_model.__name__, "schema": schema, "strict": True},
+    }
 
 
 def _unfenced(content: str) -> str:
@@ -99,7 +102,9 @@ def _usage(completion: Any) -> Usage:
     usage = getattr(completion, "usage", None)
     if usage is None:
         return Usage()
-    return Usage(int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0))
+    return Usage(
+        int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
+    )
 
 
 def _validation_summary(error: ValidationError) -> str:
@@ -118,9 +123,18 @@ class OpenAIProvider:
 
     remote = True
 
-    def __init__(self, *, name: str = "openai", model: str, api_key: str | None, base_url: str | None = None,
-                 timeout_seconds: float = 60.0, health_timeout_seconds: float = 5.0, vision: bool = True,
-                 max_output_tokens: int | None = 1024) -> None:
+    def __init__(
+        self,
+        *,
+        name: str = "openai",
+        model: str,
+        api_key: str | None,
+        base_url: str | None = None,
+        timeout_seconds: float = 60.0,
+        health_timeout_seconds: float = 5.0,
+        vision: bool = True,
+        max_output_tokens: int | None = 1024,
+    ) -> None:
         self.name = name
         self.model = model
         self.base_url = base_url
@@ -129,11 +143,13 @@ class OpenAIProvider:
         self.vision = vision
         self.max_output_tokens = max_output_tokens
         self._api_key = api_key
-        self._client = openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url,
-                                     timeout=timeout_seconds, max_retries=0)
+        self._client = openai.OpenAI(
+            api_key=api_key or "not-needed", base_url=base_url, timeout=timeout_seconds, max_retries=0
+        )
         self._endpoint = _endpoint(self._client.base_url)
-        self._max_tokens_param = ("max_completion_tokens" if _uses_max_completion_tokens(base_url)
-                                  else "max_tokens")
+        self._max_tokens_param = (
+            "max_completion_tokens" if _uses_max_completion_tokens(base_url) else "max_tokens"
+        )
 
     def __repr__(self) -> str:
         return f"OpenAIProvider(name={self.name!r}, model={self.model!r}, endpoint={self._endpoint!r})"
@@ -169,7 +185,8 @@ class OpenAIProvider:
         limit = {self._max_tokens_param: self.max_output_tokens} if self.max_output_tokens else {}
         try:
             completion = self._client.chat.completions.create(
-                model=self.model, messages=self.messages(task),  # type: ignore[arg-type]
+                model=self.model,
+                messages=self.messages(task),  # type: ignore[arg-type]
                 response_format=_response_format(output_model),  # type: ignore[arg-type]
                 **limit,
             )
@@ -181,11 +198,13 @@ class OpenAIProvider:
         except openai.APIStatusError as exc:
             raise self._status_error(exc) from None
         except openai.APIResponseValidationError as exc:  # strict response validation only
-            raise self._invalid(f"the answer of {self.name} is not a chat completion", exc.response.status_code,
-                                Usage(), None) from None
+            raise self._invalid(
+                f"the answer of {self.name} is not a chat completion", exc.response.status_code, Usage(), None
+            ) from None
         except (ValueError, openai.OpenAIError) as exc:  # a 200 whose body is not JSON, and the like
-            raise self._invalid(f"the answer of {self.name} is unreadable ({type(exc).__name__})", 200,
-                                Usage(), None) from None
+            raise self._invalid(
+                f"the answer of {self.name} is unreadable ({type(exc).__name__})", 200, Usage(), None
+            ) from None
         return self._read(completion, status, output_model)
 
     def _read(self, completion: Any, status: int, output_model: type[BaseModel]) -> Answer:
@@ -202,14 +221,20 @@ class OpenAIProvider:
         if choice.finish_reason == "content_filter":
             raise self._invalid("the answer was stopped by the content filter", status, usage, content)
         if refusal:
-            raise self._invalid(f"the model refused: {self._scrub(str(refusal))[:REASON_LIMIT]}", status, usage, refusal)
+            raise self._invalid(
+                f"the model refused: {self._scrub(str(refusal))[:REASON_LIMIT]}", status, usage, refusal
+            )
         if not content:
             raise self._invalid("the answer was empty", status, usage, content)
         try:
             parsed = output_model.model_validate_json(_unfenced(content))
         except ValidationError as exc:
-            raise self._invalid(f"the answer does not match {output_model.__name__}: {_validation_summary(exc)}",
-                                status, usage, content) from None
+            raise self._invalid(
+                f"the answer does not match {output_model.__name__}: {_validation_summary(exc)}",
+                status,
+                usage,
+                content,
+            ) from None
         return Answer(parsed=parsed, response_text=content, usage=usage, http_status=status)
 
     # -- errors --------------------------------------------------------------------------------------
@@ -231,13 +256,15 @@ class OpenAIProvider:
             if isinstance(message, str) and message.strip():
                 reason = self._scrub(" ".join(message.split()))[:REASON_LIMIT]  # scrubbed before cut
         text = f"HTTP {status} from {self.name}" + (f": {reason}" if reason else "")
-        return ProviderCallError(self._scrub(text), status=status,
-                                 retry_after=retry_after_seconds(exc.response.headers))
+        return ProviderCallError(
+            self._scrub(text), status=status, retry_after=retry_after_seconds(exc.response.headers)
+        )
 
     def _invalid(self, message: str, status: int, usage: Usage, text: str | None) -> ProviderCallError:
         kept = self._scrub(text)[:RESPONSE_TEXT_LIMIT] if isinstance(text, str) else None
-        return ProviderCallError(self._scrub(message), status=status, invalid_output=True, usage=usage,
-                                 response_text=kept)
+        return ProviderCallError(
+            self._scrub(message), status=status, invalid_output=True, usage=usage, response_text=kept
+        )
 
     def _image_parts(self, images: tuple[ImageInput, ...]) -> list[dict[str, Any]]:
         parts: list[dict[str, Any]] = []

@@ -63,20 +63,35 @@ class AIResource(dg.ConfigurableResource):
     With no settings rows: `openai` when an API key or base URL is configured, then the heuristic
     provider; with neither, the heuristic provider alone (the offline default)."""
 
-    model: str = Field(default="gpt-4o-mini", description="Model for OpenAI-compatible providers (IG_AI_MODEL)")
-    api_key: str | None = Field(default=None, description="API key (OPENAI_API_KEY); never logged", repr=False)
+    model: str = Field(
+        default="gpt-4o-mini", description="Model for OpenAI-compatible providers (IG_AI_MODEL)"
+    )
+    api_key: str | None = Field(
+        default=None, description="API key (OPENAI_API_KEY); never logged", repr=False
+    )
     base_url: str | None = Field(default=None, description="OpenAI-compatible server (OPENAI_BASE_URL)")
     timeout_seconds: float = Field(default=60.0, description="Seconds one call may take")
     health_ttl_seconds: float = Field(default=60.0, description="How long a health check is trusted")
     vision: bool = Field(default=True, description="Send stored pictures to the model")
-    max_calls_per_run: int | None = Field(default=None, description="HTTP calls one Dagster run may make (all steps)")
-    max_tokens_per_run: int | None = Field(default=None, description="Tokens one Dagster run may spend (all steps)")
-    retry_pause_seconds: float = Field(default=0.5, description="Pause before asking again after invalid output")
+    max_calls_per_run: int | None = Field(
+        default=None, description="HTTP calls one Dagster run may make (all steps)"
+    )
+    max_tokens_per_run: int | None = Field(
+        default=None, description="Tokens one Dagster run may spend (all steps)"
+    )
+    retry_pause_seconds: float = Field(
+        default=0.5, description="Pause before asking again after invalid output"
+    )
     retry_error_pause_seconds: float = Field(default=1.0, description="Pause before retrying an error")
     commit_every: int = Field(default=50, description="Analyses written per transaction")
 
-    def run(self, database: DatabaseResource, account_id: int,
-            log: logging.Logger | dg.DagsterLogManager | None = None, dagster_run_id: str | None = None) -> AIRun:
+    def run(
+        self,
+        database: DatabaseResource,
+        account_id: int,
+        log: logging.Logger | dg.DagsterLogManager | None = None,
+        dagster_run_id: str | None = None,
+    ) -> AIRun:
         return AIRun(self, database, account_id, log or logging.getLogger(__name__), dagster_run_id)
 
     def providers(self, database: DatabaseResource) -> tuple[list[str], dict[str, Provider], dict[str, str]]:
@@ -114,15 +129,20 @@ class AIResource(dg.ConfigurableResource):
         if key is None and (name == "openai" or not config.get("base_url")):
             key = self.api_key
         return OpenAIProvider(
-            name=name, model=str(config.get("model") or self.model), api_key=key,
+            name=name,
+            model=str(config.get("model") or self.model),
+            api_key=key,
             base_url=config.get("base_url") or self.base_url,
             timeout_seconds=float(config.get("timeout_seconds") or self.timeout_seconds),
             vision=bool(config.get("vision", self.vision)),
         )
 
     def gate(self, chain: list[str], providers: dict[str, Provider]) -> HealthGate:
-        key = (*chain, *(f"{p.model}@{getattr(p, 'base_url', '')}" for p in providers.values()),
-               str(self.health_ttl_seconds))
+        key = (
+            *chain,
+            *(f"{p.model}@{getattr(p, 'base_url', '')}" for p in providers.values()),
+            str(self.health_ttl_seconds),
+        )
         with _GATES_LOCK:
             return _GATES.setdefault(key, HealthGate(ttl_seconds=self.health_ttl_seconds))
 
@@ -130,8 +150,14 @@ class AIResource(dg.ConfigurableResource):
 class AIRun:
     """One run's use of the AI providers: choice, cache, retries, fallback, budget and accounting."""
 
-    def __init__(self, resource: AIResource, database: DatabaseResource, account_id: int,
-                 log: logging.Logger | dg.DagsterLogManager, dagster_run_id: str | None = None) -> None:
+    def __init__(
+        self,
+        resource: AIResource,
+        database: DatabaseResource,
+        account_id: int,
+        log: logging.Logger | dg.DagsterLogManager,
+        dagster_run_id: str | None = None,
+    ) -> None:
         self.database = database
         self.account_id = account_id
         self.log = log
@@ -140,10 +166,13 @@ class AIRun:
         #: the provider answers are wanted from: an unchanged input it answered is never redone
         self.preferred = self.providers[self.chain[0]]
         self.gate = resource.gate(self.chain, self.providers)
-        self.policy = RetryPolicy(pause_seconds=resource.retry_pause_seconds,
-                                  error_pause_seconds=resource.retry_error_pause_seconds)
+        self.policy = RetryPolicy(
+            pause_seconds=resource.retry_pause_seconds, error_pause_seconds=resource.retry_error_pause_seconds
+        )
         self.budget = RunBudget(resource.max_calls_per_run, resource.max_tokens_per_run)
-        if dagster_run_id and (resource.max_calls_per_run is not None or resource.max_tokens_per_run is not None):
+        if dagster_run_id and (
+            resource.max_calls_per_run is not None or resource.max_tokens_per_run is not None
+        ):
             self.budget.calls, self.budget.tokens = database.run_spend(dagster_run_id)
         self.commit_every = resource.commit_every
         self.stats: Counter[str] = Counter()
@@ -178,14 +207,20 @@ class AIRun:
         self.passed_over[skipped] = reason
         self.log.warning(f"AI provider '{skipped}' passed over: {reason}; using '{instead}'")
         self.issues[skipped] = AppIssueSignal(
-            fingerprint=f"ai_provider_unhealthy:{skipped}", issue_type="ai_provider_unhealthy",
-            severity="warning", title=f"AI provider '{skipped}' is unhealthy", details=reason,
+            fingerprint=f"ai_provider_unhealthy:{skipped}",
+            issue_type="ai_provider_unhealthy",
+            severity="warning",
+            title=f"AI provider '{skipped}' is unhealthy",
+            details=reason,
         )
 
     def unchanged(self, task: Task, current: str | None) -> bool:
         """Whether the stored answer (cache key `current`) stands: the preferred provider's answer to
         this same input (kept while that provider is down), or this run's provider's own."""
-        return current is not None and current in (self.fingerprint(task, self.preferred), self.fingerprint(task))
+        return current is not None and current in (
+            self.fingerprint(task, self.preferred),
+            self.fingerprint(task),
+        )
 
     def fingerprint(self, task: Task, provider: Provider | None = None) -> str:
         """The cache key of `task` with the provider this run would use."""
@@ -194,9 +229,12 @@ class AIRun:
         if (known := self._keys.get(memo)) is not None and known[0] is task:
             return known[1]
         key = analysis_fingerprint(
-            purpose=task.purpose.name, model=f"{provider.name}:{provider.model}",
-            prompt_version=task.purpose.prompt_version, schema_version=task.purpose.schema_version,
-            text=task.text, media_fingerprints=[i.sha256 for i in task.images],
+            purpose=task.purpose.name,
+            model=f"{provider.name}:{provider.model}",
+            prompt_version=task.purpose.prompt_version,
+            schema_version=task.purpose.schema_version,
+            text=task.text,
+            media_fingerprints=[i.sha256 for i in task.images],
         )
         self._keys[memo] = (task, key)
         return key
@@ -224,8 +262,9 @@ class AIRun:
         self._queue(write)
         return write
 
-    def _cached(self, task: Task, key: str, provider: Provider,
-                started: datetime) -> tuple[AnalysisWrite, BaseModel] | None:
+    def _cached(
+        self, task: Task, key: str, provider: Provider, started: datetime
+    ) -> tuple[AnalysisWrite, BaseModel] | None:
         if key in self._prefetched and key not in self._cached_keys:
             return None
         cached = self.database.cached_analysis(key)
@@ -236,12 +275,22 @@ class AIRun:
         except ValidationError:
             return None  # written under a schema this one does not read: analyse again
         self.stats["cache_hits"] += 1
-        return self._write(task, key, provider.name, provider.model, started, status="completed",
-                           analysis=cached.analysis, response_text=cached.response_text, cache_hit=True,
-                           cached_from_ai_analysis_id=cached.id), parsed
+        return self._write(
+            task,
+            key,
+            provider.name,
+            provider.model,
+            started,
+            status="completed",
+            analysis=cached.analysis,
+            response_text=cached.response_text,
+            cache_hit=True,
+            cached_from_ai_analysis_id=cached.id,
+        ), parsed
 
-    def _ask(self, task: Task, key: str, provider: Provider,
-             started: datetime) -> tuple[AnalysisWrite, BaseModel | None]:
+    def _ask(
+        self, task: Task, key: str, provider: Provider, started: datetime
+    ) -> tuple[AnalysisWrite, BaseModel | None]:
         calls: list[ApiCallWrite] = []
         attempts = 0
         error: str | None = None
@@ -258,11 +307,14 @@ class AIRun:
                 attempts = 1
                 return self._completed(task, key, provider, started, provider.analyze(task), calls, attempts)
             except Exception as exc:  # the last provider: its failure is the item's failure
-                return self._failed(task, key, provider, started, f"{type(exc).__name__}: {exc}", calls, attempts)
+                return self._failed(
+                    task, key, provider, started, f"{type(exc).__name__}: {exc}", calls, attempts
+                )
         return self._fallback(task, provider, started, calls, attempts, error or "failed")
 
-    def _attempts(self, task: Task, provider: Provider,
-                  calls: list[ApiCallWrite]) -> tuple[Answer | None, int, str | None]:
+    def _attempts(
+        self, task: Task, provider: Provider, calls: list[ApiCallWrite]
+    ) -> tuple[Answer | None, int, str | None]:
         attempt = 0
         while True:
             attempt += 1
@@ -278,75 +330,178 @@ class AIRun:
             try:
                 answer = provider.analyze(task)
             except ProviderCallError as exc:
-                error = f"{exc}; the answer began: {exc.response_text[:300]}" if exc.response_text else str(exc)
-                calls.append(self._call(provider, task, occurred, t0, exc.usage.input_tokens, exc.usage.output_tokens,
-                                        exc.status, _call_status(exc), error))
+                error = (
+                    f"{exc}; the answer began: {exc.response_text[:300]}" if exc.response_text else str(exc)
+                )
+                calls.append(
+                    self._call(
+                        provider,
+                        task,
+                        occurred,
+                        t0,
+                        exc.usage.input_tokens,
+                        exc.usage.output_tokens,
+                        exc.status,
+                        _call_status(exc),
+                        error,
+                    )
+                )
                 self.budget.after_call({"total_tokens": exc.usage.total_tokens})
-                delay = self.policy.delay(attempt, status=exc.status, invalid_output=exc.invalid_output,
-                                          retry_after=exc.retry_after)
+                delay = self.policy.delay(
+                    attempt, status=exc.status, invalid_output=exc.invalid_output, retry_after=exc.retry_after
+                )
                 if delay is None:
                     return None, attempt, str(exc)
                 time.sleep(delay)
                 continue
-            calls.append(self._call(provider, task, occurred, t0, answer.usage.input_tokens,
-                                    answer.usage.output_tokens, answer.http_status or 200, "succeeded", None))
+            calls.append(
+                self._call(
+                    provider,
+                    task,
+                    occurred,
+                    t0,
+                    answer.usage.input_tokens,
+                    answer.usage.output_tokens,
+                    answer.http_status or 200,
+                    "succeeded",
+                    None,
+                )
+            )
             self.budget.after_call({"total_tokens": answer.usage.total_tokens})
             return answer, attempt, None
 
-    def _fallback(self, task: Task, failed: Provider, started: datetime, calls: list[ApiCallWrite],
-                  attempts: int, reason: str) -> tuple[AnalysisWrite, BaseModel | None]:
+    def _fallback(
+        self,
+        task: Task,
+        failed: Provider,
+        started: datetime,
+        calls: list[ApiCallWrite],
+        attempts: int,
+        reason: str,
+    ) -> tuple[AnalysisWrite, BaseModel | None]:
         heuristic = self.providers[HEURISTIC]
         self.stats["fallbacks"] += 1
-        self.log.warning(f"AI provider '{failed.name}' failed {task.purpose.name} of "
-                         f"{task.analyzable_type} {task.analyzable_id} ({reason}); the heuristic provider answers")
+        self.log.warning(
+            f"AI provider '{failed.name}' failed {task.purpose.name} of "
+            f"{task.analyzable_type} {task.analyzable_id} ({reason}); the heuristic provider answers"
+        )
         key = self.fingerprint(task, heuristic)
         try:
-            write, parsed = self._completed(task, key, heuristic, started, heuristic.analyze(task), calls, attempts)
+            write, parsed = self._completed(
+                task, key, heuristic, started, heuristic.analyze(task), calls, attempts
+            )
         except Exception as exc:
-            return self._failed(task, key, heuristic, started, f"{type(exc).__name__}: {exc}", calls, attempts)
+            return self._failed(
+                task, key, heuristic, started, f"{type(exc).__name__}: {exc}", calls, attempts
+            )
         write.used_fallback = True
         write.fallback_reason = f"{failed.name}: {reason}"
         return write, parsed
 
     def _trip(self, provider: Provider, reason: str) -> None:
         """Pass the provider over for the rest of its health window and choose again."""
-        self.gate.known[provider.name] = Health(False, time.monotonic(), f"{TRIP_AFTER} analyses in a row failed: {reason}")
+        self.gate.known[provider.name] = Health(
+            False, time.monotonic(), f"{TRIP_AFTER} analyses in a row failed: {reason}"
+        )
         self.provider = self._choose()
 
     # -- rows --------------------------------------------------------------------------------------
 
-    def _call(self, provider: Provider, task: Task, occurred: datetime, t0: float, input_tokens: int,
-              output_tokens: int, status: int | None, outcome: str, error: str | None) -> ApiCallWrite:
+    def _call(
+        self,
+        provider: Provider,
+        task: Task,
+        occurred: datetime,
+        t0: float,
+        input_tokens: int,
+        output_tokens: int,
+        status: int | None,
+        outcome: str,
+        error: str | None,
+    ) -> ApiCallWrite:
         self.stats["input_tokens"] += input_tokens
         self.stats["output_tokens"] += output_tokens
         return ApiCallWrite(
-            provider=provider.name, model=provider.model, operation="chat.completions", category=task.purpose.name,
-            input_tokens=input_tokens, output_tokens=output_tokens, total_tokens=input_tokens + output_tokens,
-            latency_ms=round((time.perf_counter() - t0) * 1000), http_status=status, status=outcome,
-            occurred_at=occurred, error_message=error, dagster_run_id=self.dagster_run_id,
+            provider=provider.name,
+            model=provider.model,
+            operation="chat.completions",
+            category=task.purpose.name,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            total_tokens=input_tokens + output_tokens,
+            latency_ms=round((time.perf_counter() - t0) * 1000),
+            http_status=status,
+            status=outcome,
+            occurred_at=occurred,
+            error_message=error,
+            dagster_run_id=self.dagster_run_id,
         )
 
-    def _completed(self, task: Task, key: str, provider: Provider, started: datetime, answer: Answer,
-                   calls: list[ApiCallWrite], attempts: int) -> tuple[AnalysisWrite, BaseModel]:
-        return self._write(task, key, provider.name, provider.model, started, status="completed",
-                           analysis=answer.parsed.model_dump(mode="json"), response_text=answer.response_text,
-                           calls=calls, attempts=attempts), answer.parsed
+    def _completed(
+        self,
+        task: Task,
+        key: str,
+        provider: Provider,
+        started: datetime,
+        answer: Answer,
+        calls: list[ApiCallWrite],
+        attempts: int,
+    ) -> tuple[AnalysisWrite, BaseModel]:
+        return self._write(
+            task,
+            key,
+            provider.name,
+            provider.model,
+            started,
+            status="completed",
+            analysis=answer.parsed.model_dump(mode="json"),
+            response_text=answer.response_text,
+            calls=calls,
+            attempts=attempts,
+        ), answer.parsed
 
-    def _failed(self, task: Task, key: str, provider: Provider, started: datetime, error: str,
-                calls: list[ApiCallWrite], attempts: int) -> tuple[AnalysisWrite, None]:
+    def _failed(
+        self,
+        task: Task,
+        key: str,
+        provider: Provider,
+        started: datetime,
+        error: str,
+        calls: list[ApiCallWrite],
+        attempts: int,
+    ) -> tuple[AnalysisWrite, None]:
         self.stats["failed"] += 1
         self.log.error(f"{task.purpose.name} of {task.analyzable_type} {task.analyzable_id} failed: {error}")
-        return self._write(task, key, provider.name, provider.model, started, status="failed",
-                           error_message=error, calls=calls, attempts=attempts), None
+        return self._write(
+            task,
+            key,
+            provider.name,
+            provider.model,
+            started,
+            status="failed",
+            error_message=error,
+            calls=calls,
+            attempts=attempts,
+        ), None
 
-    def _write(self, task: Task, key: str, provider: str, model: str, started: datetime, **fields: Any) -> AnalysisWrite:
+    def _write(
+        self, task: Task, key: str, provider: str, model: str, started: datetime, **fields: Any
+    ) -> AnalysisWrite:
         self.stats["analyses"] += 1
         return AnalysisWrite(
-            account_id=self.account_id, analyzable_type=task.analyzable_type, analyzable_id=task.analyzable_id,
-            purpose=task.purpose.name, provider=provider, model=model,
-            prompt=f"{task.purpose.instructions}\n\n{task.text}", prompt_version=task.purpose.prompt_version,
-            schema_version=task.purpose.schema_version, input_fingerprint=key, started_at=started,
-            finished_at=datetime.now(UTC), media_fingerprint=task.images[0].sha256 if task.images else None,
+            account_id=self.account_id,
+            analyzable_type=task.analyzable_type,
+            analyzable_id=task.analyzable_id,
+            purpose=task.purpose.name,
+            provider=provider,
+            model=model,
+            prompt=f"{task.purpose.instructions}\n\n{task.text}",
+            prompt_version=task.purpose.prompt_version,
+            schema_version=task.purpose.schema_version,
+            input_fingerprint=key,
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            media_fingerprint=task.images[0].sha256 if task.images else None,
             **fields,
         )
 
@@ -371,10 +526,15 @@ class AIRun:
         """Materialization metadata, named as dagster-openai names it."""
         s = self.stats
         meta: dict[str, Any] = {
-            "ai.provider": self.provider.name, "ai.model": self.provider.model,
-            "ai.calls": s["calls"], "ai.cache_hits": s["cache_hits"], "ai.fallbacks": s["fallbacks"],
-            "ai.analyses": s["analyses"], "ai.failed": s["failed"],
-            "ai.input_tokens": s["input_tokens"], "ai.output_tokens": s["output_tokens"],
+            "ai.provider": self.provider.name,
+            "ai.model": self.provider.model,
+            "ai.calls": s["calls"],
+            "ai.cache_hits": s["cache_hits"],
+            "ai.fallbacks": s["fallbacks"],
+            "ai.analyses": s["analyses"],
+            "ai.failed": s["failed"],
+            "ai.input_tokens": s["input_tokens"],
+            "ai.output_tokens": s["output_tokens"],
             "ai.total_tokens": s["input_tokens"] + s["output_tokens"],
         }
         if self.passed_over:
@@ -402,7 +562,10 @@ def _quality(write: AnalysisWrite, parsed: BaseModel, data: BaseModel) -> None:
             if write.confidence_score is None or estimate.confidence > write.confidence_score:
                 write.confidence_score = estimate.confidence
     write.evidence_count = len(evidence)
-    write.signals_detected_count = len(getattr(parsed, "signals", []) or getattr(parsed, "topics", []) or evidence)
+    write.signals_detected_count = len(
+        getattr(parsed, "signals", []) or getattr(parsed, "topics", []) or evidence
+    )
     values = data.model_dump()
     write.input_completeness_score = round(
-        sum(1 for v in values.values() if v not in (None, "", [], {})) / max(1, len(values)), 3)
+        sum(1 for v in values.values() if v not in (None, "", [], {})) / max(1, len(values)), 3
+    )

@@ -13,14 +13,29 @@ from dataclasses import dataclass, field
 HEURISTIC = "heuristic"
 
 
-def analysis_fingerprint(*, purpose: str, model: str, prompt_version: str, schema_version: str, text: str,
-                         media_fingerprints: Iterable[str] = ()) -> str:
+def analysis_fingerprint(
+    *,
+    purpose: str,
+    model: str,
+    prompt_version: str,
+    schema_version: str,
+    text: str,
+    media_fingerprints: Iterable[str] = (),
+) -> str:
     """The cache key of an analysis: the same input (text and media), prompt, schema and model give the
     same key, so an unchanged re-run reuses the earlier answer; any change gives a new one."""
     canonical = json.dumps(
-        {"purpose": purpose, "model": model, "prompt": prompt_version, "schema": schema_version,
-         "text": text, "media": sorted(media_fingerprints)},
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+        {
+            "purpose": purpose,
+            "model": model,
+            "prompt": prompt_version,
+            "schema": schema_version,
+            "text": text,
+            "media": sorted(media_fingerprints),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -40,8 +55,14 @@ class RetryPolicy:
     #: a Retry-After longer than this is not waited for: the fallback answers instead
     max_retry_after_seconds: float = 30.0
 
-    def delay(self, attempt: int, *, status: int | None, invalid_output: bool = False,
-              retry_after: float | None = None) -> float | None:
+    def delay(
+        self,
+        attempt: int,
+        *,
+        status: int | None,
+        invalid_output: bool = False,
+        retry_after: float | None = None,
+    ) -> float | None:
         """Seconds to wait before attempt `attempt + 1` (attempts count from 1), or None: give up and
         fall back. Output that did not match the schema is asked again after the short pause."""
         if attempt >= self.attempts or not (invalid_output or retryable(status)):
@@ -62,8 +83,11 @@ class ProviderSetting:
 
 def provider_chain(settings: Sequence[ProviderSetting]) -> list[str]:
     """Enabled providers by priority (lower first, then name), the heuristic one always last."""
-    chain = [s.provider for s in sorted(settings, key=lambda s: (s.priority, s.provider))
-             if s.enabled and s.provider != HEURISTIC]
+    chain = [
+        s.provider
+        for s in sorted(settings, key=lambda s: (s.priority, s.provider))
+        if s.enabled and s.provider != HEURISTIC
+    ]
     return [*chain, HEURISTIC]
 
 
@@ -90,8 +114,9 @@ class HealthGate:
         self.known[provider] = Health(healthy, now, reason)
         return self.known[provider]
 
-    def choose(self, chain: Sequence[str], now: float,
-               check: Callable[[str], tuple[bool, str | None]]) -> tuple[str, dict[str, str]]:
+    def choose(
+        self, chain: Sequence[str], now: float, check: Callable[[str], tuple[bool, str | None]]
+    ) -> tuple[str, dict[str, str]]:
         """The first healthy provider of the chain, and why each one before it was passed over."""
         passed: dict[str, str] = {}
         for provider in chain:

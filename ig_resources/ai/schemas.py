@@ -202,31 +202,41 @@ _COMMON = (
 )
 
 POST_INSIGHT = Purpose(
-    "post_insight", PostInput, PostInsight,
+    "post_insight",
+    PostInput,
+    PostInsight,
     f"{_COMMON} Given one post (and its picture when attached), describe what it shows in one or two "
     "sentences, its sentiment (-1..1), up to 8 short lowercase topics, the entities it names (people, "
     "@mentions, #hashtags, brands, places, products, events) with the text that shows each, and up to "
     "3 short, specific, friendly comments a person could leave (no spam, no links, no flattery formulas).",
 )
 PROFILE_INSIGHT = Purpose(
-    "profile_insight", ProfileInput, ProfileInsight,
+    "profile_insight",
+    ProfileInput,
+    ProfileInsight,
     f"{_COMMON} Given a profile's bio, numbers, what its posts are about, its story habits and its "
     "history, classify the profile, its tone and engagement style, estimate how open it is to a "
     "friendly message (0..1), name its primary language (ISO 639-1), summarise the persona in one "
     "sentence, list up to 10 interests, and list each signal you used with its evidence and source.",
 )
 MESSAGE_STRATEGY = Purpose(
-    "message_strategy", StrategyInput, MessageStrategy,
+    "message_strategy",
+    StrategyInput,
+    MessageStrategy,
     f"{_COMMON} Given what is known about a profile, say which topics to talk about and which to "
     "avoid, what to do and not do in a first message, and give short opener and comment templates "
     "that refer to their real interests, written in the profile's primary language. Never suggest pretending to be someone else, pressure, or "
     "mass messages.",
 )
 DEMOGRAPHICS = Purpose(
-    "profile_demographics", DemographicsInput, Demographics,
+    "profile_demographics",
+    DemographicsInput,
+    Demographics,
     f"{_COMMON} Estimate age (a range such as 25-34), gender and location only when the person states "
     "them or the text makes them explicit (pronouns, a stated age or birthday, 'based in ...'); quote "
     "that evidence. Never infer them from looks, names or interests: then the value is null.",
 )
 
-PURPOSES: dict[str, Purpose] = {p.name: p for p in (POST_INSIGHT, PROFILE_INSIGHT, MESSAGE_STRATEGY, DEMOGRAPHICS)}
+PURPOSES: dict[str, Purpose] = {
+    p.name: p for p in (POST_INSIGHT, PROFILE_INSIGHT, MESSAGE_STRATEGY, DEMOGRAPHICS)
+}

@@ -48,15 +48,22 @@ def _check_behaviour(behaviour: str) -> None:
     else:
         if behaviour in _BEHAVIOURS:
             return
-    raise ValueError(f"unknown stand-in behaviour {behaviour!r}: one of {', '.join(_BEHAVIOURS)}, "
-                     "slow:<seconds>, status:<code>, status:429:<retry_after_seconds>")
+    raise ValueError(
+        f"unknown stand-in behaviour {behaviour!r}: one of {', '.join(_BEHAVIOURS)}, "
+        "slow:<seconds>, status:<code>, status:429:<retry_after_seconds>"
+    )
 
 
 # -- answers from a JSON schema ---------------------------------------------------------------------
 
 _WORDS = {
-    "language": "en", "primary_language": "en", "tone": "friendly", "sentiment": "positive",
-    "engagement_style": "replies to comments", "value": "example", "signal_type": "interest",
+    "language": "en",
+    "primary_language": "en",
+    "tone": "friendly",
+    "sentiment": "positive",
+    "engagement_style": "replies to comments",
+    "value": "example",
+    "signal_type": "interest",
 }
 
 
@@ -96,8 +103,9 @@ def _number(schema: dict[str, Any], integer: bool) -> float | int:
     return math.floor(value) if integer else float(value)
 
 
-def generate(schema: dict[str, Any], root: dict[str, Any] | None = None, name: str = "",
-             index: int | None = None) -> Any:
+def generate(
+    schema: dict[str, Any], root: dict[str, Any] | None = None, name: str = "", index: int | None = None
+) -> Any:
     """A value that validates against `schema` (the subset pydantic and OpenAI's strict mode use)."""
     root = schema if root is None else root
     schema = _resolve(schema, root)
@@ -202,8 +210,14 @@ class OpenAIStandIn:
     (including answers that are broken on purpose: they cost tokens all the same).
     """
 
-    def __init__(self, *, latency_seconds: float = 0.0, api_key: str | None = None,
-                 responder: Callable[[dict[str, Any]], dict[str, Any]] | None = None, port: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        latency_seconds: float = 0.0,
+        api_key: str | None = None,
+        responder: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        port: int = 0,
+    ) -> None:
         self.latency_seconds = latency_seconds
         self.api_key = api_key
         self.responder = responder
@@ -255,8 +269,9 @@ class OpenAIStandIn:
         server = _Server(("127.0.0.1", self._port), _Handler)
         server.standin = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="openai-standin", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="openai-standin", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -280,8 +295,9 @@ class OpenAIStandIn:
     def __enter__(self) -> OpenAIStandIn:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     # -- serving --------------------------------------------------------------------------------
@@ -294,8 +310,9 @@ class OpenAIStandIn:
         with self._lock:
             self._connections.discard(connection)
 
-    def _send(self, handler: _Handler, status: int, body: dict[str, Any],
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, handler: _Handler, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
         data = json.dumps(body, ensure_ascii=False).encode()
         try:
             handler.send_response(status)
@@ -309,10 +326,22 @@ class OpenAIStandIn:
         except OSError:
             handler.close_connection = True  # the client gave up (its timeout)
 
-    def _error(self, handler: _Handler, status: int, message: str, *, kind: str = "invalid_request_error",
-               code: str | None = None, headers: dict[str, str] | None = None) -> None:
-        self._send(handler, status, {"error": {"message": message, "type": kind, "param": None, "code": code}},
-                   headers)
+    def _error(
+        self,
+        handler: _Handler,
+        status: int,
+        message: str,
+        *,
+        kind: str = "invalid_request_error",
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self._send(
+            handler,
+            status,
+            {"error": {"message": message, "type": kind, "param": None, "code": code}},
+            headers,
+        )
 
     def _handle(self, handler: _Handler, method: str) -> None:
         path = handler.path.split("?", 1)[0].rstrip("/")
@@ -341,8 +370,14 @@ class OpenAIStandIn:
         status = self.models_status
         if status != 200:
             return self._error(handler, status, "the stand-in is down", kind="server_error")
-        self._send(handler, 200, {"object": "list", "data": [
-            {"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "standin"}]})
+        self._send(
+            handler,
+            200,
+            {
+                "object": "list",
+                "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "standin"}],
+            },
+        )
 
     def _chat(self, handler: _Handler, authorization: str | None, raw: bytes) -> None:
         try:
@@ -368,9 +403,14 @@ class OpenAIStandIn:
             code, _, retry_after = rest.partition(":")
             headers = {"Retry-After": retry_after} if retry_after else None
             server_side = int(code) >= 500
-            return self._error(handler, int(code), f"stand-in scripted HTTP {code}",
-                               kind="server_error" if server_side else "invalid_request_error",
-                               code="rate_limit_exceeded" if code == "429" else None, headers=headers)
+            return self._error(
+                handler,
+                int(code),
+                f"stand-in scripted HTTP {code}",
+                kind="server_error" if server_side else "invalid_request_error",
+                code="rate_limit_exceeded" if code == "429" else None,
+                headers=headers,
+            )
         if kind == "disconnect":
             handler.close_connection = True
             try:
@@ -396,21 +436,30 @@ class OpenAIStandIn:
         completion_tokens = math.ceil(len(content or refusal or "") / 4)
         with self._lock:
             self.usage_reported.append((prompt_tokens, completion_tokens))
-        self._send(handler, 200, {
-            "id": f"chatcmpl-standin-{number}",
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": str(body.get("model") or MODEL_ID),
-            "system_fingerprint": "standin",
-            "choices": [{
-                "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": refusal},
-                "logprobs": None,
-                "finish_reason": finish_reason,
-            }],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens},
-        })
+        self._send(
+            handler,
+            200,
+            {
+                "id": f"chatcmpl-standin-{number}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": str(body.get("model") or MODEL_ID),
+                "system_fingerprint": "standin",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": content, "refusal": refusal},
+                        "logprobs": None,
+                        "finish_reason": finish_reason,
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": completion_tokens,
+                    "total_tokens": prompt_tokens + completion_tokens,
+                },
+            },
+        )
 
     def _answer(self, body: dict[str, Any]) -> Any:
         if self.responder is not None:
@@ -438,7 +487,9 @@ def _without_required(answer: Any, body: dict[str, Any]) -> Any:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="A local OpenAI-compatible server (127.0.0.1) for tests and demos.")
+    parser = argparse.ArgumentParser(
+        description="A local OpenAI-compatible server (127.0.0.1) for tests and demos."
+    )
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds each chat answer takes")
     parser.add_argument("--api-key", default=None, help="refuse requests without this bearer key")

@@ -36,8 +36,17 @@ from .records import (
 )
 from .upsert import batches, upsert
 
-_POST_UPDATE = ("caption", "caption_lang", "likes_count", "comments_count", "play_count", "source_media_url",
-                "media_url_fingerprint", "metadata", "updated_at")
+_POST_UPDATE = (
+    "caption",
+    "caption_lang",
+    "likes_count",
+    "comments_count",
+    "play_count",
+    "source_media_url",
+    "media_url_fingerprint",
+    "metadata",
+    "updated_at",
+)
 
 
 class ContentStore:
@@ -70,7 +79,9 @@ class ContentStore:
             post = InstagramProfilePost
             with self.session() as s:
                 for pid, code in s.execute(
-                    select(post.instagram_profile_id, post.shortcode).where(post.instagram_profile_id.in_(profile_ids))
+                    select(post.instagram_profile_id, post.shortcode).where(
+                        post.instagram_profile_id.in_(profile_ids)
+                    )
                 ):
                     found[pid].add(code)
         return found
@@ -80,19 +91,30 @@ class ContentStore:
         caption, raw item), each profile's scan time and outcome, the action logs."""
         now = write.scanned_at or utcnow()
         rows = [
-            {**asdict(post), "instagram_account_id": account_id, "instagram_profile_id": pid,
-             "created_at": now, "updated_at": now}
+            {
+                **asdict(post),
+                "instagram_account_id": account_id,
+                "instagram_profile_id": pid,
+                "created_at": now,
+                "updated_at": now,
+            }
             for pid, posts in write.posts.items()
             for post in posts
         ]
         with self.session() as s:
             if rows:
-                upsert(s, InstagramProfilePost.__table__, rows,
-                       conflict=("instagram_profile_id", "shortcode"), update=_POST_UPDATE)
+                upsert(
+                    s,
+                    InstagramProfilePost.__table__,
+                    rows,
+                    conflict=("instagram_profile_id", "shortcode"),
+                    update=_POST_UPDATE,
+                )
             if write.outcomes:
                 table = InstagramProfile.__table__
                 s.execute(
-                    update(table).where(table.c.id == bindparam("pid"))
+                    update(table)
+                    .where(table.c.id == bindparam("pid"))
                     .values(posts_scanned_at=now, posts_scan_status=bindparam("v_status"), updated_at=now),
                     [{"pid": pid, "v_status": status} for pid, status in write.outcomes.items()],
                 )
@@ -117,7 +139,9 @@ class ContentStore:
             table = InstagramProfile.__table__
             with self.session() as s:
                 s.execute(
-                    update(table).where(table.c.id == bindparam("pid")).values(primary_language=bindparam("v_lang")),
+                    update(table)
+                    .where(table.c.id == bindparam("pid"))
+                    .values(primary_language=bindparam("v_lang")),
                     [{"pid": pid, "v_lang": lang} for pid, lang in languages.items()],
                 )
 
@@ -128,13 +152,23 @@ class ContentStore:
         post, p = InstagramProfilePost, InstagramProfile
         with self.session() as s:
             rows = s.execute(
-                select(post.id, post.instagram_profile_id, p.ig_user_id, post.media_pk, post.shortcode, post.comments_count)
+                select(
+                    post.id,
+                    post.instagram_profile_id,
+                    p.ig_user_id,
+                    post.media_pk,
+                    post.shortcode,
+                    post.comments_count,
+                )
                 .join(p, p.id == post.instagram_profile_id)
                 .where(
                     post.instagram_account_id == account_id,
                     post.media_pk.is_not(None),
                     post.comments_count > min_comments,
-                    or_(post.comments_searched_count.is_(None), post.comments_count > post.comments_searched_count),
+                    or_(
+                        post.comments_searched_count.is_(None),
+                        post.comments_count > post.comments_searched_count,
+                    ),
                 )
                 .order_by(post.taken_at.desc(), post.id)
                 .limit(limit)
@@ -147,17 +181,28 @@ class ContentStore:
         now = write.scanned_at or utcnow()
         with self.session() as s:
             rows = [
-                {"instagram_account_id": account_id, "instagram_profile_post_id": post_id, **asdict(c), "created_at": now}
+                {
+                    "instagram_account_id": account_id,
+                    "instagram_profile_post_id": post_id,
+                    **asdict(c),
+                    "created_at": now,
+                }
                 for post_id, comments in write.comments.items()
                 for c in comments
             ]
             if rows:
-                upsert(s, InstagramProfilePostComment.__table__, rows,
-                       conflict=("instagram_profile_post_id", "comment_pk"), update=("like_count",))
+                upsert(
+                    s,
+                    InstagramProfilePostComment.__table__,
+                    rows,
+                    conflict=("instagram_profile_post_id", "comment_pk"),
+                    update=("like_count",),
+                )
             if write.searched:
                 table = InstagramProfilePost.__table__
                 s.execute(
-                    update(table).where(table.c.id == bindparam("pid"))
+                    update(table)
+                    .where(table.c.id == bindparam("pid"))
                     .values(comments_searched_at=now, comments_searched_count=bindparam("v_count")),
                     [{"pid": pid, "v_count": count} for pid, count in write.searched.items()],
                 )
@@ -176,7 +221,14 @@ class ContentStore:
         )
         with self.session() as s:
             rows = s.execute(
-                select(post.id, post.instagram_profile_id, post.source_media_url, p.following, p.follows_you, stored)
+                select(
+                    post.id,
+                    post.instagram_profile_id,
+                    post.source_media_url,
+                    p.following,
+                    p.follows_you,
+                    stored,
+                )
                 .join(p, p.id == post.instagram_profile_id)
                 .where(
                     post.instagram_account_id == account_id,
@@ -189,26 +241,50 @@ class ContentStore:
             ).all()
             tags = _tags_of(s, list({r.instagram_profile_id for r in rows}))
         return [
-            MediaCandidate(r.id, r.instagram_profile_id, r.source_media_url, r.following, r.follows_you,
-                               frozenset(tags.get(r.instagram_profile_id, {})), r[5])
+            MediaCandidate(
+                r.id,
+                r.instagram_profile_id,
+                r.source_media_url,
+                r.following,
+                r.follows_you,
+                frozenset(tags.get(r.instagram_profile_id, {})),
+                r[5],
+            )
             for r in rows
         ]
 
-    def apply_post_media(self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]) -> None:
+    def apply_post_media(
+        self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]
+    ) -> None:
         """Per post: the stored file's sha256, or the reason it was not stored (None: retry later)."""
         now = utcnow()
         with self.session() as s:
             blobs = {r.sha256: r for r in results if r.sha256 and r.content_type}
             if blobs:
-                upsert(s, MediaBlob.__table__, [
-                    {"sha256": r.sha256, "content_type": r.content_type, "byte_size": r.byte_size, "created_at": now}
-                    for r in blobs.values()
-                ], conflict=("sha256",))
+                upsert(
+                    s,
+                    MediaBlob.__table__,
+                    [
+                        {
+                            "sha256": r.sha256,
+                            "content_type": r.content_type,
+                            "byte_size": r.byte_size,
+                            "created_at": now,
+                        }
+                        for r in blobs.values()
+                    ],
+                    conflict=("sha256",),
+                )
             if results:
                 table = InstagramProfilePost.__table__
                 s.execute(
-                    update(table).where(table.c.id == bindparam("pid"))
-                    .values(media_sha256=bindparam("v_sha"), media_skip_reason=bindparam("v_reason"), updated_at=now),
+                    update(table)
+                    .where(table.c.id == bindparam("pid"))
+                    .values(
+                        media_sha256=bindparam("v_sha"),
+                        media_skip_reason=bindparam("v_reason"),
+                        updated_at=now,
+                    ),
                     [{"pid": r.id, "v_sha": r.sha256, "v_reason": r.reason} for r in results],
                 )
             _insert_actions(s, account_id, actions, now)
@@ -228,15 +304,19 @@ class ContentStore:
                     or_(p.is_private.is_not(True), p.following.is_(True)),
                 )
                 .order_by(
-                    p.related_scanned_at.is_not(None), p.related_scanned_at,
-                    and_(p.following.is_(True), p.follows_you.is_(True)).desc(), p.following.desc(), p.id,
+                    p.related_scanned_at.is_not(None),
+                    p.related_scanned_at,
+                    and_(p.following.is_(True), p.follows_you.is_(True)).desc(),
+                    p.following.desc(),
+                    p.id,
                 )
                 .limit(limit)
             ).all()
         return [(pid, pk) for pid, pk in rows]
 
-    def apply_related_scan(self, account_id: int, scanned: list[int], found: list[DiscoveryWrite],
-                           actions: list[ActionLogWrite]) -> None:
+    def apply_related_scan(
+        self, account_id: int, scanned: list[int], found: list[DiscoveryWrite], actions: list[ActionLogWrite]
+    ) -> None:
         now = utcnow()
         with self.session() as s:
             if found:
@@ -252,7 +332,8 @@ class ContentStore:
         with self.session() as s:
             rows = s.execute(
                 select(d.source, func.count(), func.count(d.instagram_profile_id))
-                .where(d.instagram_account_id == account_id).group_by(d.source)
+                .where(d.instagram_account_id == account_id)
+                .group_by(d.source)
             ).all()
         return {source: {"found": n, "in_network": linked} for source, n, linked in rows}
 
@@ -264,11 +345,22 @@ def _upsert_discovered(s: Session, account_id: int, found: list[DiscoveryWrite],
     stmt = insert(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=["instagram_account_id", "ig_user_id", "source"],
-        set_={"username": stmt.excluded.username, "last_seen_at": stmt.excluded.last_seen_at,
-              "seen_count": table.c.seen_count + 1},
+        set_={
+            "username": stmt.excluded.username,
+            "last_seen_at": stmt.excluded.last_seen_at,
+            "seen_count": table.c.seen_count + 1,
+        },
     )
-    rows = [{**asdict(d), "instagram_account_id": account_id, "seen_count": 1, "first_seen_at": now,
-             "last_seen_at": now} for d in found]
+    rows = [
+        {
+            **asdict(d),
+            "instagram_account_id": account_id,
+            "seen_count": 1,
+            "first_seen_at": now,
+            "last_seen_at": now,
+        }
+        for d in found
+    ]
     for chunk in batches(rows):
         s.execute(stmt, chunk)
     # A discovered person already in the network is linked to that profile, not duplicated.
@@ -276,7 +368,9 @@ def _upsert_discovered(s: Session, account_id: int, found: list[DiscoveryWrite],
     s.execute(
         update(table)
         .where(table.c.instagram_account_id == account_id, table.c.instagram_profile_id.is_(None))
-        .values(instagram_profile_id=select(p.c.id).where(
-            and_(p.c.instagram_account_id == account_id, p.c.ig_user_id == table.c.ig_user_id)
-        ).scalar_subquery())
+        .values(
+            instagram_profile_id=select(p.c.id)
+            .where(and_(p.c.instagram_account_id == account_id, p.c.ig_user_id == table.c.ig_user_id))
+            .scalar_subquery()
+        )
     )

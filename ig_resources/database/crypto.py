@@ -19,7 +19,9 @@ class CookieCipher:
         try:
             self._fernet = Fernet(key.strip().encode())
         except (ValueError, TypeError):
-            raise SecretKeyError("IG_SECRET_KEY is not a valid Fernet key (32 url-safe base64 bytes)") from None
+            raise SecretKeyError(
+                "IG_SECRET_KEY is not a valid Fernet key (32 url-safe base64 bytes)"
+            ) from None
 
     def encrypt(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode()).decode()

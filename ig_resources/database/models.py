@@ -96,9 +96,7 @@ class InstagramProfile(Timestamps, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instagram_account_id: Mapped[int] = mapped_column(
-        ForeignKey("instagram_accounts.id", ondelete="CASCADE")
-    )
+    instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"))
     username: Mapped[str] = mapped_column(String(64))
     ig_user_id: Mapped[str | None] = mapped_column(String(32))
     display_name: Mapped[str | None] = mapped_column(Text)
@@ -216,7 +214,9 @@ class InstagramProfilePostComment(Base):
     __table_args__ = (UniqueConstraint("instagram_profile_post_id", "comment_pk"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"), index=True)
+    instagram_account_id: Mapped[int] = mapped_column(
+        ForeignKey("instagram_accounts.id", ondelete="CASCADE"), index=True
+    )
     instagram_profile_post_id: Mapped[int] = mapped_column(
         ForeignKey("instagram_profile_posts.id", ondelete="CASCADE")
     )
@@ -248,7 +248,9 @@ class DiscoveredAccount(Base):
         ForeignKey("instagram_profiles.id", ondelete="SET NULL")
     )
     #: the network profile this person already is, if any (linked, not duplicated)
-    instagram_profile_id: Mapped[int | None] = mapped_column(ForeignKey("instagram_profiles.id", ondelete="SET NULL"))
+    instagram_profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("instagram_profiles.id", ondelete="SET NULL")
+    )
     seen_count: Mapped[int] = mapped_column(Integer, default=1)
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -297,7 +299,9 @@ class InstagramProfileActionLog(Base):
     """Per-profile action audit trail (seed 004): every fetch, download or skip, with its outcome."""
 
     __tablename__ = "instagram_profile_action_logs"
-    __table_args__ = (Index("ix_instagram_profile_action_logs_profile_action", "instagram_profile_id", "action"),)
+    __table_args__ = (
+        Index("ix_instagram_profile_action_logs_profile_action", "instagram_profile_id", "action"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"))
@@ -330,9 +334,7 @@ class ConversationPeer(Timestamps, Base):
     __table_args__ = (UniqueConstraint("instagram_account_id", "ig_user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instagram_account_id: Mapped[int] = mapped_column(
-        ForeignKey("instagram_accounts.id", ondelete="CASCADE")
-    )
+    instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"))
     instagram_profile_id: Mapped[int | None] = mapped_column(
         ForeignKey("instagram_profiles.id", ondelete="SET NULL")
     )
@@ -369,9 +371,7 @@ class SyncRun(Timestamps, Base):
     __table_args__ = (Index("ix_sync_runs_account_kind_status", "instagram_account_id", "kind", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instagram_account_id: Mapped[int] = mapped_column(
-        ForeignKey("instagram_accounts.id", ondelete="CASCADE")
-    )
+    instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="queued")
     dagster_run_id: Mapped[str | None] = mapped_column(String(64))
@@ -386,12 +386,12 @@ class InstagramRequestLog(Base):
     that lets separate run processes keep one account within its pacing budget."""
 
     __tablename__ = "instagram_request_log"
-    __table_args__ = (Index("ix_instagram_request_log_window", "instagram_account_id", "bucket", "requested_at"),)
+    __table_args__ = (
+        Index("ix_instagram_request_log_window", "instagram_account_id", "bucket", "requested_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instagram_account_id: Mapped[int] = mapped_column(
-        ForeignKey("instagram_accounts.id", ondelete="CASCADE")
-    )
+    instagram_account_id: Mapped[int] = mapped_column(ForeignKey("instagram_accounts.id", ondelete="CASCADE"))
     bucket: Mapped[str] = mapped_column(String(32))
     requested_at: Mapped[datetime]
 
@@ -633,7 +633,9 @@ class AIAnalysis(Base):
     media_fingerprint: Mapped[str | None] = mapped_column(String(64))
     cache_hit: Mapped[bool] = mapped_column(Boolean, default=False)
     #: the original analysis a cache hit reused (never itself a cache hit)
-    cached_from_ai_analysis_id: Mapped[int | None] = mapped_column(ForeignKey("ai_analyses.id", ondelete="SET NULL"))
+    cached_from_ai_analysis_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ai_analyses.id", ondelete="SET NULL")
+    )
     confidence_score: Mapped[float | None] = mapped_column(Float)
     evidence_count: Mapped[int | None] = mapped_column(Integer)
     signals_detected_count: Mapped[int | None] = mapped_column(Integer)
@@ -657,7 +659,9 @@ class AIApiCall(Base):
     instagram_account_id: Mapped[int | None] = mapped_column(
         ForeignKey("instagram_accounts.id", ondelete="CASCADE"), index=True
     )
-    ai_analysis_id: Mapped[int | None] = mapped_column(ForeignKey("ai_analyses.id", ondelete="SET NULL"), index=True)
+    ai_analysis_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ai_analyses.id", ondelete="SET NULL"), index=True
+    )
     provider: Mapped[str] = mapped_column(String(64))
     model: Mapped[str] = mapped_column(String(128))
     operation: Mapped[str] = mapped_column(String(64))

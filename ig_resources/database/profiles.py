@@ -53,8 +53,15 @@ class ProfileStore:
         with self.session() as s:
             rows = s.execute(
                 select(
-                    p.id, p.ig_user_id, p.username, p.following, p.follows_you, in_inbox.label("in_inbox"),
-                    p.avatar_url_fingerprint, p.dm_interaction_reason, p.dm_interaction_failures,
+                    p.id,
+                    p.ig_user_id,
+                    p.username,
+                    p.following,
+                    p.follows_you,
+                    in_inbox.label("in_inbox"),
+                    p.avatar_url_fingerprint,
+                    p.dm_interaction_reason,
+                    p.dm_interaction_failures,
                     p.story_interaction_failures,
                 )
                 .where(
@@ -77,7 +84,9 @@ class ProfileStore:
         with self.session() as s:
             by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
             for u in write.updates:
-                by_columns[tuple(sorted(u.values))].append({"pid": u.id, **{f"v_{k}": v for k, v in u.values.items()}})
+                by_columns[tuple(sorted(u.values))].append(
+                    {"pid": u.id, **{f"v_{k}": v for k, v in u.values.items()}}
+                )
             for columns, params in by_columns.items():
                 s.execute(
                     update(_PROFILES)
@@ -91,14 +100,24 @@ class ProfileStore:
                     update(_PROFILES)
                     .where(_PROFILES.c.id == bindparam("pid"))
                     .values(
-                        details_status=bindparam("v_status"), details_error=bindparam("v_error"),
-                        details_refreshed_at=now, updated_at=now,
+                        details_status=bindparam("v_status"),
+                        details_error=bindparam("v_error"),
+                        details_refreshed_at=now,
+                        updated_at=now,
                     ),
-                    [{"pid": pid, "v_status": status, "v_error": error} for pid, status, error in write.failures],
+                    [
+                        {"pid": pid, "v_status": status, "v_error": error}
+                        for pid, status, error in write.failures
+                    ],
                 )
             snapshots = [{"instagram_profile_id": u.id, **u.snapshot} for u in write.updates if u.snapshot]
             if snapshots:
-                upsert(s, InstagramProfileSnapshot.__table__, snapshots, conflict=("instagram_profile_id", "captured_at"))
+                upsert(
+                    s,
+                    InstagramProfileSnapshot.__table__,
+                    snapshots,
+                    conflict=("instagram_profile_id", "captured_at"),
+                )
             self._apply_scan_tags(s, write, now)
             _insert_actions(s, account_id, write.actions, now)
 
@@ -107,17 +126,32 @@ class ProfileStore:
             return
         tag_id = _tag_id(s, write.scan_tag)
         tagged = [
-            {"instagram_profile_id": u.id, "profile_tag_id": tag_id, "source": "policy", "reason": u.scan_reason,
-             "created_at": now}
-            for u in write.updates if u.scan_excluded
+            {
+                "instagram_profile_id": u.id,
+                "profile_tag_id": tag_id,
+                "source": "policy",
+                "reason": u.scan_reason,
+                "created_at": now,
+            }
+            for u in write.updates
+            if u.scan_excluded
         ]
         if tagged:
-            upsert(s, InstagramProfileTagging.__table__, tagged,
-                   conflict=("instagram_profile_id", "profile_tag_id"), update=("reason",))
+            upsert(
+                s,
+                InstagramProfileTagging.__table__,
+                tagged,
+                conflict=("instagram_profile_id", "profile_tag_id"),
+                update=("reason",),
+            )
         cleared = [u.id for u in write.updates if u.scan_excluded is False]
         if cleared:
             t = InstagramProfileTagging
-            s.execute(delete(t).where(t.profile_tag_id == tag_id, t.source == "policy", t.instagram_profile_id.in_(cleared)))
+            s.execute(
+                delete(t).where(
+                    t.profile_tag_id == tag_id, t.source == "policy", t.instagram_profile_id.in_(cleared)
+                )
+            )
 
     # -- avatars --------------------------------------------------------------------------------
 
@@ -133,8 +167,10 @@ class ProfileStore:
                     p.instagram_account_id == account_id,
                     p.avatar_url_fingerprint.is_not(None),
                     p.avatar_synced_at.is_(None),
-                    or_(p.avatar_skip_reason.is_(None),
-                        and_(p.avatar_skip_reason == "profile_not_connected", connected)),
+                    or_(
+                        p.avatar_skip_reason.is_(None),
+                        and_(p.avatar_skip_reason == "profile_not_connected", connected),
+                    ),
                 )
                 .order_by(p.id)
                 .limit(limit)
@@ -142,25 +178,44 @@ class ProfileStore:
             tags = _tags_of(s, [r.id for r in rows])
         return [AvatarCandidate(*row, tags=frozenset(tags.get(row.id, {}))) for row in rows]
 
-    def apply_avatar_results(self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]) -> None:
+    def apply_avatar_results(
+        self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]
+    ) -> None:
         now = utcnow()
         with self.session() as s:
             blobs = {r.sha256: r for r in results if r.sha256}
             if blobs:
-                upsert(s, MediaBlob.__table__, [
-                    {"sha256": r.sha256, "content_type": r.content_type, "byte_size": r.byte_size, "created_at": now}
-                    for r in blobs.values()
-                ], conflict=("sha256",))
+                upsert(
+                    s,
+                    MediaBlob.__table__,
+                    [
+                        {
+                            "sha256": r.sha256,
+                            "content_type": r.content_type,
+                            "byte_size": r.byte_size,
+                            "created_at": now,
+                        }
+                        for r in blobs.values()
+                    ],
+                    conflict=("sha256",),
+                )
             if results:
                 s.execute(
                     update(_PROFILES)
                     .where(_PROFILES.c.id == bindparam("pid"))
                     .values(
-                        avatar_sha256=bindparam("v_sha"), avatar_synced_at=bindparam("v_synced"),
-                        avatar_skip_reason=bindparam("v_reason"), updated_at=now,
+                        avatar_sha256=bindparam("v_sha"),
+                        avatar_synced_at=bindparam("v_synced"),
+                        avatar_skip_reason=bindparam("v_reason"),
+                        updated_at=now,
                     ),
                     [
-                        {"pid": r.id, "v_sha": r.sha256, "v_synced": now if r.sha256 else None, "v_reason": r.reason}
+                        {
+                            "pid": r.id,
+                            "v_sha": r.sha256,
+                            "v_synced": now if r.sha256 else None,
+                            "v_reason": r.reason,
+                        }
                         for r in results
                     ],
                 )
@@ -192,8 +247,13 @@ def _insert_actions(s: Session, account_id: int, actions: list[ActionLogWrite], 
             InstagramProfileActionLog.__table__.insert(),
             [
                 {
-                    "instagram_account_id": account_id, "instagram_profile_id": a.profile_id, "action": a.action,
-                    "status": a.status, "trigger_source": a.trigger_source, "metadata": a.metadata, "created_at": now,
+                    "instagram_account_id": account_id,
+                    "instagram_profile_id": a.profile_id,
+                    "action": a.action,
+                    "status": a.status,
+                    "trigger_source": a.trigger_source,
+                    "metadata": a.metadata,
+                    "created_at": now,
                 }
                 for a in actions
             ],

@@ -41,9 +41,20 @@ from .upsert import batches, bulk_insert, in_chunks, upsert
 #: the request log is kept this long (an audit of what was sent), then pruned
 REQUEST_LOG_RETENTION = timedelta(days=1)
 PROFILE_INSERT_COLUMNS = (
-    "instagram_account_id", "ig_user_id", "username", "display_name", "is_private", "is_verified",
-    "profile_pic_url", "following", "follows_you", "follow_graph_sync_run_id", "dm_interaction_state",
-    "story_interaction_state", "created_at", "updated_at",
+    "instagram_account_id",
+    "ig_user_id",
+    "username",
+    "display_name",
+    "is_private",
+    "is_verified",
+    "profile_pic_url",
+    "following",
+    "follows_you",
+    "follow_graph_sync_run_id",
+    "dm_interaction_state",
+    "story_interaction_state",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -54,8 +65,20 @@ def profile_insert_rows(
     for w in profiles:
         if w.id is None:
             yield (
-                account_id, w.ig_user_id, w.username, w.display_name, w.is_private, w.is_verified,
-                w.profile_pic_url, w.following, w.follows_you, sync_run_id, "unknown", "unknown", now, now,
+                account_id,
+                w.ig_user_id,
+                w.username,
+                w.display_name,
+                w.is_private,
+                w.is_verified,
+                w.profile_pic_url,
+                w.following,
+                w.follows_you,
+                sync_run_id,
+                "unknown",
+                "unknown",
+                now,
+                now,
             )
 
 
@@ -71,7 +94,9 @@ class DatabaseUnavailableError(RuntimeError):
     """The database cannot be reached or opened; the message never shows a password."""
 
 
-class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, InsightStore, ConfigurableResource):
+class DatabaseResource(
+    ProfileStore, ContentStore, MetricsStore, StoryStore, InsightStore, ConfigurableResource
+):
     """SQLAlchemy access to the app database named by `IG_DATABASE_URL` (SQLite or PostgreSQL).
 
     `secret_key` (`IG_SECRET_KEY`) is the Fernet key that encrypts session cookies at rest; it is
@@ -241,7 +266,9 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
 
     def open_sync_run(self, account_id: int, kind: str, dagster_run_id: str | None) -> int:
         with self.session() as s:
-            run = SyncRun(instagram_account_id=account_id, kind=kind, status="queued", dagster_run_id=dagster_run_id)
+            run = SyncRun(
+                instagram_account_id=account_id, kind=kind, status="queued", dagster_run_id=dagster_run_id
+            )
             s.add(run)
             s.flush()
             return run.id
@@ -282,8 +309,14 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
             )
             rows = s.execute(
                 select(
-                    p.id, p.ig_user_id, p.username, p.display_name, p.is_private, p.is_verified,
-                    p.following, p.follows_you,
+                    p.id,
+                    p.ig_user_id,
+                    p.username,
+                    p.display_name,
+                    p.is_private,
+                    p.is_verified,
+                    p.following,
+                    p.follows_you,
                 ).where(p.instagram_account_id == account_id)
             )
             return version, [StoredProfile(*row) for row in rows]
@@ -316,7 +349,9 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
                 )
             if write.releases:
                 s.execute(
-                    update(profiles).where(profiles.c.id == bindparam("pid")).values(username=bindparam("uname")),
+                    update(profiles)
+                    .where(profiles.c.id == bindparam("pid"))
+                    .values(username=bindparam("uname")),
                     [{"pid": pid, "uname": name} for pid, name in write.releases],
                 )
             updates = [w for w in write.profiles if w.id is not None]
@@ -325,24 +360,35 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
                     update(profiles)
                     .where(profiles.c.id == bindparam("pid"))
                     .values(
-                        ig_user_id=bindparam("ig_user_id"), username=bindparam("username"),
-                        display_name=bindparam("display_name"), is_private=bindparam("is_private"),
-                        is_verified=bindparam("is_verified"), following=bindparam("following"),
-                        follows_you=bindparam("follows_you"), follow_graph_sync_run_id=sync_run_id,
+                        ig_user_id=bindparam("ig_user_id"),
+                        username=bindparam("username"),
+                        display_name=bindparam("display_name"),
+                        is_private=bindparam("is_private"),
+                        is_verified=bindparam("is_verified"),
+                        following=bindparam("following"),
+                        follows_you=bindparam("follows_you"),
+                        follow_graph_sync_run_id=sync_run_id,
                         updated_at=now,
                     ),
                     [
                         {
-                            "pid": w.id, "ig_user_id": w.ig_user_id, "username": w.username,
-                            "display_name": w.display_name, "is_private": w.is_private,
-                            "is_verified": w.is_verified, "following": w.following,
+                            "pid": w.id,
+                            "ig_user_id": w.ig_user_id,
+                            "username": w.username,
+                            "display_name": w.display_name,
+                            "is_private": w.is_private,
+                            "is_verified": w.is_verified,
+                            "following": w.following,
                             "follows_you": w.follows_you,
                         }
                         for w in updates
                     ],
                 )
             bulk_insert(
-                s, profiles, PROFILE_INSERT_COLUMNS, profile_insert_rows(account_id, sync_run_id, write.profiles, now)
+                s,
+                profiles,
+                PROFILE_INSERT_COLUMNS,
+                profile_insert_rows(account_id, sync_run_id, write.profiles, now),
             )
             for chunk in batches({"pid": pid} for pid in write.reset_ids):
                 s.execute(
@@ -356,10 +402,13 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
             account.follow_graph_synced_at = now
             _finish(s, sync_run_id, "succeeded", stats, None)
 
-    def _write_inbox_and_stories(self, s: Session, account_id: int, write: FollowGraphWrite, now: datetime) -> None:
+    def _write_inbox_and_stories(
+        self, s: Session, account_id: int, write: FollowGraphWrite, now: datetime
+    ) -> None:
         profiles = InstagramProfile.__table__
         wanted = {
-            *(d.ig_user_id for d in write.dm_states), *(p.ig_user_id for p in write.peers),
+            *(d.ig_user_id for d in write.dm_states),
+            *(p.ig_user_id for p in write.peers),
             *(e.ig_user_id for e in write.events),
         }
         ids = self._profile_ids(s, account_id, wanted)
@@ -373,8 +422,10 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
                 update(profiles)
                 .where(profiles.c.id == bindparam("pid"))
                 .values(
-                    dm_interaction_state=bindparam("state"), dm_interaction_reason=bindparam("reason"),
-                    dm_interaction_retry_after_at=bindparam("retry"), updated_at=now,
+                    dm_interaction_state=bindparam("state"),
+                    dm_interaction_reason=bindparam("reason"),
+                    dm_interaction_retry_after_at=bindparam("retry"),
+                    updated_at=now,
                 ),
                 chunk,
             )
@@ -383,24 +434,41 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
                 update(profiles)
                 .where(profiles.c.id == bindparam("pid"))
                 .values(last_story_seen_at=bindparam("seen_at"), updated_at=now),
-                [{"pid": ids[st.ig_user_id], "seen_at": st.seen_at} for st in write.stories if st.ig_user_id in ids],
+                [
+                    {"pid": ids[st.ig_user_id], "seen_at": st.seen_at}
+                    for st in write.stories
+                    if st.ig_user_id in ids
+                ],
             )
         upsert(
             s,
             ConversationPeer.__table__,
             (
                 {
-                    "instagram_account_id": account_id, "instagram_profile_id": ids.get(p.ig_user_id),
-                    "ig_user_id": p.ig_user_id, "username": p.username, "display_name": p.display_name,
-                    "thread_id": p.thread_id, "thread_title": p.thread_title, "is_group": p.is_group,
-                    "last_message_at": p.last_message_at, "created_at": now, "updated_at": now,
+                    "instagram_account_id": account_id,
+                    "instagram_profile_id": ids.get(p.ig_user_id),
+                    "ig_user_id": p.ig_user_id,
+                    "username": p.username,
+                    "display_name": p.display_name,
+                    "thread_id": p.thread_id,
+                    "thread_title": p.thread_title,
+                    "is_group": p.is_group,
+                    "last_message_at": p.last_message_at,
+                    "created_at": now,
+                    "updated_at": now,
                 }
                 for p in write.peers
             ),
             conflict=("instagram_account_id", "ig_user_id"),
             update=(
-                "instagram_profile_id", "username", "display_name", "thread_id", "thread_title",
-                "is_group", "last_message_at", "updated_at",
+                "instagram_profile_id",
+                "username",
+                "display_name",
+                "thread_id",
+                "thread_title",
+                "is_group",
+                "last_message_at",
+                "updated_at",
             ),
         )
         upsert(
@@ -408,8 +476,12 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
             InstagramProfileEvent.__table__,
             (
                 {
-                    "instagram_profile_id": ids[e.ig_user_id], "kind": e.kind, "external_id": e.external_id,
-                    "occurred_at": e.occurred_at, "detected_at": now, "metadata": e.metadata,
+                    "instagram_profile_id": ids[e.ig_user_id],
+                    "kind": e.kind,
+                    "external_id": e.external_id,
+                    "occurred_at": e.occurred_at,
+                    "detected_at": now,
+                    "metadata": e.metadata,
                 }
                 for e in write.events
                 if e.ig_user_id in ids
@@ -428,9 +500,11 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
         found: dict[str, int] = {}
         for chunk in in_chunks(sorted(ig_user_ids)):
             rows = s.execute(
-                select(p.ig_user_id, p.id).where(p.instagram_account_id == account_id, p.ig_user_id.in_(chunk))
+                select(p.ig_user_id, p.id).where(
+                    p.instagram_account_id == account_id, p.ig_user_id.in_(chunk)
+                )
             )
-            found.update({pk: pid for pk, pid in rows})
+            found.update(dict(rows))
         return found
 
     # -- pacing ---------------------------------------------------------------------------------
@@ -456,7 +530,9 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
                     horizon = now - max(timedelta(seconds=budget.window_seconds), REQUEST_LOG_RETENTION)
                     s.execute(
                         delete(log).where(
-                            log.instagram_account_id == account_id, log.bucket == bucket, log.requested_at <= horizon
+                            log.instagram_account_id == account_id,
+                            log.bucket == bucket,
+                            log.requested_at <= horizon,
                         )
                     )
             return wait
@@ -493,14 +569,20 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
             rows = s.execute(
                 select(p.username, p.follower_count)
                 .where(p.instagram_account_id == account_id, p.follower_count.is_not(None))
-                .order_by(p.follower_count.desc(), p.id).limit(limit)
+                .order_by(p.follower_count.desc(), p.id)
+                .limit(limit)
             ).all()
         return [(name, followers) for name, followers in rows]
 
     def profiles_with_email(self, account_id: int) -> int:
         p = InstagramProfile
         with self.session() as s:
-            return s.scalar(select(func.count()).where(p.instagram_account_id == account_id, p.ig_email.is_not(None))) or 0
+            return (
+                s.scalar(
+                    select(func.count()).where(p.instagram_account_id == account_id, p.ig_email.is_not(None))
+                )
+                or 0
+            )
 
     def duplicate_keys(self, account_id: int) -> dict[str, int]:
         """How many keys that seed 004 declares unique appear more than once for this account."""
@@ -514,21 +596,30 @@ class DatabaseResource(ProfileStore, ContentStore, MetricsStore, StoryStore, Ins
             mine = p.instagram_account_id == account_id
             return {
                 "profiles (account, username)": dupes(s, p.username, where=[mine]),
-                "profiles (account, ig_user_id)": dupes(s, p.ig_user_id, where=[mine, p.ig_user_id.is_not(None)]),
+                "profiles (account, ig_user_id)": dupes(
+                    s, p.ig_user_id, where=[mine, p.ig_user_id.is_not(None)]
+                ),
                 "events (profile, kind, external_id)": dupes(
-                    s, e.instagram_profile_id, e.kind, e.external_id,
+                    s,
+                    e.instagram_profile_id,
+                    e.kind,
+                    e.external_id,
                     where=[e.instagram_profile_id.in_(select(p.id).where(mine))],
                 ),
                 "conversation_peers (account, ig_user_id)": dupes(
-                    s, ConversationPeer.ig_user_id, where=[ConversationPeer.instagram_account_id == account_id]
+                    s,
+                    ConversationPeer.ig_user_id,
+                    where=[ConversationPeer.instagram_account_id == account_id],
                 ),
             }
 
     def events(self, account_id: int, kind: str | None = None) -> list[tuple[str, str, str]]:
         """(username, kind, external_id) of the account's profile events, oldest first."""
         p, e = InstagramProfile, InstagramProfileEvent
-        query = select(p.username, e.kind, e.external_id).join(p, p.id == e.instagram_profile_id).where(
-            p.instagram_account_id == account_id
+        query = (
+            select(p.username, e.kind, e.external_id)
+            .join(p, p.id == e.instagram_profile_id)
+            .where(p.instagram_account_id == account_id)
         )
         if kind:
             query = query.where(e.kind == kind)

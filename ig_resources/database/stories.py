@@ -77,11 +77,13 @@ class StoryStore:
         out: dict[int, datetime] = {}
         with self.session() as s:
             for chunk in in_chunks(ids):
-                out.update(s.execute(
-                    select(st.instagram_profile_id, func.max(st.taken_at))
-                    .where(st.instagram_profile_id.in_(chunk), st.highlight_id.is_(None))
-                    .group_by(st.instagram_profile_id)
-                ).all())
+                out.update(
+                    s.execute(
+                        select(st.instagram_profile_id, func.max(st.taken_at))
+                        .where(st.instagram_profile_id.in_(chunk), st.highlight_id.is_(None))
+                        .group_by(st.instagram_profile_id)
+                    ).all()
+                )
         return out
 
     def apply_stories(self, account_id: int, stories: list[StoryWrite]) -> int:
@@ -99,26 +101,51 @@ class StoryStore:
         with self.session() as s:
             known = self._story_ids(s, {w.profile_id for w in stories})
             new = [w for w in stories if (w.profile_id, w.story_id) not in known]
-            upsert(s, InstagramProfileEvent.__table__, (
-                {"instagram_profile_id": w.profile_id, "kind": STORY_UPLOADED, "external_id": w.story_id,
-                 "occurred_at": w.taken_at, "detected_at": now,
-                 "metadata": {"media_type": w.media_type, "highlight_id": w.highlight_id}}
-                for w in new
-            ), conflict=("instagram_profile_id", "kind", "external_id"))
+            upsert(
+                s,
+                InstagramProfileEvent.__table__,
+                (
+                    {
+                        "instagram_profile_id": w.profile_id,
+                        "kind": STORY_UPLOADED,
+                        "external_id": w.story_id,
+                        "occurred_at": w.taken_at,
+                        "detected_at": now,
+                        "metadata": {"media_type": w.media_type, "highlight_id": w.highlight_id},
+                    }
+                    for w in new
+                ),
+                conflict=("instagram_profile_id", "kind", "external_id"),
+            )
             events = self._event_ids(s, STORY_UPLOADED, [(w.profile_id, w.story_id) for w in new])
-            upsert(s, st, (
-                {
-                    "instagram_account_id": account_id, "instagram_profile_id": w.profile_id,
-                    "story_id": w.story_id, "media_type": w.media_type, "taken_at": w.taken_at,
-                    "expires_at": w.expires_at, "image_url": w.image_url, "video_url": w.video_url,
-                    "media_url": w.media_url, "duration_seconds": w.duration_seconds,
-                    "highlight_id": w.highlight_id, "highlight_title": w.highlight_title,
-                    "processing_status": "pending", "source_event_id": events.get((w.profile_id, w.story_id)),
-                    "metadata": w.metadata, "created_at": now, "updated_at": now,
-                }
-                for w in stories
-            ), conflict=("instagram_profile_id", "story_id"),
-                update=("image_url", "video_url", "media_url", "expires_at", "updated_at"))
+            upsert(
+                s,
+                st,
+                (
+                    {
+                        "instagram_account_id": account_id,
+                        "instagram_profile_id": w.profile_id,
+                        "story_id": w.story_id,
+                        "media_type": w.media_type,
+                        "taken_at": w.taken_at,
+                        "expires_at": w.expires_at,
+                        "image_url": w.image_url,
+                        "video_url": w.video_url,
+                        "media_url": w.media_url,
+                        "duration_seconds": w.duration_seconds,
+                        "highlight_id": w.highlight_id,
+                        "highlight_title": w.highlight_title,
+                        "processing_status": "pending",
+                        "source_event_id": events.get((w.profile_id, w.story_id)),
+                        "metadata": w.metadata,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for w in stories
+                ),
+                conflict=("instagram_profile_id", "story_id"),
+                update=("image_url", "video_url", "media_url", "expires_at", "updated_at"),
+            )
         return len(new)
 
     @staticmethod
@@ -127,8 +154,11 @@ class StoryStore:
         out: set[tuple[int, str]] = set()
         ids = list(profile_ids)
         for chunk in in_chunks(ids):
-            out.update(s.execute(select(st.instagram_profile_id, st.story_id)
-                                 .where(st.instagram_profile_id.in_(chunk))))
+            out.update(
+                s.execute(
+                    select(st.instagram_profile_id, st.story_id).where(st.instagram_profile_id.in_(chunk))
+                )
+            )
         return out
 
     @staticmethod
@@ -140,9 +170,11 @@ class StoryStore:
         wanted = set(keys)
         pids = sorted({k[0] for k in keys})
         for chunk in in_chunks(pids):
-            for eid, pid, ext in s.execute(select(e.id, e.instagram_profile_id, e.external_id).where(
-                e.kind == kind, e.instagram_profile_id.in_(chunk)
-            )):
+            for eid, pid, ext in s.execute(
+                select(e.id, e.instagram_profile_id, e.external_id).where(
+                    e.kind == kind, e.instagram_profile_id.in_(chunk)
+                )
+            ):
                 if (pid, ext) in wanted:
                     out[(pid, ext)] = eid
         return out
@@ -156,27 +188,53 @@ class StoryStore:
         st, p = InstagramStory, InstagramProfile
         now = utcnow()
         with self.session() as s:
-            s.execute(update(st).where(
-                st.instagram_account_id == account_id, st.media_sha256.is_(None), st.media_skip_reason.is_(None),
-                st.processing_status == "pending", st.expires_at.is_not(None),
-                st.expires_at <= give_up_before,
-            ).values(media_skip_reason="expired_before_download", processing_status="failed",
-                     processing_error="the story expired before its file could be stored", processed_at=now,
-                     updated_at=now))
+            s.execute(
+                update(st)
+                .where(
+                    st.instagram_account_id == account_id,
+                    st.media_sha256.is_(None),
+                    st.media_skip_reason.is_(None),
+                    st.processing_status == "pending",
+                    st.expires_at.is_not(None),
+                    st.expires_at <= give_up_before,
+                )
+                .values(
+                    media_skip_reason="expired_before_download",
+                    processing_status="failed",
+                    processing_error="the story expired before its file could be stored",
+                    processed_at=now,
+                    updated_at=now,
+                )
+            )
             rows = s.execute(
                 select(st.id, st.instagram_profile_id, st.media_url, p.following, p.follows_you)
                 .join(p, p.id == st.instagram_profile_id)
-                .where(st.instagram_account_id == account_id, st.media_sha256.is_(None),
-                       st.media_skip_reason.is_(None), st.media_purged_at.is_(None),
-                       st.processing_status == "pending")
+                .where(
+                    st.instagram_account_id == account_id,
+                    st.media_sha256.is_(None),
+                    st.media_skip_reason.is_(None),
+                    st.media_purged_at.is_(None),
+                    st.processing_status == "pending",
+                )
                 .order_by(st.expires_at.is_(None), st.expires_at, st.id)
                 .limit(limit)
             ).all()
             tags = _tags_of(s, list({r.instagram_profile_id for r in rows}))
-        return [MediaCandidate(r.id, r.instagram_profile_id, r.media_url, r.following, r.follows_you,
-                                    frozenset(tags.get(r.instagram_profile_id, {}))) for r in rows]
+        return [
+            MediaCandidate(
+                r.id,
+                r.instagram_profile_id,
+                r.media_url,
+                r.following,
+                r.follows_you,
+                frozenset(tags.get(r.instagram_profile_id, {})),
+            )
+            for r in rows
+        ]
 
-    def apply_story_media(self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]) -> None:
+    def apply_story_media(
+        self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]
+    ) -> None:
         """Stored files and their `story_downloaded` events; a final refusal ends the item's processing
         as failed with the reason (a failed transfer stays pending and is tried again)."""
         now = utcnow()
@@ -185,28 +243,70 @@ class StoryStore:
             stored = [r for r in results if r.sha256]
             refused = [r for r in results if not r.sha256 and r.reason]
             blobs = {r.sha256: r for r in stored if r.content_type}
-            upsert(s, MediaBlob.__table__, [
-                {"sha256": r.sha256, "content_type": r.content_type, "byte_size": r.byte_size, "created_at": now}
-                for r in blobs.values()
-            ], conflict=("sha256",))
+            upsert(
+                s,
+                MediaBlob.__table__,
+                [
+                    {
+                        "sha256": r.sha256,
+                        "content_type": r.content_type,
+                        "byte_size": r.byte_size,
+                        "created_at": now,
+                    }
+                    for r in blobs.values()
+                ],
+                conflict=("sha256",),
+            )
             for chunk in batches({"sid": r.id, "sha": r.sha256, "ct": r.content_type} for r in stored):
-                s.execute(update(st.__table__).where(st.__table__.c.id == bindparam("sid"))
-                          .values(media_sha256=bindparam("sha"), media_content_type=bindparam("ct"), updated_at=now),
-                          chunk)
+                s.execute(
+                    update(st.__table__)
+                    .where(st.__table__.c.id == bindparam("sid"))
+                    .values(
+                        media_sha256=bindparam("sha"), media_content_type=bindparam("ct"), updated_at=now
+                    ),
+                    chunk,
+                )
             for chunk in batches({"sid": r.id, "why": r.reason} for r in refused):
-                s.execute(update(st.__table__).where(st.__table__.c.id == bindparam("sid"))
-                          .values(media_skip_reason=bindparam("why"), processing_status="failed",
-                                  processing_error=bindparam("why"), processed_at=now, updated_at=now), chunk)
+                s.execute(
+                    update(st.__table__)
+                    .where(st.__table__.c.id == bindparam("sid"))
+                    .values(
+                        media_skip_reason=bindparam("why"),
+                        processing_status="failed",
+                        processing_error=bindparam("why"),
+                        processed_at=now,
+                        updated_at=now,
+                    ),
+                    chunk,
+                )
             if stored:
-                keys = {sid: (pid, story_id) for chunk in in_chunks([r.id for r in stored])
-                        for sid, pid, story_id in s.execute(select(st.id, st.instagram_profile_id, st.story_id)
-                                                            .where(st.id.in_(chunk)))}
-                upsert(s, InstagramProfileEvent.__table__, (
-                    {"instagram_profile_id": keys[r.id][0], "kind": STORY_DOWNLOADED, "external_id": keys[r.id][1],
-                     "occurred_at": now, "detected_at": now,
-                     "metadata": {"sha256": r.sha256, "content_type": r.content_type, "bytes": r.byte_size}}
-                    for r in stored
-                ), conflict=("instagram_profile_id", "kind", "external_id"))
+                keys = {
+                    sid: (pid, story_id)
+                    for chunk in in_chunks([r.id for r in stored])
+                    for sid, pid, story_id in s.execute(
+                        select(st.id, st.instagram_profile_id, st.story_id).where(st.id.in_(chunk))
+                    )
+                }
+                upsert(
+                    s,
+                    InstagramProfileEvent.__table__,
+                    (
+                        {
+                            "instagram_profile_id": keys[r.id][0],
+                            "kind": STORY_DOWNLOADED,
+                            "external_id": keys[r.id][1],
+                            "occurred_at": now,
+                            "detected_at": now,
+                            "metadata": {
+                                "sha256": r.sha256,
+                                "content_type": r.content_type,
+                                "bytes": r.byte_size,
+                            },
+                        }
+                        for r in stored
+                    ),
+                    conflict=("instagram_profile_id", "kind", "external_id"),
+                )
             _insert_actions(s, account_id, actions, now)
 
     # -- faces -----------------------------------------------------------------------------------
@@ -216,9 +316,13 @@ class StoryStore:
         with self.session() as s:
             rows = s.execute(
                 select(st.id, st.instagram_profile_id, st.media_sha256, st.media_content_type, st.taken_at)
-                .where(st.instagram_account_id == account_id, st.processing_status == "pending",
-                       st.media_sha256.is_not(None))
-                .order_by(st.taken_at, st.id).limit(limit)
+                .where(
+                    st.instagram_account_id == account_id,
+                    st.processing_status == "pending",
+                    st.media_sha256.is_not(None),
+                )
+                .order_by(st.taken_at, st.id)
+                .limit(limit)
             ).all()
         return [MediaForFaces(*r) for r in rows]
 
@@ -226,10 +330,16 @@ class StoryStore:
         post = InstagramProfilePost
         with self.session() as s:
             rows = s.execute(
-                select(post.id, post.instagram_profile_id, post.media_sha256, _post_content_type(), post.taken_at)
-                .where(post.instagram_account_id == account_id, post.media_sha256.is_not(None),
-                       post.faces_processed_at.is_(None))
-                .order_by(post.taken_at.desc(), post.id).limit(limit)
+                select(
+                    post.id, post.instagram_profile_id, post.media_sha256, _post_content_type(), post.taken_at
+                )
+                .where(
+                    post.instagram_account_id == account_id,
+                    post.media_sha256.is_not(None),
+                    post.faces_processed_at.is_(None),
+                )
+                .order_by(post.taken_at.desc(), post.id)
+                .limit(limit)
             ).all()
         return [MediaForFaces(*r) for r in rows]
 
@@ -247,30 +357,53 @@ class StoryStore:
                 s.execute(delete(table).where(table.c[fk].in_(chunk)))
             rows = [
                 {
-                    "instagram_account_id": account_id, "instagram_profile_id": sc.profile_id, fk: sc.media_id,
-                    "face_index": f.face_index, "bounding_box": f.bounding_box,
-                    "detector_confidence": f.detector_confidence, "keypoints": f.keypoints,
-                    "face_size": f.face_size, "frame_time": f.frame_time, "embedding": f.embedding,
-                    "embedding_version": f.embedding_version, "embedding_dim": f.embedding_dim,
-                    "clusterable": f.clusterable, "prominent": f.prominent, "role": "unknown",
-                    "instagram_story_person_id": None, "match_similarity": None, "assigned_by": None,
+                    "instagram_account_id": account_id,
+                    "instagram_profile_id": sc.profile_id,
+                    fk: sc.media_id,
+                    "face_index": f.face_index,
+                    "bounding_box": f.bounding_box,
+                    "detector_confidence": f.detector_confidence,
+                    "keypoints": f.keypoints,
+                    "face_size": f.face_size,
+                    "frame_time": f.frame_time,
+                    "embedding": f.embedding,
+                    "embedding_version": f.embedding_version,
+                    "embedding_dim": f.embedding_dim,
+                    "clusterable": f.clusterable,
+                    "prominent": f.prominent,
+                    "role": "unknown",
+                    "instagram_story_person_id": None,
+                    "match_similarity": None,
+                    "assigned_by": None,
                     "detected_at": now,
                 }
-                for sc in scans if sc.error is None for f in sc.faces
+                for sc in scans
+                if sc.error is None
+                for f in sc.faces
             ]
             for chunk in batches(rows, 1_000):
                 s.execute(table.insert(), chunk)
             if kind == "story":
                 target = InstagramStory.__table__
                 values: dict[str, Any] = {
-                    "processing_status": bindparam("status"), "processing_error": bindparam("error"),
-                    "processed_at": now, "faces_count": bindparam("faces"), "updated_at": now,
+                    "processing_status": bindparam("status"),
+                    "processing_error": bindparam("error"),
+                    "processed_at": now,
+                    "faces_count": bindparam("faces"),
+                    "updated_at": now,
                 }
             else:
                 target = InstagramProfilePost.__table__
                 values = {"faces_processed_at": now, "faces_count": bindparam("faces"), "updated_at": now}
-            params = [{"mid": sc.media_id, "status": "failed" if sc.error else "processed", "error": sc.error,
-                       "faces": None if sc.error else len(sc.faces)} for sc in scans]
+            params = [
+                {
+                    "mid": sc.media_id,
+                    "status": "failed" if sc.error else "processed",
+                    "error": sc.error,
+                    "faces": None if sc.error else len(sc.faces),
+                }
+                for sc in scans
+            ]
             for chunk in batches(params):
                 s.execute(update(target).where(target.c.id == bindparam("mid")).values(**values), chunk)
 
@@ -278,8 +411,14 @@ class StoryStore:
         out: dict[str, int] = {}
         with self.session() as s:
             for kind, (model, _) in FACE_TABLES.items():
-                out[f"{kind}_faces"] = s.scalar(select(func.count()).select_from(model)
-                                                .where(model.instagram_account_id == account_id)) or 0
+                out[f"{kind}_faces"] = (
+                    s.scalar(
+                        select(func.count())
+                        .select_from(model)
+                        .where(model.instagram_account_id == account_id)
+                    )
+                    or 0
+                )
         return out
 
     # -- people ----------------------------------------------------------------------------------
@@ -289,10 +428,19 @@ class StoryStore:
         ids: set[int] = set()
         with self.session() as s:
             for model, _ in FACE_TABLES.values():
-                ids.update(s.scalars(select(model.instagram_profile_id).distinct().where(
-                    model.instagram_account_id == account_id, model.clusterable.is_(True),
-                    model.embedding.is_not(None), model.assigned_by.is_(None),
-                    model.embedding_version == embedding_version)))
+                ids.update(
+                    s.scalars(
+                        select(model.instagram_profile_id)
+                        .distinct()
+                        .where(
+                            model.instagram_account_id == account_id,
+                            model.clusterable.is_(True),
+                            model.embedding.is_not(None),
+                            model.assigned_by.is_(None),
+                            model.embedding_version == embedding_version,
+                        )
+                    )
+                )
         return sorted(ids)
 
     def profile_faces(self, profile_id: int, embedding_version: str) -> list[StoredFace]:
@@ -304,11 +452,22 @@ class StoryStore:
                 media = InstagramStory if kind == "story" else InstagramProfilePost
                 media_id = getattr(model, fk)
                 for r in s.execute(
-                    select(model.id, media_id, model.embedding, model.prominent, media.taken_at,
-                           model.instagram_story_person_id, model.assigned_by)
+                    select(
+                        model.id,
+                        media_id,
+                        model.embedding,
+                        model.prominent,
+                        media.taken_at,
+                        model.instagram_story_person_id,
+                        model.assigned_by,
+                    )
                     .join(media, media.id == media_id)
-                    .where(model.instagram_profile_id == profile_id, model.clusterable.is_(True),
-                           model.embedding.is_not(None), model.embedding_version == embedding_version)
+                    .where(
+                        model.instagram_profile_id == profile_id,
+                        model.clusterable.is_(True),
+                        model.embedding.is_not(None),
+                        model.embedding_version == embedding_version,
+                    )
                     .order_by(media.taken_at, model.id)
                 ):
                     out.append(StoredFace(kind, r[0], r[1], r[2], r[3], r[4], r[5], r[6]))
@@ -319,27 +478,52 @@ class StoryStore:
         sp = InstagramStoryPerson
         with self.session() as s:
             rows = s.scalars(select(sp).where(sp.instagram_profile_id == profile_id).order_by(sp.id)).all()
-            return [StoredPerson(r.id, r.label, r.display_name, r.role, r.canonical_embedding, r.do_not_track,
-                                 r.metadata_json, r.embedding_version) for r in rows]
+            return [
+                StoredPerson(
+                    r.id,
+                    r.label,
+                    r.display_name,
+                    r.role,
+                    r.canonical_embedding,
+                    r.do_not_track,
+                    r.metadata_json,
+                    r.embedding_version,
+                )
+                for r in rows
+            ]
 
     def avatar_face(self, profile_id: int) -> tuple[str | None, str | None, str | None, list[float] | None]:
         """(stored avatar sha256, its content type, sha256 the avatar face was read from, that face's
         embedding)."""
         p = InstagramProfile
         with self.session() as s:
-            row = s.execute(select(p.avatar_sha256, MediaBlob.content_type, p.avatar_face_sha256,
-                                   p.avatar_face_embedding)
-                            .outerjoin(MediaBlob, MediaBlob.sha256 == p.avatar_sha256).where(p.id == profile_id)).one()
+            row = s.execute(
+                select(p.avatar_sha256, MediaBlob.content_type, p.avatar_face_sha256, p.avatar_face_embedding)
+                .outerjoin(MediaBlob, MediaBlob.sha256 == p.avatar_sha256)
+                .where(p.id == profile_id)
+            ).one()
         return row[0], row[1], row[2], row[3]
 
     def set_avatar_face(self, profile_id: int, sha256: str, embedding: list[float] | None) -> None:
         p = InstagramProfile
         with self.session() as s:
-            s.execute(update(p).where(p.id == profile_id).values(
-                avatar_face_sha256=sha256, avatar_face_embedding=embedding if embedding is not None else null()))
+            s.execute(
+                update(p)
+                .where(p.id == profile_id)
+                .values(
+                    avatar_face_sha256=sha256,
+                    avatar_face_embedding=embedding if embedding is not None else null(),
+                )
+            )
 
-    def apply_people(self, account_id: int, profile_id: int, people: list[PersonWrite],
-                     assignments: list[FaceAssignment], emptied: list[int]) -> dict[str, int]:
+    def apply_people(
+        self,
+        account_id: int,
+        profile_id: int,
+        people: list[PersonWrite],
+        assignments: list[FaceAssignment],
+        emptied: list[int],
+    ) -> dict[str, int]:
         """One profile's clustering result in one transaction: people updated or created (new ones by
         label), faces assigned (noise unassigned), people left without faces removed unless a person
         named or flagged them. Returns the label -> id map."""
@@ -348,41 +532,77 @@ class StoryStore:
         with self.session() as s:
             for w in people:
                 values = {
-                    "role": w.role, "canonical_embedding": w.canonical_embedding,
-                    "embedding_version": w.embedding_version, "appearance_count": w.appearance_count,
-                    "first_seen_at": w.first_seen_at, "last_seen_at": w.last_seen_at, "metadata": w.metadata,
+                    "role": w.role,
+                    "canonical_embedding": w.canonical_embedding,
+                    "embedding_version": w.embedding_version,
+                    "appearance_count": w.appearance_count,
+                    "first_seen_at": w.first_seen_at,
+                    "last_seen_at": w.last_seen_at,
+                    "metadata": w.metadata,
                     "updated_at": now,
                 }
                 if w.id is None:
-                    s.execute(sp.__table__.insert().values(
-                        instagram_account_id=account_id, instagram_profile_id=profile_id, label=w.label,
-                        do_not_track=False, created_at=now, **values))
+                    s.execute(
+                        sp.__table__.insert().values(
+                            instagram_account_id=account_id,
+                            instagram_profile_id=profile_id,
+                            label=w.label,
+                            do_not_track=False,
+                            created_at=now,
+                            **values,
+                        )
+                    )
                 else:  # a person forgotten meanwhile (a command during this run) stays forgotten
-                    s.execute(update(sp.__table__).where(sp.__table__.c.id == w.id,
-                                                         sp.__table__.c.do_not_track.is_(False)).values(**values))
+                    s.execute(
+                        update(sp.__table__)
+                        .where(sp.__table__.c.id == w.id, sp.__table__.c.do_not_track.is_(False))
+                        .values(**values)
+                    )
             ids = dict(s.execute(select(sp.label, sp.id).where(sp.instagram_profile_id == profile_id)).all())
             by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
             roles = {w.label: w.role for w in people}
             for a in assignments:
                 pid = ids[a.person_key] if isinstance(a.person_key, str) else a.person_key
                 label = next((lbl for lbl, i in ids.items() if i == pid), None) if pid else None
-                by_kind[a.kind].append({"fid": a.face_id, "pid": pid, "sim": a.match_similarity,
-                                        "role": roles.get(label, "unknown") if label else "unknown"})
+                by_kind[a.kind].append(
+                    {
+                        "fid": a.face_id,
+                        "pid": pid,
+                        "sim": a.match_similarity,
+                        "role": roles.get(label, "unknown") if label else "unknown",
+                    }
+                )
             for kind, params in by_kind.items():
                 table = FACE_TABLES[kind][0].__table__
                 for chunk in batches(params):
                     # Faces a command placed by hand meanwhile keep their place.
-                    s.execute(update(table).where(table.c.id == bindparam("fid"), or_(
-                        table.c.assigned_by.is_(None), table.c.assigned_by != "manual")).values(
-                        instagram_story_person_id=bindparam("pid"), match_similarity=bindparam("sim"),
-                        role=bindparam("role"), assigned_by="cluster"), chunk)
+                    s.execute(
+                        update(table)
+                        .where(
+                            table.c.id == bindparam("fid"),
+                            or_(table.c.assigned_by.is_(None), table.c.assigned_by != "manual"),
+                        )
+                        .values(
+                            instagram_story_person_id=bindparam("pid"),
+                            match_similarity=bindparam("sim"),
+                            role=bindparam("role"),
+                            assigned_by="cluster",
+                        ),
+                        chunk,
+                    )
             for w in people:  # faces placed by hand take their person's new role too
                 for model, _ in FACE_TABLES.values():
-                    s.execute(update(model).where(model.instagram_story_person_id == ids[w.label])
-                              .values(role=w.role))
+                    s.execute(
+                        update(model)
+                        .where(model.instagram_story_person_id == ids[w.label])
+                        .values(role=w.role)
+                    )
             if emptied:
-                s.execute(delete(sp).where(sp.id.in_(emptied), sp.display_name.is_(None),
-                                           sp.do_not_track.is_(False)))
+                s.execute(
+                    delete(sp).where(
+                        sp.id.in_(emptied), sp.display_name.is_(None), sp.do_not_track.is_(False)
+                    )
+                )
         return ids
 
     def person_face_samples(self, account_id: int, people: int, per_person: int) -> list[dict[str, Any]]:
@@ -395,7 +615,8 @@ class StoryStore:
                 select(sp.id, p.username, sp.label, sp.display_name, sp.role, sp.appearance_count)
                 .join(p, p.id == sp.instagram_profile_id)
                 .where(sp.instagram_account_id == account_id, sp.do_not_track.is_(False))
-                .order_by(sp.appearance_count.desc(), p.username, sp.label).limit(people)
+                .order_by(sp.appearance_count.desc(), p.username, sp.label)
+                .limit(people)
             ).all()
             for person in top:
                 faces: list[dict[str, Any]] = []
@@ -404,26 +625,56 @@ class StoryStore:
                     sha = media.media_sha256
                     content_type = media.media_content_type if kind == "story" else _post_content_type()
                     for r in s.execute(
-                        select(sha, content_type, model.bounding_box, model.frame_time, model.match_similarity)
+                        select(
+                            sha, content_type, model.bounding_box, model.frame_time, model.match_similarity
+                        )
                         .join(media, media.id == getattr(model, fk))
                         .where(model.instagram_story_person_id == person.id, sha.is_not(None))
-                        .order_by(model.match_similarity.desc().nulls_last(), model.id).limit(per_person)
+                        .order_by(model.match_similarity.desc().nulls_last(), model.id)
+                        .limit(per_person)
                     ):
-                        faces.append({"sha256": r[0], "content_type": r[1], "box": r[2], "frame_time": r[3],
-                                      "similarity": r[4]})
+                        faces.append(
+                            {
+                                "sha256": r[0],
+                                "content_type": r[1],
+                                "box": r[2],
+                                "frame_time": r[3],
+                                "similarity": r[4],
+                            }
+                        )
                 faces.sort(key=lambda f: -(f["similarity"] or 0))
-                out.append({"username": person.username, "label": person.label, "name": person.display_name,
-                            "role": person.role, "appearances": person.appearance_count,
-                            "faces": faces[:per_person]})
+                out.append(
+                    {
+                        "username": person.username,
+                        "label": person.label,
+                        "name": person.display_name,
+                        "role": person.role,
+                        "appearances": person.appearance_count,
+                        "faces": faces[:per_person],
+                    }
+                )
         return out
 
     def people(self, account_id: int, username: str | None = None) -> list[dict[str, Any]]:
         """People of the account's profiles (of one profile when `username` is given), for the CLI."""
         sp, p = InstagramStoryPerson, InstagramProfile
-        query = (select(sp.id, p.username, sp.label, sp.display_name, sp.role, sp.appearance_count,
-                        sp.first_seen_at, sp.last_seen_at, sp.do_not_track, sp.metadata_json)
-                 .join(p, p.id == sp.instagram_profile_id).where(sp.instagram_account_id == account_id)
-                 .order_by(p.username, sp.label))
+        query = (
+            select(
+                sp.id,
+                p.username,
+                sp.label,
+                sp.display_name,
+                sp.role,
+                sp.appearance_count,
+                sp.first_seen_at,
+                sp.last_seen_at,
+                sp.do_not_track,
+                sp.metadata_json,
+            )
+            .join(p, p.id == sp.instagram_profile_id)
+            .where(sp.instagram_account_id == account_id)
+            .order_by(p.username, sp.label)
+        )
         if username:
             query = query.where(p.username == username)
         with self.session() as s:
@@ -437,11 +688,21 @@ class StoryStore:
             for kind, (model, fk) in FACE_TABLES.items():
                 media = InstagramStory if kind == "story" else InstagramProfilePost
                 for r in s.execute(
-                    select(model.id, media.taken_at, model.face_size, model.match_similarity, model.assigned_by)
-                    .join(media, media.id == getattr(model, fk)).where(model.instagram_story_person_id == person_id)
+                    select(
+                        model.id, media.taken_at, model.face_size, model.match_similarity, model.assigned_by
+                    )
+                    .join(media, media.id == getattr(model, fk))
+                    .where(model.instagram_story_person_id == person_id)
                 ):
-                    out.append({"face": f"{kind}:{r[0]}", "taken_at": r[1], "size": r[2], "similarity": r[3],
-                                "assigned_by": r[4]})
+                    out.append(
+                        {
+                            "face": f"{kind}:{r[0]}",
+                            "taken_at": r[1],
+                            "size": r[2],
+                            "similarity": r[3],
+                            "assigned_by": r[4],
+                        }
+                    )
         out.sort(key=lambda f: f["taken_at"] or datetime.min.replace(tzinfo=UTC), reverse=True)
         return out
 
@@ -464,7 +725,8 @@ class StoryStore:
             item = InstagramStory if kind == "story" else InstagramProfilePost
             for embedding, media_id, taken_at in s.execute(
                 select(model.embedding, getattr(model, fk), item.taken_at)
-                .join(item, item.id == getattr(model, fk)).where(model.instagram_story_person_id == person.id)
+                .join(item, item.id == getattr(model, fk))
+                .where(model.instagram_story_person_id == person.id)
             ):
                 media.add((kind, media_id))
                 times += [taken_at] if taken_at else []
@@ -492,9 +754,14 @@ class StoryStore:
                 raise PersonCommandError("a person marked 'do not track' cannot be merged")
             moved = 0
             for model, _ in FACE_TABLES.values():
-                moved += s.execute(update(model).where(model.instagram_story_person_id.in_([keep_id, merge_id]))
-                                   .values(instagram_story_person_id=keep_id, assigned_by="manual",
-                                           role=keep.role)).rowcount or 0
+                moved += (
+                    s.execute(
+                        update(model)
+                        .where(model.instagram_story_person_id.in_([keep_id, merge_id]))
+                        .values(instagram_story_person_id=keep_id, assigned_by="manual", role=keep.role)
+                    ).rowcount
+                    or 0
+                )
             meta = dict(keep.metadata_json or {})
             exemplars = list(meta.get("merged_embeddings", []))
             if gone.canonical_embedding:
@@ -521,35 +788,57 @@ class StoryStore:
                 face = s.get(model, face_id) if model else None
                 if face is None or face.instagram_story_person_id != person_id:
                     raise PersonCommandError(f"{kind} face {face_id} is not a face of person {person_id}")
-            label = _next_label(s.scalars(select(InstagramStoryPerson.label).where(
-                InstagramStoryPerson.instagram_profile_id == person.instagram_profile_id)).all())
+            label = _next_label(
+                s.scalars(
+                    select(InstagramStoryPerson.label).where(
+                        InstagramStoryPerson.instagram_profile_id == person.instagram_profile_id
+                    )
+                ).all()
+            )
             new = InstagramStoryPerson(
-                instagram_account_id=account_id, instagram_profile_id=person.instagram_profile_id, label=label,
-                role="secondary_person", appearance_count=0, do_not_track=False,
-                embedding_version=person.embedding_version, metadata_json={"split_from": person.label},
+                instagram_account_id=account_id,
+                instagram_profile_id=person.instagram_profile_id,
+                label=label,
+                role="secondary_person",
+                appearance_count=0,
+                do_not_track=False,
+                embedding_version=person.embedding_version,
+                metadata_json={"split_from": person.label},
             )
             s.add(new)
             s.flush()
             for kind, face_id in faces:
                 model = FACE_TABLES[kind][0]
-                s.execute(update(model).where(model.id == face_id).values(
-                    instagram_story_person_id=new.id, assigned_by="manual", role="secondary_person"))
+                s.execute(
+                    update(model)
+                    .where(model.id == face_id)
+                    .values(instagram_story_person_id=new.id, assigned_by="manual", role="secondary_person")
+                )
             for model, _ in FACE_TABLES.values():  # the rest stays with the person, for good
-                s.execute(update(model).where(model.instagram_story_person_id == person_id)
-                          .values(assigned_by="manual"))
+                s.execute(
+                    update(model)
+                    .where(model.instagram_story_person_id == person_id)
+                    .values(assigned_by="manual")
+                )
             self._refresh_person(s, person)
             self._refresh_person(s, new)
             return label
 
     def forget_person(self, account_id: int, person_id: int) -> int:
-        """"Do not track": delete the person's embeddings (faces and centroid); their faces stay
+        """ "Do not track": delete the person's embeddings (faces and centroid); their faces stay
         linked, without vectors, so no clustering can pick them up again. Returns faces emptied."""
         with self.session() as s:
             person = self._person(s, account_id, person_id)
             emptied = 0
             for model, _ in FACE_TABLES.values():
-                emptied += s.execute(update(model).where(model.instagram_story_person_id == person_id)
-                                     .values(embedding=null(), assigned_by="manual")).rowcount or 0
+                emptied += (
+                    s.execute(
+                        update(model)
+                        .where(model.instagram_story_person_id == person_id)
+                        .values(embedding=null(), assigned_by="manual")
+                    ).rowcount
+                    or 0
+                )
             person.do_not_track = True
             person.canonical_embedding = null()  # SQL NULL, not JSON null
             meta = dict(person.metadata_json or {})
@@ -566,33 +855,63 @@ class StoryStore:
         purge stopped half-way is simply done again."""
         st = InstagramStory
         with self.session() as s:
-            due = s.execute(select(st.id, st.media_sha256, st.media_content_type).where(
-                st.instagram_account_id == account_id, st.media_purged_at.is_(None),
-                st.expires_at.is_not(None), st.expires_at <= cutoff,
-            )).all()
+            due = s.execute(
+                select(st.id, st.media_sha256, st.media_content_type).where(
+                    st.instagram_account_id == account_id,
+                    st.media_purged_at.is_(None),
+                    st.expires_at.is_not(None),
+                    st.expires_at <= cutoff,
+                )
+            ).all()
             ids = [r.id for r in due]
             shas = {(r.media_sha256, r.media_content_type) for r in due if r.media_sha256}
             files = sorted((sha, ct) for sha, ct in shas if not _sha_in_use(s, sha, set(ids)))
         return PurgeResult(ids, files)
 
-    def finish_purge(self, account_id: int, purge: PurgeResult, retention: timedelta, now: datetime,
-                     deleted: list[tuple[str, int]], embeddings_deleted: int) -> None:
+    def finish_purge(
+        self,
+        account_id: int,
+        purge: PurgeResult,
+        retention: timedelta,
+        now: datetime,
+        deleted: list[tuple[str, int]],
+        embeddings_deleted: int,
+    ) -> None:
         """Mark the purged stories (a pending one fails: its file went before its faces were read),
         forget the deleted files' blob rows, and record the run in `media_purges`."""
         st = InstagramStory
         with self.session() as s:
             for chunk in in_chunks(purge.story_ids):
-                s.execute(update(st).where(st.id.in_(chunk)).values(
-                    media_purged_at=now, media_sha256=None, updated_at=now,
-                    processing_status=case((st.processing_status == "pending", "failed"), else_=st.processing_status),
-                    processing_error=case((st.processing_status == "pending", "purged before its faces were read"),
-                                          else_=st.processing_error)))
+                s.execute(
+                    update(st)
+                    .where(st.id.in_(chunk))
+                    .values(
+                        media_purged_at=now,
+                        media_sha256=None,
+                        updated_at=now,
+                        processing_status=case(
+                            (st.processing_status == "pending", "failed"), else_=st.processing_status
+                        ),
+                        processing_error=case(
+                            (st.processing_status == "pending", "purged before its faces were read"),
+                            else_=st.processing_error,
+                        ),
+                    )
+                )
             for chunk in in_chunks([sha for sha, _ in deleted]):
                 s.execute(delete(MediaBlob).where(MediaBlob.sha256.in_(chunk)))
-            s.add(MediaPurge(instagram_account_id=account_id, purged_at=now,
-                             retention_hours=retention.total_seconds() / 3600, stories=len(purge.story_ids),
-                             files_deleted=len(deleted), bytes_freed=sum(n for _, n in deleted),
-                             embeddings_deleted=embeddings_deleted, metadata_json={"story_ids": purge.story_ids[:1000]}))
+            s.add(
+                MediaPurge(
+                    instagram_account_id=account_id,
+                    purged_at=now,
+                    retention_hours=retention.total_seconds() / 3600,
+                    stories=len(purge.story_ids),
+                    files_deleted=len(deleted),
+                    bytes_freed=sum(n for _, n in deleted),
+                    embeddings_deleted=embeddings_deleted,
+                    metadata_json={"story_ids": purge.story_ids[:1000]},
+                )
+            )
 
     def delete_forgotten_embeddings(self, account_id: int) -> int:
         """Vectors still held by faces of "do not track" people (any that reached them since)."""
@@ -600,26 +919,40 @@ class StoryStore:
         deleted = 0
         with self.session() as s:
             forgotten = select(sp.id).where(sp.instagram_account_id == account_id, sp.do_not_track.is_(True))
-            s.execute(update(sp).where(sp.id.in_(forgotten), sp.canonical_embedding.is_not(None))
-                      .values(canonical_embedding=null()))
+            s.execute(
+                update(sp)
+                .where(sp.id.in_(forgotten), sp.canonical_embedding.is_not(None))
+                .values(canonical_embedding=null())
+            )
             for model, _ in FACE_TABLES.values():
-                deleted += s.execute(update(model).where(model.instagram_story_person_id.in_(forgotten),
-                                                         model.embedding.is_not(None))
-                                     .values(embedding=null())).rowcount or 0
+                deleted += (
+                    s.execute(
+                        update(model)
+                        .where(model.instagram_story_person_id.in_(forgotten), model.embedding.is_not(None))
+                        .values(embedding=null())
+                    ).rowcount
+                    or 0
+                )
         return deleted
 
     def stories_summary(self, account_id: int) -> dict[str, int]:
         st = InstagramStory
         with self.session() as s:
-            rows = s.execute(select(st.processing_status, func.count()).where(st.instagram_account_id == account_id)
-                             .group_by(st.processing_status)).all()
-        return {status: n for status, n in rows}
+            rows = s.execute(
+                select(st.processing_status, func.count())
+                .where(st.instagram_account_id == account_id)
+                .group_by(st.processing_status)
+            ).all()
+        return dict(rows)
 
 
 def _post_content_type() -> Any:
     # Posts keep no content type: the stored file's type is read from the blob table.
-    return (select(MediaBlob.content_type).where(MediaBlob.sha256 == InstagramProfilePost.media_sha256)
-            .scalar_subquery())
+    return (
+        select(MediaBlob.content_type)
+        .where(MediaBlob.sha256 == InstagramProfilePost.media_sha256)
+        .scalar_subquery()
+    )
 
 
 def _sha_in_use(s: Session, sha: str, purged_story_ids: set[int]) -> bool:
@@ -633,7 +966,9 @@ def _sha_in_use(s: Session, sha: str, purged_story_ids: set[int]) -> bool:
 
 
 def _next_label(labels: Iterable[str]) -> str:
-    numbers = [int(label.rsplit("-", 1)[1]) for label in labels
-               if label.startswith("person-") and label.rsplit("-", 1)[1].isdigit()]
+    numbers = [
+        int(label.rsplit("-", 1)[1])
+        for label in labels
+        if label.startswith("person-") and label.rsplit("-", 1)[1].isdigit()
+    ]
     return f"person-{max(numbers, default=0) + 1}"
-

@@ -25,7 +25,7 @@ def batches(rows: Iterable[dict[str, Any]], size: int = BATCH_ROWS) -> Iterator[
 def in_chunks(values: Sequence[Any], size: int = IN_BATCH) -> Iterator[Sequence[Any]]:
     """Slices of `values` for IN (...) lists."""
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def upsert(
@@ -72,7 +72,9 @@ def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: It
             cursor.copy_expert(f"COPY {table.name} ({names}) FROM STDIN", source)
             return source.rows
         converted = _sqlite_rows(rows)
-        cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})", converted)
+        cursor.executemany(
+            f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})", converted
+        )
         return len(converted)
     finally:
         cursor.close()
@@ -119,8 +121,6 @@ class _CopySource:
         data = "".join(parts)
         self._pending = data[size:]
         return data[:size]
-
-
 
 
 def _sqlite_rows(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:

@@ -76,8 +76,12 @@ class ApifyPacing:
             self.sleep(delay)
 
     def as_metadata(self) -> dict[str, object]:
-        return {"source": "apify", "requests_per_second": round(1 / self.interval, 2) if self.interval else None,
-                "waited_seconds": round(self.waited_seconds, 1), "retries": dict(self.retries)}
+        return {
+            "source": "apify",
+            "requests_per_second": round(1 / self.interval, 2) if self.interval else None,
+            "waited_seconds": round(self.waited_seconds, 1),
+            "retries": dict(self.retries),
+        }
 
 
 class ApifyInstagramClient(dg.ConfigurableResource):
@@ -101,8 +105,10 @@ class ApifyInstagramClient(dg.ConfigurableResource):
         """A client for one run. Takes (and ignores) the Instagram session arguments of
         `InstagramClientResource.open`: Apify reads public data with its own sessions."""
         if not self.api_token:
-            raise ApifyError("the account reads profiles and posts through Apify, but APIFY_TOKEN is not set",
-                             endpoint="apify")
+            raise ApifyError(
+                "the account reads profiles and posts through Apify, but APIFY_TOKEN is not set",
+                endpoint="apify",
+            )
         return ApifySession(self)
 
 
@@ -132,10 +138,16 @@ class ApifySession:
     def iter_user_feed(self, user_pk: str, username: str | None = None) -> Iterator[FeedPage]:
         if not username:
             raise ApifyError("apify: a feed read needs the username", endpoint="apify/feed")
-        run = self._run(self.config.post_actor, {
-            "directUrls": [f"https://www.instagram.com/{username}/"], "resultsType": "posts",
-            "resultsLimit": self.config.posts_per_read, "addParentData": False,
-        }, kind="feed")
+        run = self._run(
+            self.config.post_actor,
+            {
+                "directUrls": [f"https://www.instagram.com/{username}/"],
+                "resultsType": "posts",
+                "resultsLimit": self.config.posts_per_read,
+                "addParentData": False,
+            },
+            kind="feed",
+        )
         offset = 0
         while True:
             page = self._dataset_page(run, offset, FEED_PAGE, kind="feed")
@@ -145,8 +157,11 @@ class ApifySession:
                 raise cls(f"apify: no posts of @{username}" + _described(error), endpoint="apify/feed")
             offset += len(page)
             more = len(page) == FEED_PAGE
-            yield FeedPage(items=[post_from_apify(i) for i in page if not i.get("error")], more_available=more,
-                           next_max_id=str(offset) if more else None)
+            yield FeedPage(
+                items=[post_from_apify(i) for i in page if not i.get("error")],
+                more_available=more,
+                next_max_id=str(offset) if more else None,
+            )
             if not more:
                 return
 
@@ -200,24 +215,45 @@ class ApifySession:
 
     def _run(self, actor: str, actor_input: dict[str, Any], *, kind: str) -> dict[str, Any]:
         wait = self.config.wait_seconds
-        run = self._json("POST", f"/v2/acts/{actor}/runs", kind, json=actor_input,
-                         params={"waitForFinish": wait, "timeout": self.config.run_timeout_seconds})["data"]
+        run = self._json(
+            "POST",
+            f"/v2/acts/{actor}/runs",
+            kind,
+            json=actor_input,
+            params={"waitForFinish": wait, "timeout": self.config.run_timeout_seconds},
+        )["data"]
         deadline = time.monotonic() + self.config.run_timeout_seconds + wait
         while run.get("status") not in _ENDED:
             if time.monotonic() > deadline:
-                raise ServerError(f"apify: run {run.get('id')} of {actor} did not end in time", endpoint=f"apify/{kind}")
-            run = self._json("GET", f"/v2/actor-runs/{run['id']}", kind, params={"waitForFinish": wait})["data"]
+                raise ServerError(
+                    f"apify: run {run.get('id')} of {actor} did not end in time", endpoint=f"apify/{kind}"
+                )
+            run = self._json("GET", f"/v2/actor-runs/{run['id']}", kind, params={"waitForFinish": wait})[
+                "data"
+            ]
         if run["status"] != "SUCCEEDED":
-            raise ServerError(f"apify: run {run.get('id')} of {actor} ended {run['status']}", endpoint=f"apify/{kind}")
+            raise ServerError(
+                f"apify: run {run.get('id')} of {actor} ended {run['status']}", endpoint=f"apify/{kind}"
+            )
         if not run.get("defaultDatasetId"):
-            raise MalformedResponseError(f"apify: run {run.get('id')} has no dataset", endpoint=f"apify/{kind}")
+            raise MalformedResponseError(
+                f"apify: run {run.get('id')} has no dataset", endpoint=f"apify/{kind}"
+            )
         return run
 
-    def _dataset_page(self, run: dict[str, Any], offset: int, limit: int, *, kind: str) -> list[dict[str, Any]]:
-        items = self._json("GET", f"/v2/datasets/{run['defaultDatasetId']}/items", kind,
-                           params={"format": "json", "clean": "true", "offset": offset, "limit": limit})
+    def _dataset_page(
+        self, run: dict[str, Any], offset: int, limit: int, *, kind: str
+    ) -> list[dict[str, Any]]:
+        items = self._json(
+            "GET",
+            f"/v2/datasets/{run['defaultDatasetId']}/items",
+            kind,
+            params={"format": "json", "clean": "true", "offset": offset, "limit": limit},
+        )
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise MalformedResponseError("apify: dataset items are not a list of objects", endpoint=f"apify/{kind}")
+            raise MalformedResponseError(
+                "apify: dataset items are not a list of objects", endpoint=f"apify/{kind}"
+            )
         return items
 
     def _json(self, method: str, path: str, kind: str, **kwargs: Any) -> Any:
@@ -234,8 +270,11 @@ class ApifySession:
                     try:
                         body = response.json()
                     except ValueError:
-                        raise MalformedResponseError("apify: the answer is not JSON", endpoint=endpoint,
-                                                     status_code=response.status_code) from None
+                        raise MalformedResponseError(
+                            "apify: the answer is not JSON",
+                            endpoint=endpoint,
+                            status_code=response.status_code,
+                        ) from None
                     if isinstance(body, dict) and "data" not in body and method == "POST":
                         raise MalformedResponseError("apify: the run answer has no data", endpoint=endpoint)
                     return body
@@ -243,7 +282,9 @@ class ApifySession:
                 if response.status_code == 429:
                     error = ApifyError(f"apify: rate limited: {message}", endpoint=endpoint, status_code=429)
                 elif response.status_code >= 500:
-                    error = ServerError(f"apify: {message}", endpoint=endpoint, status_code=response.status_code)
+                    error = ServerError(
+                        f"apify: {message}", endpoint=endpoint, status_code=response.status_code
+                    )
                 elif response.status_code == 404 and kind == "profile":
                     raise NotFoundError(f"apify: {message}", endpoint=endpoint, status_code=404)
                 else:  # 400 input, 401/403 token, 402 plan: retrying cannot help
@@ -292,22 +333,37 @@ def profile_from_apify(item: dict[str, Any]) -> ProfileDetails:
     try:
         latest = [p for p in item.get("latestPosts") or [] if isinstance(p, dict)]
         newest = max((t for p in latest if (t := _unix(p.get("timestamp")))), default=None)
-        return ProfileDetails.model_validate({
-            "pk": item["id"], "username": item["username"], "full_name": item.get("fullName"),
-            "biography": item.get("biography"), "external_url": item.get("externalUrl"),
-            "profile_pic_url": item.get("profilePicUrl"), "profile_pic_url_hd": item.get("profilePicUrlHD"),
-            "follower_count": item.get("followersCount"), "following_count": item.get("followsCount"),
-            "media_count": item.get("postsCount"), "is_private": item.get("private"),
-            "is_verified": item.get("verified"), "is_business": item.get("isBusinessAccount"),
-            "category": item.get("businessCategoryName"),
-            "last_post_at": datetime.fromtimestamp(newest, UTC) if newest else None,
-        }).model_copy(update={"raw": {"source": "apify", **{k: v for k, v in item.items() if k != "latestPosts"}}})
+        return ProfileDetails.model_validate(
+            {
+                "pk": item["id"],
+                "username": item["username"],
+                "full_name": item.get("fullName"),
+                "biography": item.get("biography"),
+                "external_url": item.get("externalUrl"),
+                "profile_pic_url": item.get("profilePicUrl"),
+                "profile_pic_url_hd": item.get("profilePicUrlHD"),
+                "follower_count": item.get("followersCount"),
+                "following_count": item.get("followsCount"),
+                "media_count": item.get("postsCount"),
+                "is_private": item.get("private"),
+                "is_verified": item.get("verified"),
+                "is_business": item.get("isBusinessAccount"),
+                "category": item.get("businessCategoryName"),
+                "last_post_at": datetime.fromtimestamp(newest, UTC) if newest else None,
+            }
+        ).model_copy(
+            update={"raw": {"source": "apify", **{k: v for k, v in item.items() if k != "latestPosts"}}}
+        )
     except (KeyError, ValueError) as exc:
         raise MalformedResponseError(f"apify: a profile item lacks {exc}", endpoint="apify/profile") from None
 
 
 def _media(item: dict[str, Any]) -> dict[str, Any]:
-    image = {"url": item["displayUrl"], "width": item.get("dimensionsWidth"), "height": item.get("dimensionsHeight")}
+    image = {
+        "url": item["displayUrl"],
+        "width": item.get("dimensionsWidth"),
+        "height": item.get("dimensionsHeight"),
+    }
     return {
         "pk": item.get("id") or item.get("shortCode"),
         "media_type": _MEDIA_TYPES.get(str(item.get("type")), 2 if item.get("videoUrl") else 1),
@@ -321,14 +377,20 @@ def post_from_apify(item: dict[str, Any]) -> Post:
     """A post item of `apify/instagram-scraper` (or a profile's `latestPosts` entry) as `Post`."""
     try:
         children = [c for c in item.get("childPosts") or [] if isinstance(c, dict)]
-        post = Post.model_validate({
-            **_media(item), "code": item["shortCode"], "taken_at": _unix(item.get("timestamp")),
-            "product_type": item.get("productType"), "caption": {"text": item["caption"]} if item.get("caption") else None,
-            "like_count": _count(item.get("likesCount")), "comment_count": _count(item.get("commentsCount")),
-            "play_count": _count(item.get("videoPlayCount")) or _count(item.get("videoViewCount")),
-            "user": {"pk": item.get("ownerId")} if item.get("ownerId") else None,
-            "carousel_media": [_media(c) for c in children],
-        })
+        post = Post.model_validate(
+            {
+                **_media(item),
+                "code": item["shortCode"],
+                "taken_at": _unix(item.get("timestamp")),
+                "product_type": item.get("productType"),
+                "caption": {"text": item["caption"]} if item.get("caption") else None,
+                "like_count": _count(item.get("likesCount")),
+                "comment_count": _count(item.get("commentsCount")),
+                "play_count": _count(item.get("videoPlayCount")) or _count(item.get("videoViewCount")),
+                "user": {"pk": item.get("ownerId")} if item.get("ownerId") else None,
+                "carousel_media": [_media(c) for c in children],
+            }
+        )
     except (KeyError, ValueError) as exc:
         raise MalformedResponseError(f"apify: a post item lacks {exc}", endpoint="apify/feed") from None
     raw = {k: v for k, v in item.items() if k not in ("childPosts", "latestComments", "images")}

@@ -23,12 +23,20 @@ CHROMIUM_ENV: Final = "IG_CHROMIUM_PATH"
 DEFAULT_CHROMIUM: Final = "/usr/bin/chromium"
 # Headless, sandbox-free (root in containers), and no calls home that a closed network refuses.
 CHROMIUM_ARGS: Final = (
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 )
 MAX_CODE_ATTEMPTS: Final = 3
 _ERROR_ALERT: Final = '#slfErrorAlert:not([hidden]), [role="alert"]:not([hidden])'
-_CONSENT_BUTTONS: Final = ('button:has-text("Allow all cookies")', 'button:has-text("Only allow essential cookies")')
+_CONSENT_BUTTONS: Final = (
+    'button:has-text("Allow all cookies")',
+    'button:has-text("Only allow essential cookies")',
+)
 
 
 class BrowserLoginError(Exception):
@@ -110,8 +118,10 @@ def _follow_steps(page, context, base: str, ask: Callable[[str], str], timeout: 
         text = alert.first.inner_text().strip() if alert.count() else ""
         if text and not any(attempts.values()):
             raise BrowserLoginError(f"Instagram refused the login: {text}")
-        for field, prompt in (("verificationCode", "Two-factor code (sent by SMS or your app)"),
-                              ("security_code", "Security code Instagram sent to your e-mail")):
+        for field, prompt in (
+            ("verificationCode", "Two-factor code (sent by SMS or your app)"),
+            ("security_code", "Security code Instagram sent to your e-mail"),
+        ):
             box = page.locator(f'input[name="{field}"]')
             # Ask for a code first, and again only when the last one was refused (a new alert).
             if box.count() and box.first.is_visible() and (attempts[field] == 0 or text):

@@ -317,7 +317,9 @@ def related_from_graphql(body: Mapping[str, Any], *, kind: str = KIND_RELATED) -
     try:
         edges = body["data"]["user"]["edge_chaining"]["edges"]
     except (KeyError, TypeError):
-        raise MalformedResponseError(f"{kind}: the body has no 'edge_chaining' edges", endpoint=kind) from None
+        raise MalformedResponseError(
+            f"{kind}: the body has no 'edge_chaining' edges", endpoint=kind
+        ) from None
     nodes = [e.get("node") for e in edges if isinstance(e, dict) and isinstance(e.get("node"), dict)]
     return [_validate(kind, UserSummary, node) for node in nodes]
 
@@ -503,7 +505,8 @@ class WebApiClient:
             # A logged-out session gets the trimmed public view of its own profile (no counts).
             raise AuthenticationError(
                 f"{kind}: the session is logged out (Instagram answered with the public profile view)",
-                endpoint=kind, status_code=200,
+                endpoint=kind,
+                status_code=200,
             )
         return profile
 
@@ -538,7 +541,12 @@ class WebApiClient:
             page = _validate(kind, FeedPage, body, status_code=200)
             del body
             yield page
-            if not page.items or not page.more_available or not page.next_max_id or page.next_max_id in seen_cursors:
+            if (
+                not page.items
+                or not page.more_available
+                or not page.next_max_id
+                or page.next_max_id in seen_cursors
+            ):
                 return
             seen_cursors.add(page.next_max_id)
             cursor = page.next_max_id
@@ -572,7 +580,9 @@ class WebApiClient:
         """Accounts Instagram suggests beside this one (`discover/chaining`, one page); a private or
         flagged target raises PrivateAccountError ("Not eligible for chaining.")."""
         kind = KIND_RELATED
-        body = self._request(kind, "GET", "/api/v1/discover/chaining/", {"target_id": _pk_path(user_pk), "module": "profile"})
+        body = self._request(
+            kind, "GET", "/api/v1/discover/chaining/", {"target_id": _pk_path(user_pk), "module": "profile"}
+        )
         users = _require(kind, body, "users", list, status_code=200)
         return [_validate(kind, UserSummary, u, status_code=200) for u in users if isinstance(u, dict)]
 
@@ -723,7 +733,9 @@ class WebApiClient:
                 if self._pacer is None:
                     raise
                 attempt += 1
-                delay = self._pacer.retry_delay(kind, attempt, retry_after=exc.retry_after, now=datetime.now(UTC))
+                delay = self._pacer.retry_delay(
+                    kind, attempt, retry_after=exc.retry_after, now=datetime.now(UTC)
+                )
                 if delay is None:
                     raise
                 self._pacer.sleep(delay)

@@ -114,17 +114,21 @@ class UserProfile(_Lenient):
         return out
 
     _pk_text = field_validator("pk", mode="before")(_text_id)
-    _counts = field_validator("follower_count", "following_count", "media_count", mode="before")(
-        _int_or_none
-    )
+    _counts = field_validator("follower_count", "following_count", "media_count", mode="before")(_int_or_none)
 
 
 #: parts of a profile body too big or too volatile to keep as its raw record (posts, reels, saved media)
 _BULKY_PROFILE_KEYS = frozenset(
     {
-        "edge_owner_to_timeline_media", "edge_felix_video_timeline", "edge_saved_media",
-        "edge_media_collections", "edge_mutual_followed_by", "edge_related_profiles",
-        "hd_profile_pic_versions", "biography_with_entities", "profile_context_facepile_users",
+        "edge_owner_to_timeline_media",
+        "edge_felix_video_timeline",
+        "edge_saved_media",
+        "edge_media_collections",
+        "edge_mutual_followed_by",
+        "edge_related_profiles",
+        "hd_profile_pic_versions",
+        "biography_with_entities",
+        "profile_context_facepile_users",
     }
 )
 
@@ -253,7 +257,9 @@ def _best_url(candidates: Any) -> str | None:
     sized = [c for c in candidates if isinstance(c, dict) and isinstance(c.get("url"), str)]
     if not sized:
         return None
-    return max(sized, key=lambda c: (_int_or_none(c.get("width")) or 0) * (_int_or_none(c.get("height")) or 0))["url"]
+    return max(
+        sized, key=lambda c: (_int_or_none(c.get("width")) or 0) * (_int_or_none(c.get("height")) or 0)
+    )["url"]
 
 
 class MediaResource(_Lenient):
@@ -318,8 +324,17 @@ class Post(MediaResource):
 
 _BULKY_POST_KEYS = frozenset(
     {
-        "image_versions2", "video_versions", "carousel_media", "preview_comments", "top_likers", "likers",
-        "video_dash_manifest", "music_metadata", "clips_metadata", "user", "caption",
+        "image_versions2",
+        "video_versions",
+        "carousel_media",
+        "preview_comments",
+        "top_likers",
+        "likers",
+        "video_dash_manifest",
+        "music_metadata",
+        "clips_metadata",
+        "user",
+        "caption",
     }
 )
 
@@ -380,8 +395,16 @@ class CommentsPage(_Lenient):
 #: renditions and embedded copies a story item's raw record leaves out (its URLs are parsed into fields)
 _BULKY_STORY_KEYS = frozenset(
     {
-        "image_versions2", "video_versions", "display_resources", "video_resources", "media_preview",
-        "video_dash_manifest", "edge_story_media_viewers", "user", "owner", "raw",
+        "image_versions2",
+        "video_versions",
+        "display_resources",
+        "video_resources",
+        "media_preview",
+        "video_dash_manifest",
+        "edge_story_media_viewers",
+        "user",
+        "owner",
+        "raw",
     }
 )
 STORY_LIFETIME = timedelta(hours=24)

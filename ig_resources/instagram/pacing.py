@@ -126,7 +126,9 @@ class Pacer:
             self.stats.paused_seconds += pause
             self._sleep(pause)
 
-    def retry_delay(self, kind: str, attempt: int, *, retry_after: datetime | None, now: datetime) -> float | None:
+    def retry_delay(
+        self, kind: str, attempt: int, *, retry_after: datetime | None, now: datetime
+    ) -> float | None:
         """Seconds to wait before retrying, or None when the retries are spent."""
         if attempt > self.policy.max_retries:
             return None

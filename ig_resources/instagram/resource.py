@@ -55,7 +55,11 @@ class InstagramClientResource(dg.ConfigurableResource):
         )
 
     def open(
-        self, session: SessionCookies, user_agent: str | None = None, *, budgets: BudgetStore | None = None,
+        self,
+        session: SessionCookies,
+        user_agent: str | None = None,
+        *,
+        budgets: BudgetStore | None = None,
         policy: PacingPolicy | None = None,
     ) -> WebApiClient:
         """A new client for `session`; use it as a context manager so its connections are closed.
@@ -64,7 +68,11 @@ class InstagramClientResource(dg.ConfigurableResource):
         `budgets` is the account's shared request budget store; with it (and pacing on) every request
         is paced and retried; `policy` replaces the resource's pacing policy for this client.
         """
-        pacer = Pacer(policy or self.policy(), budgets, sleep=time.sleep) if self.pacing and budgets is not None else None
+        pacer = (
+            Pacer(policy or self.policy(), budgets, sleep=time.sleep)
+            if self.pacing and budgets is not None
+            else None
+        )
         return WebApiClient(
             session,
             api_base_url=self.api_base_url,

@@ -43,10 +43,13 @@ from ig_resources.ai.standin import IMAGE_TOKENS, OpenAIStandIn, generate
 SECRET = "sk-test-SECRET-123"
 
 INPUTS: dict[str, BaseModel] = {
-    POST_INSIGHT.name: PostInput(shortcode="C0ffee", owner_username="hana", caption="Sunset in Lisbon #travel"),
+    POST_INSIGHT.name: PostInput(
+        shortcode="C0ffee", owner_username="hana", caption="Sunset in Lisbon #travel"
+    ),
     PROFILE_INSIGHT.name: ProfileInput(username="hana", bio="Photographer in Lisbon"),
-    MESSAGE_STRATEGY.name: StrategyInput(username="hana", profile_type="creator", tone="warm",
-                                         engagement_style="answers comments"),
+    MESSAGE_STRATEGY.name: StrategyInput(
+        username="hana", profile_type="creator", tone="warm", engagement_style="answers comments"
+    ),
     DEMOGRAPHICS.name: DemographicsInput(username="hana", bio="she/her, based in Lisbon"),
 }
 
@@ -96,33 +99,43 @@ def test_each_purpose_is_answered_parsed_and_accounted(standin: OpenAIStandIn, n
     assert answer.http_status == 200
     assert answer.parsed == purpose.output_model.model_validate_json(answer.response_text)
     assert (answer.usage.input_tokens, answer.usage.output_tokens) == standin.usage_reported[-1]
-    assert answer.usage.input_tokens > 0 and answer.usage.output_tokens > 0
+    assert answer.usage.input_tokens > 0
+    assert answer.usage.output_tokens > 0
 
     request = standin.requests[-1]
     assert request["model"] == "standin-1"
     assert request["messages"][0] == {"role": "system", "content": purpose.instructions}
     assert request["messages"][1] == {"role": "user", "content": task_for(purpose).text}
     fmt = request["response_format"]
-    assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
+    assert fmt["type"] == "json_schema"
+    assert fmt["json_schema"]["strict"] is True
     assert fmt["json_schema"]["name"] == purpose.output_model.__name__
     # an OpenAI-compatible server gets the widely understood name of the output limit
-    assert request["max_tokens"] == 1024 and "max_completion_tokens" not in request
+    assert request["max_tokens"] == 1024
+    assert "max_completion_tokens" not in request
     assert standin.auth_headers[-1] == f"Bearer {SECRET}"
 
 
 def test_openai_itself_gets_max_completion_tokens_and_no_limit_sends_none(standin: OpenAIStandIn) -> None:
     assert OpenAIProvider(model="gpt-4o-mini", api_key="k")._max_tokens_param == "max_completion_tokens"
-    assert OpenAIProvider(model="gpt-4o-mini", api_key="k", base_url="https://api.openai.com/v1"
-                          )._max_tokens_param == "max_completion_tokens"
+    assert (
+        OpenAIProvider(
+            model="gpt-4o-mini", api_key="k", base_url="https://api.openai.com/v1"
+        )._max_tokens_param
+        == "max_completion_tokens"
+    )
     provider_for(standin, max_output_tokens=None).analyze(task_for())
-    assert "max_tokens" not in standin.requests[-1] and "max_completion_tokens" not in standin.requests[-1]
+    assert "max_tokens" not in standin.requests[-1]
+    assert "max_completion_tokens" not in standin.requests[-1]
 
 
 def test_json_in_markdown_fences_is_accepted(standin: OpenAIStandIn) -> None:
     standin.script("fenced")
     answer = provider_for(standin).analyze(task_for())
     assert answer.response_text.startswith("```json")
-    assert answer.parsed.model_dump() == generate(standin.requests[-1]["response_format"]["json_schema"]["schema"])
+    assert answer.parsed.model_dump() == generate(
+        standin.requests[-1]["response_format"]["json_schema"]["schema"]
+    )
 
 
 def test_a_responder_answers_instead_of_the_schema_generator() -> None:
@@ -135,20 +148,27 @@ def test_a_responder_answers_instead_of_the_schema_generator() -> None:
 
     with OpenAIStandIn(responder=responder) as server:
         answer = OpenAIProvider(model="m", api_key=None, base_url=server.url).analyze(task_for())
-    assert answer.parsed.topics == ["lisbon", "sunset"] and len(seen) == 1  # type: ignore[attr-defined]
+    assert answer.parsed.topics == ["lisbon", "sunset"]
+    assert len(seen) == 1
 
 
-@pytest.mark.parametrize("behaviour, fragment", [
-    ("invalid_json", "Invalid JSON"),
-    ("wrong_schema", "Field required"),
-    ("length", "cut off"),
-    ("refusal", "refused"),
-])
-def test_unusable_output_is_invalid_with_its_usage_and_text(standin: OpenAIStandIn, behaviour: str,
-                                                            fragment: str) -> None:
+@pytest.mark.parametrize(
+    "behaviour, fragment",
+    [
+        ("invalid_json", "Invalid JSON"),
+        ("wrong_schema", "Field required"),
+        ("length", "cut off"),
+        ("refusal", "refused"),
+    ],
+)
+def test_unusable_output_is_invalid_with_its_usage_and_text(
+    standin: OpenAIStandIn, behaviour: str, fragment: str
+) -> None:
     standin.script(behaviour)
     error = failure(provider_for(standin))
-    assert error.invalid_output and error.status == 200 and error.retry_after is None
+    assert error.invalid_output
+    assert error.status == 200
+    assert error.retry_after is None
     assert fragment in error.message
     assert (error.usage.input_tokens, error.usage.output_tokens) == standin.usage_reported[-1]
     assert error.usage.output_tokens > 0
@@ -162,7 +182,9 @@ def test_unusable_output_is_invalid_with_its_usage_and_text(standin: OpenAIStand
 def test_a_long_unusable_answer_is_kept_only_in_part() -> None:
     with OpenAIStandIn(responder=lambda body: {"unexpected": "x" * 5000}) as server:
         error = failure(OpenAIProvider(model="m", api_key=None, base_url=server.url))
-    assert error.invalid_output and error.response_text is not None and len(error.response_text) == 2000
+    assert error.invalid_output
+    assert error.response_text is not None
+    assert len(error.response_text) == 2000
 
 
 # -- HTTP failures ------------------------------------------------------------------------------------
@@ -173,24 +195,32 @@ def test_a_slow_server_times_out_quickly_without_a_status(standin: OpenAIStandIn
     started = time.perf_counter()
     error = failure(provider_for(standin, timeout_seconds=0.5))
     assert time.perf_counter() - started < 2
-    assert error.status is None and not error.invalid_output and error.message == "timed out after 0.5s"
+    assert error.status is None
+    assert not error.invalid_output
+    assert error.message == "timed out after 0.5s"
     assert standin.calls == 1  # the SDK's own retries are off: the resource counts attempts
 
 
 def test_throttling_carries_retry_after(standin: OpenAIStandIn) -> None:
     standin.script("status:429:2")
     error = failure(provider_for(standin))
-    assert error.status == 429 and error.retry_after == 2.0 and not error.invalid_output
-    assert error.message.startswith("HTTP 429 from openai: ") and "scripted" in error.message
+    assert error.status == 429
+    assert error.retry_after == 2.0
+    assert not error.invalid_output
+    assert error.message.startswith("HTTP 429 from openai: ")
+    assert "scripted" in error.message
     assert standin.calls == 1
 
 
 def test_server_errors_and_refused_keys_carry_their_status(standin: OpenAIStandIn) -> None:
     standin.script("status:500")
     error = failure(provider_for(standin, name="local"))
-    assert error.status == 500 and error.retry_after is None and error.message.startswith("HTTP 500 from local")
+    assert error.status == 500
+    assert error.retry_after is None
+    assert error.message.startswith("HTTP 500 from local")
     error = failure(provider_for(standin, api_key="sk-wrong-key-0000"))
-    assert error.status == 401 and "Incorrect API key" in error.message
+    assert error.status == 401
+    assert "Incorrect API key" in error.message
     assert standin.auth_headers[-1] == "Bearer sk-wrong-key-0000"
     assert standin.calls == 2
 
@@ -199,14 +229,16 @@ def test_no_server_or_a_dropped_connection_is_no_answer(standin: OpenAIStandIn) 
     standin.script("disconnect")
     error = failure(provider_for(standin))
     port = standin.url.split(":")[2].split("/")[0]
-    assert error.status is None and error.message == f"no answer from 127.0.0.1:{port}"
+    assert error.status is None
+    assert error.message == f"no answer from 127.0.0.1:{port}"
 
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         free = s.getsockname()[1]
     closed = OpenAIProvider(model="m", api_key=SECRET, base_url=f"http://user:pw@127.0.0.1:{free}/v1?token=x")
     error = failure(closed)
-    assert error.status is None and error.message == f"no answer from 127.0.0.1:{free}"
+    assert error.status is None
+    assert error.message == f"no answer from 127.0.0.1:{free}"
 
 
 def test_retry_after_reads_milliseconds_seconds_and_dates() -> None:
@@ -215,7 +247,8 @@ def test_retry_after_reads_milliseconds_seconds_and_dates() -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     date = format_datetime(now + timedelta(seconds=30), usegmt=True)
     assert retry_after_seconds({"retry-after": date}, now=now.timestamp()) == 30.0
-    assert retry_after_seconds({"retry-after": "soon"}) is None and retry_after_seconds({}) is None
+    assert retry_after_seconds({"retry-after": "soon"}) is None
+    assert retry_after_seconds({}) is None
 
 
 # -- health -----------------------------------------------------------------------------------------
@@ -228,14 +261,18 @@ def test_health_ok_down_refused_and_unreachable(standin: OpenAIStandIn) -> None:
     assert provider.check_health() == (False, "HTTP 503")
     standin.up()
     assert provider_for(standin, api_key="sk-wrong-key-0000").check_health() == (
-        False, "the server refused the API key")
-    assert not standin.requests and not standin.usage_reported  # health checks spend no tokens
+        False,
+        "the server refused the API key",
+    )
+    assert not standin.requests
+    assert not standin.usage_reported
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         free = s.getsockname()[1]
-    gone = OpenAIProvider(model="m", api_key=None, base_url=f"http://127.0.0.1:{free}/v1",
-                          health_timeout_seconds=0.5)
+    gone = OpenAIProvider(
+        model="m", api_key=None, base_url=f"http://127.0.0.1:{free}/v1", health_timeout_seconds=0.5
+    )
     assert gone.check_health() == (False, f"no answer from 127.0.0.1:{free}")
 
 
@@ -250,14 +287,15 @@ def test_a_picture_reaches_the_server_as_a_data_url(standin: OpenAIStandIn, jpeg
     [part] = image_parts(standin.requests[-1])
     prefix = "data:image/jpeg;base64,"
     assert part["image_url"]["url"].startswith(prefix)
-    assert base64.b64decode(part["image_url"]["url"][len(prefix):]) == jpeg.read_bytes()
+    assert base64.b64decode(part["image_url"]["url"][len(prefix) :]) == jpeg.read_bytes()
 
     text_only = provider_for(standin).analyze(task_for())
     assert answer.usage.input_tokens >= text_only.usage.input_tokens + IMAGE_TOKENS
 
 
 def test_pictures_are_skipped_without_vision_for_videos_big_files_and_past_the_cap(
-        standin: OpenAIStandIn, jpeg: Path, tmp_path: Path) -> None:
+    standin: OpenAIStandIn, jpeg: Path, tmp_path: Path
+) -> None:
     image = ImageInput(jpeg, "image/jpeg", "abc")
     provider_for(standin, vision=False).analyze(task_for(images=(image,)))
     assert standin.requests[-1]["messages"][1]["content"] == task_for().text
@@ -270,8 +308,10 @@ def test_pictures_are_skipped_without_vision_for_videos_big_files_and_past_the_c
     images = (video, ImageInput(big, "image/jpeg", "b"), missing, *[image] * 6)
     provider_for(standin).analyze(task_for(images=images))
     assert len(image_parts(standin.requests[-1])) == 4  # the cap
-    assert all(p["image_url"]["url"].startswith("data:image/jpeg;base64,/9j/")
-               for p in image_parts(standin.requests[-1]))
+    assert all(
+        p["image_url"]["url"].startswith("data:image/jpeg;base64,/9j/")
+        for p in image_parts(standin.requests[-1])
+    )
 
 
 # -- secrets ------------------------------------------------------------------------------------------
@@ -285,8 +325,15 @@ def test_the_api_key_never_shows(caplog: pytest.LogCaptureFixture, capfd: pytest
         messages.append(str(failure(provider).status))  # 401: the server refused the key
         messages.append(str(provider.check_health()))
         server.api_key = None
-        for behaviour in ("status:500", "status:429:1", "invalid_json", "wrong_schema", "refusal", "slow:3",
-                          "disconnect"):
+        for behaviour in (
+            "status:500",
+            "status:429:1",
+            "invalid_json",
+            "wrong_schema",
+            "refusal",
+            "slow:3",
+            "disconnect",
+        ):
             server.script(behaviour)
             error = failure(provider)
             messages += [str(error), repr(error), error.message, str(error.response_text)]
@@ -301,8 +348,9 @@ def test_the_api_key_never_shows(caplog: pytest.LogCaptureFixture, capfd: pytest
     assert "Sending HTTP Request" in caplog.text  # the SDK's debug logs were captured, and checked
     out, err = capfd.readouterr()
     assert SECRET not in "\n".join([*messages, caplog.text, out, err])
-    assert not any(name for name in vars(provider) if not name.startswith("_") and SECRET in str(
-        getattr(provider, name)))
+    assert not any(
+        name for name in vars(provider) if not name.startswith("_") and SECRET in str(getattr(provider, name))
+    )
 
 
 # -- the stand-in itself ---------------------------------------------------------------------------
@@ -312,8 +360,11 @@ def test_the_stand_in_answers_concurrent_calls_and_validates_every_schema() -> N
     with OpenAIStandIn(latency_seconds=0.2) as server:
         provider = OpenAIProvider(model="m", api_key=None, base_url=server.url)
         answers: list[Any] = []
-        threads = [threading.Thread(target=lambda p=p: answers.append(provider.analyze(task_for(p))))
-                   for p in PURPOSES.values() for _ in range(2)]
+        threads = [
+            threading.Thread(target=lambda p=p: answers.append(provider.analyze(task_for(p))))
+            for p in PURPOSES.values()
+            for _ in range(2)
+        ]
         started = time.perf_counter()
         for t in threads:
             t.start()
@@ -328,18 +379,26 @@ def test_the_stand_in_answers_concurrent_calls_and_validates_every_schema() -> N
 
 
 def test_the_stand_in_runs_alone_from_the_command_line() -> None:
-    process = subprocess.Popen([sys.executable, "-m", "ig_resources.ai.standin", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ig_resources.ai.standin", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
+        assert url.startswith("http://127.0.0.1:")
+        assert url.endswith("/v1")
         models = httpx.get(f"{url}/models", timeout=5).json()
-        assert models["object"] == "list" and models["data"][0]["owned_by"] == "standin"
+        assert models["object"] == "list"
+        assert models["data"][0]["owned_by"] == "standin"
         chat = httpx.post(f"{url}/chat/completions", timeout=5, json={"model": "x", "messages": []}).json()
-        assert chat["object"] == "chat.completion" and chat["choices"][0]["finish_reason"] == "stop"
+        assert chat["object"] == "chat.completion"
+        assert chat["choices"][0]["finish_reason"] == "stop"
         assert json.loads(chat["choices"][0]["message"]["content"])
     finally:
         process.terminate()
         process.wait(timeout=5)
-    assert process.stderr is not None and process.stderr.read() == ""
+    assert process.stderr is not None
+    assert process.stderr.read() == ""

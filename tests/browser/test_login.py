@@ -26,7 +26,9 @@ SPEC = NetworkSpec(
     seed=9,
     accounts=[
         AccountSpec(username="erin", followers=30, following=12, password=SecretStr(PASSWORD)),
-        AccountSpec(username="finn", followers=20, following=8, password=SecretStr(PASSWORD), two_factor=True),
+        AccountSpec(
+            username="finn", followers=20, following=8, password=SecretStr(PASSWORD), two_factor=True
+        ),
     ],
 )
 
@@ -39,10 +41,18 @@ def sandbox() -> Iterator[tuple[SandboxServer, SandboxNetwork]]:
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path, database: DatabaseResource, sandbox: tuple[SandboxServer, SandboxNetwork]) -> dict[str, str]:
+def cli_env(
+    tmp_path: Path, database: DatabaseResource, sandbox: tuple[SandboxServer, SandboxNetwork]
+) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("IG_", "DAGSTER_"))}
-    return {**base, "IG_DATABASE_URL": database.url, "IG_SECRET_KEY": database.secret_key or "",
-            "IG_API_BASE_URL": sandbox[0].url, "IG_WEB_BASE_URL": sandbox[0].url, "IG_STATE_DIR": str(tmp_path)}
+    return {
+        **base,
+        "IG_DATABASE_URL": database.url,
+        "IG_SECRET_KEY": database.secret_key or "",
+        "IG_API_BASE_URL": sandbox[0].url,
+        "IG_WEB_BASE_URL": sandbox[0].url,
+        "IG_STATE_DIR": str(tmp_path),
+    }
 
 
 @pytest.fixture
@@ -50,12 +60,19 @@ def database(database: DatabaseResource) -> DatabaseResource:  # the shared fixt
     return DatabaseResource(url=database.url, secret_key=generate_key())
 
 
-def login_cli(env: dict[str, str], network: SandboxNetwork, username: str, password: str,
-              channel: str | None = None) -> subprocess.CompletedProcess[str]:
+def login_cli(
+    env: dict[str, str], network: SandboxNetwork, username: str, password: str, channel: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the command as a person would: type the password, then the code once it arrives."""
-    process = subprocess.Popen([str(BIN / "ig-pipeline"), "accounts", "login", username, "--password-stdin"],
-                               env=env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [str(BIN / "ig-pipeline"), "accounts", "login", username, "--password-stdin"],
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdin is not None
     process.stdin.write(password + "\n")
     process.stdin.flush()
@@ -76,10 +93,14 @@ def test_login_stores_the_session_and_the_browsers_user_agent(
     server, network = sandbox
     done = login_cli(cli_env, network, "erin", PASSWORD)
     assert done.returncode == 0, done.stderr
-    assert "registered erin" in done.stdout and PASSWORD not in done.stdout + done.stderr
+    assert "registered erin" in done.stdout
+    assert PASSWORD not in done.stdout + done.stderr
     account = database.account("erin")
-    assert account.login_state == "logged_in" and account.ig_user_id == str(network.account("erin").pk)
-    assert account.user_agent and "Chrome/" in account.user_agent and "Headless" not in account.user_agent
+    assert account.login_state == "logged_in"
+    assert account.ig_user_id == str(network.account("erin").pk)
+    assert account.user_agent
+    assert "Chrome/" in account.user_agent
+    assert "Headless" not in account.user_agent
     cookies = database.session_cookies(account)
     assert cookies.plain()["sessionid"] == network.session_cookies("erin")["sessionid"]
     with database.session() as s:  # encrypted at rest
@@ -95,8 +116,10 @@ def test_a_wrong_password_is_one_clear_line_and_stores_nothing(
     cli_env: dict[str, str], database: DatabaseResource, sandbox: tuple[SandboxServer, SandboxNetwork]
 ) -> None:
     done = login_cli(cli_env, sandbox[1], "erin", "not the password")
-    assert done.returncode != 0 and "Traceback" not in done.stderr
-    assert "password was incorrect" in done.stderr and "not the password" not in done.stderr
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "password was incorrect" in done.stderr
+    assert "not the password" not in done.stderr
     assert database.accounts() == []
 
 
@@ -116,7 +139,8 @@ def test_checkpoint_stops_the_account_until_login_passes_the_challenge(
     done = login_cli(cli_env, network, "erin", PASSWORD, channel="email")
     assert done.returncode == 0, done.stderr
     assert "Security code" in done.stdout
-    assert database.account("erin").login_state == "logged_in" and not network.checkpoints
+    assert database.account("erin").login_state == "logged_in"
+    assert not network.checkpoints
     with WebApiClient(database.session_cookies(account), api_base_url=server.url) as client:
         assert client.current_user().username == "erin"
 
@@ -131,7 +155,8 @@ def test_two_factor_asks_again_after_a_wrong_code(sandbox: tuple[SandboxServer, 
         return next(answers, None) or network.last_code(network.account("finn"), "sms") or ""
 
     login = browser_login("finn", PASSWORD, web_base_url=server.url, ask=ask, timeout_seconds=20)
-    assert len(prompts) == 2 and "Please check the security code" in prompts[1]
+    assert len(prompts) == 2
+    assert "Please check the security code" in prompts[1]
     assert login.cookies.user_pk == str(network.account("finn").pk)
 
     with pytest.raises(BrowserLoginError, match="refused 3 times"):

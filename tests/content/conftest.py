@@ -27,7 +27,9 @@ from ig_resources.instagram.sandbox import (
 from ig_resources.instagram.session import parse_cookie_file
 from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
 
-SPEC = NetworkSpec(seed=31, accounts=[AccountSpec(username="hana", followers=45, following=30, mutual_fraction=0.3)])
+SPEC = NetworkSpec(
+    seed=31, accounts=[AccountSpec(username="hana", followers=45, following=30, mutual_fraction=0.3)]
+)
 
 
 @dataclass
@@ -39,14 +41,25 @@ class World:
     media_root: Path
 
     def resources(self) -> dict[str, Any]:
-        return {"database": self.database, "instagram": InstagramClientResource(
-            api_base_url=self.server.url, web_base_url=self.server.url, pacing=False),
-            "media": MediaStore(root=str(self.media_root), trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"]),
-            "apify": ApifyInstagramClient()}
+        return {
+            "database": self.database,
+            "instagram": InstagramClientResource(
+                api_base_url=self.server.url, web_base_url=self.server.url, pacing=False
+            ),
+            "media": MediaStore(
+                root=str(self.media_root), trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"]
+            ),
+            "apify": ApifyInstagramClient(),
+        }
 
     def scan(self, **config: Any) -> dg.ExecuteInProcessResult:
-        result = dg.materialize([profile_posts], partition_key="hana", instance=self.instance, resources=self.resources(),
-                                run_config={"ops": {"profile_posts": {"config": {"batch_size": 1000, **config}}}})
+        result = dg.materialize(
+            [profile_posts],
+            partition_key="hana",
+            instance=self.instance,
+            resources=self.resources(),
+            run_config={"ops": {"profile_posts": {"config": {"batch_size": 1000, **config}}}},
+        )
         assert result.success
         return result
 
@@ -67,13 +80,20 @@ class World:
 def world(database: DatabaseResource, tmp_path: Path) -> Iterator[World]:
     network = SandboxNetwork(SPEC)
     with SandboxServer(network) as server, dg.instance_for_test() as instance:
-        database.register_account("hana", parse_cookie_file(render_cookie_file(network.session_cookies("hana"))))
+        database.register_account(
+            "hana", parse_cookie_file(render_cookie_file(network.session_cookies("hana")))
+        )
         instance.add_dynamic_partitions("instagram_accounts", ["hana"])
         w = World(server, network, database, instance, tmp_path / "media")
         for asset, config in ((follow_graph, {}), (profile_details, {"batch_size": 1000})):
             run_config = {"ops": {asset.op.name: {"config": config}}} if config else None
-            assert dg.materialize([asset], partition_key="hana", instance=instance, resources=w.resources(),
-                                  run_config=run_config).success
+            assert dg.materialize(
+                [asset],
+                partition_key="hana",
+                instance=instance,
+                resources=w.resources(),
+                run_config=run_config,
+            ).success
         yield w
 
 

@@ -27,16 +27,28 @@ def stand_in(world: World) -> Iterator[ApifyStandIn]:
         yield s
 
 
-def run(world: World, stand_in: ApifyStandIn, asset: dg.AssetsDefinition, token: str = TOKEN,
-        **config: Any) -> dg.ExecuteInProcessResult:
-    resources = {**world.resources(), "apify": ApifyInstagramClient(api_token=token, base_url=stand_in.url,
-                                                                    requests_per_second=1000, backoff_base_seconds=0)}
-    return dg.materialize([asset], partition_key="hana", instance=world.instance, resources=resources,
-                          run_config={"ops": {asset.op.name: {"config": {"batch_size": 1000, **config}}}},
-                          raise_on_error=False)
+def run(
+    world: World, stand_in: ApifyStandIn, asset: dg.AssetsDefinition, token: str = TOKEN, **config: Any
+) -> dg.ExecuteInProcessResult:
+    resources = {
+        **world.resources(),
+        "apify": ApifyInstagramClient(
+            api_token=token, base_url=stand_in.url, requests_per_second=1000, backoff_base_seconds=0
+        ),
+    }
+    return dg.materialize(
+        [asset],
+        partition_key="hana",
+        instance=world.instance,
+        resources=resources,
+        run_config={"ops": {asset.op.name: {"config": {"batch_size": 1000, **config}}}},
+        raise_on_error=False,
+    )
 
 
-def test_posts_and_profiles_come_from_apify_and_nothing_goes_to_instagram(world: World, stand_in: ApifyStandIn) -> None:
+def test_posts_and_profiles_come_from_apify_and_nothing_goes_to_instagram(
+    world: World, stand_in: ApifyStandIn
+) -> None:
     instagram_before = dict(world.server.request_counts)
     first = run(world, stand_in, profile_posts, first_scan_pages=1)
     assert first.success
@@ -53,10 +65,12 @@ def test_posts_and_profiles_come_from_apify_and_nothing_goes_to_instagram(world:
     # the same and fail (an anonymous scraper cannot see them).
     again = meta(run(world, stand_in, profile_posts))
     hidden = again["skipped"].get("private_account", 0)
-    assert again["posts_new"] == 0 and again["requests"] == {"feed": 2 * (again["scanned"] + hidden)}
+    assert again["posts_new"] == 0
+    assert again["requests"] == {"feed": 2 * (again["scanned"] + hidden)}
 
     refreshed = run(world, stand_in, profile_details)
-    assert refreshed.success and meta(refreshed)["requests"] == {"profile": 2 * len(world.profiles())}
+    assert refreshed.success
+    assert meta(refreshed)["requests"] == {"profile": 2 * len(world.profiles())}
     assert dict(world.server.request_counts) == instagram_before  # not one request to "Instagram"
     log = [path for _, path, _ in stand_in.log]
     assert any(p.startswith("/v2/acts/apify~instagram-profile-scraper/runs") for p in log)
@@ -67,6 +81,9 @@ def test_a_refused_token_stops_the_run_but_not_the_account(world: World, stand_i
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
     text = str(failure.event_specific_data)
-    assert "account 'hana'" in text and "authentication token is not valid" in text and "Revoked" not in text
+    assert "account 'hana'" in text
+    assert "authentication token is not valid" in text
+    assert "Revoked" not in text
     account = world.database.account("hana")
-    assert account.login_state == "logged_in" and account.cooldown_until is None
+    assert account.login_state == "logged_in"
+    assert account.cooldown_until is None

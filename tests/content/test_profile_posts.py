@@ -21,17 +21,22 @@ def test_first_scan_stores_posts_and_a_rescan_costs_one_request_per_profile(worl
         served = world.network.user_info(p.ig_user_id)["user"]["media_count"]
         assert sum(1 for post in posts.values() if post.instagram_profile_id == p.id) == min(served, 24)
     sample = next(iter(posts.values()))
-    assert sample.permalink == f"https://www.instagram.com/p/{sample.shortcode}/" and sample.source_media_url
-    assert sample.media_url_fingerprint and sample.metadata_json["instagram"]["code"] == sample.shortcode
+    assert sample.permalink == f"https://www.instagram.com/p/{sample.shortcode}/"
+    assert sample.source_media_url
+    assert sample.media_url_fingerprint
+    assert sample.metadata_json["instagram"]["code"] == sample.shortcode
 
     again = meta(world.scan())
-    assert again["posts_new"] == 0 and again["requests"] == {"feed": len(readable)}
+    assert again["posts_new"] == 0
+    assert again["requests"] == {"feed": len(readable)}
     assert again["requests_per_scanned_profile"] == 1.0
 
 
 def test_new_posts_appear_and_edited_counts_refresh(world: World) -> None:
     world.scan(first_scan_pages=1)
-    person = next(p for p in world.profiles().values() if p.posts_scan_status == "ok" and (p.media_count or 0) > 5)
+    person = next(
+        p for p in world.profiles().values() if p.posts_scan_status == "ok" and (p.media_count or 0) > 5
+    )
     before = {code: p for code, p in world.posts().items() if p.instagram_profile_id == person.id}
     world.network.new_post(person.ig_user_id)
     world.network.edit_counts(person.ig_user_id)
@@ -53,12 +58,15 @@ def test_private_and_excluded_profiles_are_skipped_with_reasons(world: World) ->
             tag = ProfileTag(name="profile_scan_excluded")
             s.add(tag)
             s.flush()
-        s.merge(InstagramProfileTagging(instagram_profile_id=target.id, profile_tag_id=tag.id, source="manual"))
+        s.merge(
+            InstagramProfileTagging(instagram_profile_id=target.id, profile_tag_id=tag.id, source="manual")
+        )
     result = meta(world.scan())
     after = world.profiles()
     assert after[target.ig_user_id].posts_scan_status == "profile_scan_excluded"
     private = [p for p in after.values() if p.is_private and not p.following]
-    assert private and all(p.posts_scan_status == "private_not_followed" for p in private)
+    assert private
+    assert all(p.posts_scan_status == "private_not_followed" for p in private)
     assert result["skipped"]["private_not_followed"] == len(private)
     assert not any(post.instagram_profile_id == target.id for post in world.posts().values())
 
@@ -66,7 +74,9 @@ def test_private_and_excluded_profiles_are_skipped_with_reasons(world: World) ->
 def test_caption_languages_and_primary_language(world: World) -> None:
     world.scan(first_scan_pages=2)
     posts = list(world.posts().values())
-    assert {p.caption_lang for p in posts if p.caption_lang} >= {"en", "pt"} or len({p.caption_lang for p in posts}) > 3
+    assert {p.caption_lang for p in posts if p.caption_lang} >= {"en", "pt"} or len(
+        {p.caption_lang for p in posts}
+    ) > 3
     for profile in world.profiles().values():
         own = [p.caption_lang for p in posts if p.instagram_profile_id == profile.id and p.caption_lang]
         if len(own) >= 10:

@@ -28,8 +28,13 @@ from .conftest import World, meta
 
 def read(world: World, *assets: dg.AssetsDefinition, **config: Any) -> dg.ExecuteInProcessResult:
     run_config = {"ops": {"stories": {"config": config}}} if config else None
-    result = dg.materialize(list(assets or [stories]), partition_key="hana", instance=world.instance,
-                            resources={**world.resources(), "faces": FaceAnalysisResource()}, run_config=run_config)
+    result = dg.materialize(
+        list(assets or [stories]),
+        partition_key="hana",
+        instance=world.instance,
+        resources={**world.resources(), "faces": FaceAnalysisResource()},
+        run_config=run_config,
+    )
     assert result.success
     return result
 
@@ -43,8 +48,14 @@ def rows(world: World) -> list[InstagramStory]:
 
 def events(world: World, kind: str) -> int:
     with world.database.session() as s:
-        return s.scalar(select(func.count()).select_from(InstagramProfileEvent)
-                        .where(InstagramProfileEvent.kind == kind)) or 0
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(InstagramProfileEvent)
+                .where(InstagramProfileEvent.kind == kind)
+            )
+            or 0
+        )
 
 
 def tray(world: World) -> Any:
@@ -68,16 +79,19 @@ def test_stories_read_the_tray_once_and_only_new_reels(world: World) -> None:
     assert all(r.media_sha256 and r.processing_status == "pending" and r.source_event_id for r in stored)
     assert all(r.expires_at > r.taken_at for r in stored)
     videos = [r for r in stored if r.media_type == 2]
-    assert videos and all(r.media_url == r.video_url and r.duration_seconds for r in videos)
+    assert videos
+    assert all(r.media_url == r.video_url and r.duration_seconds for r in videos)
     assert events(world, "story_uploaded") == events(world, "story_downloaded") == len(stored)
     assert first["media"] == {"stored": len(stored)}
 
     # Nothing new: the tray alone, no reels, no rows, no events.
     world.server.reset_stats()
     again = meta(read(world))
-    assert again["items_new"] == 0 and again["reels_read"] == 0
+    assert again["items_new"] == 0
+    assert again["reels_read"] == 0
     assert world.server.stats()["request_counts"] == {"story_tray": 1}
-    assert len(rows(world)) == len(stored) and events(world, "story_uploaded") == len(stored)
+    assert len(rows(world)) == len(stored)
+    assert events(world, "story_uploaded") == len(stored)
 
     # Someone posts: exactly that item is new.
     posted = world.network.post_story("hana")
@@ -91,9 +105,11 @@ def test_highlights_are_an_extra(world: World) -> None:
     plain = len(rows(world))
     result = meta(read(world, include_highlights=True, highlight_profiles=3))
     with_highlights = rows(world)
-    assert result["items_new"] > 0 and len(with_highlights) == plain + result["items_new"]
+    assert result["items_new"] > 0
+    assert len(with_highlights) == plain + result["items_new"]
     folders = [r for r in with_highlights if r.highlight_id]
-    assert folders and all(r.highlight_id.startswith("highlight:") and r.highlight_title for r in folders)
+    assert folders
+    assert all(r.highlight_id.startswith("highlight:") and r.highlight_title for r in folders)
 
 
 def test_stories_job_finds_the_people_in_the_sandbox_stories(world: World) -> None:
@@ -107,17 +123,33 @@ def test_stories_job_finds_the_people_in_the_sandbox_stories(world: World) -> No
         s.expunge_all()
     assert len(faces) >= len(stored) // 2  # most sandbox stories show someone
     assert any(f.frame_time is not None for f in faces)  # faces from video frames too
-    assert people and any(p.role == "profile_owner" for p in people)
+    assert people
+    assert any(p.role == "profile_owner" for p in people)
     assert all(p.appearance_count >= 1 and p.canonical_embedding for p in people)
-    sheet = next(e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == "story_people")
+    sheet = next(
+        e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == "story_people"
+    )
     assert "data:image/jpeg;base64," in sheet.materialization.metadata["contact_sheet"].value
 
 
 def test_a_retry_or_an_item_read_twice_never_duplicates(world: World) -> None:
     read(world)
     stored = rows(world)
-    again = [StoryWrite(r.instagram_profile_id, r.story_id, r.media_type, r.taken_at, r.expires_at, r.image_url,
-                        r.video_url, r.media_url, r.duration_seconds) for r in stored[:3]]
+    again = [
+        StoryWrite(
+            r.instagram_profile_id,
+            r.story_id,
+            r.media_type,
+            r.taken_at,
+            r.expires_at,
+            r.image_url,
+            r.video_url,
+            r.media_url,
+            r.duration_seconds,
+        )
+        for r in stored[:3]
+    ]
     # The same items twice in one batch (a highlight repeating a live item) and again in a retry.
     assert world.database.apply_stories(world.database.account("hana").id, again + again) == 0
-    assert len(rows(world)) == len(stored) and events(world, "story_uploaded") == len(stored)
+    assert len(rows(world)) == len(stored)
+    assert events(world, "story_uploaded") == len(stored)

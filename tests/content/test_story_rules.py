@@ -39,11 +39,14 @@ def test_tray_state_moves_with_new_items_not_with_viewing(tray_body: dict[str, A
     assert tray_state(StoryTray.model_validate(posted)) != state
 
 
-def test_reels_are_read_only_when_the_tray_does_not_carry_them_and_something_is_new(tray_body: dict[str, Any]) -> None:
+def test_reels_are_read_only_when_the_tray_does_not_carry_them_and_something_is_new(
+    tray_body: dict[str, Any],
+) -> None:
     tray = StoryTray.model_validate(tray_body)
     first, *rest = tray.tray
     complete, to_read = reels_to_read(tray, {})
-    assert list(complete) == [first.user.pk] and len(complete[first.user.pk]) == 6
+    assert list(complete) == [first.user.pk]
+    assert len(complete[first.user.pk]) == 6
     assert to_read == [r.user.pk for r in rest]
     # The newest item of the second owner is already stored: nothing new, no request.
     known = {rest[0].user.pk: datetime.fromtimestamp(rest[0].latest_reel_media, UTC)}
@@ -58,9 +61,13 @@ def test_story_rows_keep_the_video_and_the_highlight() -> None:
     items = [(reel, item) for reel in reels.values() for item in reel.items]
     reel, video = next((r, i) for r, i in items if i.is_video)
     row = story_write(7, video, reel)
-    assert row.media_type == 2 and row.media_url == video.video_url and row.duration_seconds
-    assert row.highlight_id is None and row.metadata["source"] == "tray"
-    assert row.expires_at and row.expires_at > row.taken_at
+    assert row.media_type == 2
+    assert row.media_url == video.video_url
+    assert row.duration_seconds
+    assert row.highlight_id is None
+    assert row.metadata["source"] == "tray"
+    assert row.expires_at
+    assert row.expires_at > row.taken_at
     _, image = next((r, i) for r, i in items if not i.is_video)
     assert story_write(7, image).media_url == image.image_url
     folder = reel.model_copy(update={"id": "highlight:17", "title": "Trips"})
@@ -73,4 +80,8 @@ def test_cursor_requests_only_changed_trays_and_forgets_removed_accounts() -> No
     assert changed_states(previous, current) == {"bo": "s3", "new": "s4"}
     # "cy" was not asked this tick (cooling down): its last state stays; "gone" was removed.
     assert merge_cursor({**previous, "cy": "s5"}, current, ["ana", "bo", "new", "cy"]) == {
-        "ana": "s1", "bo": "s3", "new": "s4", "cy": "s5"}
+        "ana": "s1",
+        "bo": "s3",
+        "new": "s4",
+        "cy": "s5",
+    }

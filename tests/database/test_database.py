@@ -35,14 +35,25 @@ COOKIE_VALUE = "4242%3AsEcReTsEsSiOnVaLuE%3A27"
 
 def cookies(pk: str = "4242") -> SessionCookies:
     return SessionCookies(
-        cookies={"sessionid": SecretStr(COOKIE_VALUE.replace("4242", pk)), "ds_user_id": SecretStr(pk),
-                 "csrftoken": SecretStr("csrf123")}
+        cookies={
+            "sessionid": SecretStr(COOKIE_VALUE.replace("4242", pk)),
+            "ds_user_id": SecretStr(pk),
+            "csrftoken": SecretStr("csrf123"),
+        }
     )
 
 
-def profile(pk: int, *, follows_you: bool = True, following: bool = False, pid: int | None = None,
-            username: str | None = None) -> ProfileWrite:
-    return ProfileWrite(pid, str(pk), username or f"user{pk}", f"User {pk}", False, False, None, following, follows_you)
+def profile(
+    pk: int,
+    *,
+    follows_you: bool = True,
+    following: bool = False,
+    pid: int | None = None,
+    username: str | None = None,
+) -> ProfileWrite:
+    return ProfileWrite(
+        pid, str(pk), username or f"user{pk}", f"User {pk}", False, False, None, following, follows_you
+    )
 
 
 def test_migrations_reach_head_and_are_idempotent(database: DatabaseResource) -> None:
@@ -66,9 +77,11 @@ def test_cookies_are_encrypted_at_rest_and_round_trip(database: DatabaseResource
     account = database.register_account("alice", cookies(), "Mozilla/5.0 test")
     with database.engine.connect() as c:
         stored = c.execute(text("SELECT cookies_json FROM instagram_accounts")).scalar_one()
-    assert "sEcReT" not in stored and "4242" not in stored
+    assert "sEcReT" not in stored
+    assert "4242" not in stored
     assert database.session_cookies(account).plain()["sessionid"] == COOKIE_VALUE
-    assert account.ig_user_id == "4242" and account.login_state == "logged_in"
+    assert account.ig_user_id == "4242"
+    assert account.login_state == "logged_in"
 
 
 def test_wrong_secret_key_names_the_account_not_the_cookie(database: DatabaseResource) -> None:
@@ -87,7 +100,9 @@ def test_remove_keeps_data_unless_purged(database: DatabaseResource) -> None:
     alice = database.register_account("alice", cookies())
     database.register_account("bob", cookies("7"))
     run = database.open_sync_run(alice.id, "follow_graph", None)
-    database.apply_follow_graph(alice.id, run, FollowGraphWrite(profiles=[profile(1)]), expected_version=None, stats={})
+    database.apply_follow_graph(
+        alice.id, run, FollowGraphWrite(profiles=[profile(1)]), expected_version=None, stats={}
+    )
     database.remove_account("alice")
     assert [a.username for a in database.accounts()] == ["bob"]
     assert [a.username for a in database.accounts(include_removed=True)] == ["alice", "bob"]
@@ -124,7 +139,9 @@ def test_apply_rebuild_is_atomic_and_guarded_by_version(database: DatabaseResour
     # A plan computed against the state before `first` must not be applied on top of it.
     stale = database.open_sync_run(alice.id, "follow_graph", "run-2")
     with pytest.raises(ConcurrentSyncError):
-        database.apply_follow_graph(alice.id, stale, FollowGraphWrite(reset_ids=[1]), expected_version=None, stats={})
+        database.apply_follow_graph(
+            alice.id, stale, FollowGraphWrite(reset_ids=[1]), expected_version=None, stats={}
+        )
     assert database.network_counts(alice.id) == counts
 
     # A failing statement in the middle rolls back everything before it.
@@ -138,13 +155,18 @@ def test_apply_rebuild_is_atomic_and_guarded_by_version(database: DatabaseResour
     # Re-applying the same events and peers duplicates nothing.
     again = database.open_sync_run(alice.id, "follow_graph", "run-4")
     database.apply_follow_graph(
-        alice.id, again, FollowGraphWrite(dm_states=write.dm_states, peers=write.peers, events=write.events),
-        expected_version=first, stats={},
+        alice.id,
+        again,
+        FollowGraphWrite(dm_states=write.dm_states, peers=write.peers, events=write.events),
+        expected_version=first,
+        stats={},
     )
     assert database.duplicate_keys(alice.id) == dict.fromkeys(database.duplicate_keys(alice.id), 0)
     assert database.events(alice.id) == [("user3", "story_seen", "1763856000")]
     with database.session() as s:
-        states = dict(s.execute(select(InstagramProfile.username, InstagramProfile.dm_interaction_state)).all())
+        states = dict(
+            s.execute(select(InstagramProfile.username, InstagramProfile.dm_interaction_state)).all()
+        )
     assert states == {"user1": "unknown", "user2": "messageable", "user3": "unknown"}
 
 
@@ -152,9 +174,15 @@ def test_upsert_updates_on_conflict(database: DatabaseResource) -> None:
     alice = database.register_account("alice", cookies())
     table = InstagramProfile.__table__
     now = datetime.now(UTC)
-    base = {"instagram_account_id": alice.id, "following": False, "follows_you": False,
-            "dm_interaction_state": "unknown", "story_interaction_state": "unknown",
-            "created_at": now, "updated_at": now}
+    base = {
+        "instagram_account_id": alice.id,
+        "following": False,
+        "follows_you": False,
+        "dm_interaction_state": "unknown",
+        "story_interaction_state": "unknown",
+        "created_at": now,
+        "updated_at": now,
+    }
     rows = [{**base, "ig_user_id": str(i), "username": f"u{i}"} for i in range(12_000)]
     with database.session() as s:
         assert upsert(s, table, rows, conflict=("instagram_account_id", "ig_user_id")) == 12_000
@@ -170,7 +198,9 @@ def test_bad_database_urls_give_one_clear_line(tmp_path) -> None:  # type: ignor
         DatabaseResource(url="not a url").migrate()
     with pytest.raises(DatabaseConfigError, match="only sqlite and postgresql"):
         DatabaseResource(url="mysql://root@127.0.0.1/x").migrate()
-    with pytest.raises(DatabaseUnavailableError, match=r"postgresql://postgres:\*\*\*@127.0.0.1:1/nope: .*refused") as err:
+    with pytest.raises(
+        DatabaseUnavailableError, match=r"postgresql://postgres:\*\*\*@127.0.0.1:1/nope: .*refused"
+    ) as err:
         DatabaseResource(url="postgresql://postgres:hunter2@127.0.0.1:1/nope").migrate()
     assert "hunter2" not in str(err.value)
     (tmp_path / "a-file").write_text("")
@@ -182,15 +212,28 @@ def test_bulk_insert_round_trips_awkward_text(database: DatabaseResource) -> Non
     alice = database.register_account("alice", cookies())
     nasty = "tab\there, new\nline, back\\slash, \\N, 'quote\", ✨ ünïcödé"
     run = database.open_sync_run(alice.id, "follow_graph", None)
-    write = FollowGraphWrite(profiles=[
-        ProfileWrite(None, "1", "user1", nasty, None, True, "https://x/y?a=1&b=\t2", True, False),
-        ProfileWrite(None, "2", "user2", None, False, None, None, False, True),
-    ])
+    write = FollowGraphWrite(
+        profiles=[
+            ProfileWrite(None, "1", "user1", nasty, None, True, "https://x/y?a=1&b=\t2", True, False),
+            ProfileWrite(None, "2", "user2", None, False, None, None, False, True),
+        ]
+    )
     database.apply_follow_graph(alice.id, run, write, expected_version=None, stats={})
     with database.session() as s:
         rows = s.execute(
-            select(InstagramProfile.display_name, InstagramProfile.is_private, InstagramProfile.is_verified,
-                   InstagramProfile.profile_pic_url, InstagramProfile.created_at).order_by(InstagramProfile.ig_user_id)
+            select(
+                InstagramProfile.display_name,
+                InstagramProfile.is_private,
+                InstagramProfile.is_verified,
+                InstagramProfile.profile_pic_url,
+                InstagramProfile.created_at,
+            ).order_by(InstagramProfile.ig_user_id)
         ).all()
-    assert [tuple(r[:4]) for r in rows] == [(nasty, None, True, "https://x/y?a=1&b=\t2"), (None, False, None, None)]
-    assert all(r.created_at.tzinfo is not None and abs((datetime.now(UTC) - r.created_at).total_seconds()) < 60 for r in rows)
+    assert [tuple(r[:4]) for r in rows] == [
+        (nasty, None, True, "https://x/y?a=1&b=\t2"),
+        (None, False, None, None),
+    ]
+    assert all(
+        r.created_at.tzinfo is not None and abs((datetime.now(UTC) - r.created_at).total_seconds()) < 60
+        for r in rows
+    )

@@ -40,7 +40,8 @@ def test_two_processes_share_one_accounts_budget(database: DatabaseResource) -> 
     )
     args = [database.url, str(account.id), str(LIMIT), str(WINDOW), str(PER_PROCESS)]
     workers = [
-        subprocess.Popen([sys.executable, "-c", WORKER, *args], stdout=subprocess.PIPE, text=True) for _ in range(2)
+        subprocess.Popen([sys.executable, "-c", WORKER, *args], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
     ]
     # Another account's budget is its own: it never waits for alice's.
     assert database.reserve_request(other.id, "api", Budget(LIMIT, WINDOW)) == 0
@@ -51,7 +52,11 @@ def test_two_processes_share_one_accounts_budget(database: DatabaseResource) -> 
     with database.session() as s:
         sent = sorted(
             t.timestamp()
-            for t in s.scalars(select(InstagramRequestLog.requested_at).where(InstagramRequestLog.instagram_account_id == account.id))
+            for t in s.scalars(
+                select(InstagramRequestLog.requested_at).where(
+                    InstagramRequestLog.instagram_account_id == account.id
+                )
+            )
         )
     assert len(sent) == 2 * PER_PROCESS
     for i, start in enumerate(sent):  # no window of WINDOW seconds ever holds more than LIMIT requests

@@ -32,8 +32,10 @@ def test_emails_in_bios(bio: str | None, expected: list[str]) -> None:
 
 
 def test_profile_emails_keep_the_first_source() -> None:
-    found = profile_emails("write to press [at] label.com", [("public_email", "press@label.com"),
-                                                             ("business_email", "sales@label.com")])
+    found = profile_emails(
+        "write to press [at] label.com",
+        [("public_email", "press@label.com"), ("business_email", "sales@label.com")],
+    )
     assert found == [("press@label.com", "bio"), ("sales@label.com", "business_email")]
 
 

@@ -43,7 +43,9 @@ def reference_dbscan(x: np.ndarray, eps: float, min_samples: int) -> np.ndarray:
 def people(n_people: int, per_person: int, spread: float, dim: int = 128, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     centres = unit(rng.normal(size=(n_people, dim)))
-    faces = [unit(c + spread * rng.normal(size=dim) / np.sqrt(dim)) for c in centres for _ in range(per_person)]
+    faces = [
+        unit(c + spread * rng.normal(size=dim) / np.sqrt(dim)) for c in centres for _ in range(per_person)
+    ]
     order = rng.permutation(len(faces))
     return np.stack(faces)[order]
 
@@ -53,7 +55,8 @@ def test_nearest_neighbors_are_exact_and_sorted() -> None:
     indices, sims = nearest_neighbors(x, 5, block=7)  # blocks that do not divide n
     full = x @ x.T
     for i in range(len(x)):
-        assert indices[i, 0] == i and np.all(np.diff(sims[i]) <= 1e-6)
+        assert indices[i, 0] == i
+        assert np.all(np.diff(sims[i]) <= 1e-6)
         assert sorted(np.argsort(-full[i])[:5]) == sorted(indices[i])
 
 
@@ -63,7 +66,8 @@ def test_equal_to_dbscan_when_the_graph_is_complete(seed: int) -> None:
     x = np.concatenate([x, unit(np.random.default_rng(seed + 100).normal(size=(5, x.shape[1])))])  # strangers
     ours = cluster_faces(x, max_distance=0.5, min_faces=3, neighbors=len(x))
     assert np.array_equal(ours, reference_dbscan(x, 0.5, 3))
-    assert len(set(ours) - {NOISE}) == 6 and np.sum(ours == NOISE) == 5
+    assert len(set(ours) - {NOISE}) == 6
+    assert np.sum(ours == NOISE) == 5
 
 
 def test_a_capped_graph_finds_the_same_people() -> None:
@@ -97,5 +101,6 @@ def test_large_sets_use_the_hnsw_graph_and_find_the_same_people(monkeypatch: pyt
     exact = cluster_faces(x)
     monkeypatch.setattr(clustering, "EXACT_LIMIT", 100)  # 2,000 faces now take the HNSW path
     indices, sims = nearest_neighbors(x, 8)
-    assert np.all(indices[:, 0] == np.arange(len(x))) and np.all(np.diff(sims, axis=1) <= 1e-5)
+    assert np.all(indices[:, 0] == np.arange(len(x)))
+    assert np.all(np.diff(sims, axis=1) <= 1e-5)
     assert np.array_equal(cluster_faces(x), exact)

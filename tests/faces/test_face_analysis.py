@@ -65,8 +65,9 @@ def group_faces(faces: FaceAnalysisResource, group: np.ndarray) -> list[Detected
     return faces.analyze_image(group)
 
 
-def test_astronaut_has_one_well_formed_face(faces: FaceAnalysisResource,
-                                            astronaut_face: DetectedFace) -> None:
+def test_astronaut_has_one_well_formed_face(
+    faces: FaceAnalysisResource, astronaut_face: DetectedFace
+) -> None:
     face = astronaut_face
     assert face.det_score >= 0.7
     x1, y1, x2, y2 = face.bbox
@@ -74,8 +75,11 @@ def test_astronaut_has_one_well_formed_face(faces: FaceAnalysisResource,
     assert all(x1 <= x <= x2 and y1 <= y <= y2 for x, y in face.kps)
     # The ArcFace template's order: the image-left eye first, the nose between the eyes and above the mouth.
     (lex, ley), (rex, rey), (nx, ny), (lmx, lmy), (rmx, rmy) = face.kps
-    assert lex < nx < rex and lmx < rmx and max(ley, rey) < ny < min(lmy, rmy)
-    assert face.embedding.dtype == np.float32 and face.embedding.shape == (128,)
+    assert lex < nx < rex
+    assert lmx < rmx
+    assert max(ley, rey) < ny < min(lmy, rmy)
+    assert face.embedding.dtype == np.float32
+    assert face.embedding.shape == (128,)
     assert np.linalg.norm(face.embedding) == pytest.approx(1.0, abs=1e-4)
     assert not face.embedding.flags.writeable
     assert face.frame_time is None
@@ -93,8 +97,9 @@ def test_face_counts(faces: FaceAnalysisResource, group_faces: list[DetectedFace
     assert areas == sorted(areas, reverse=True)
 
 
-def test_encoded_bytes_match_the_array(faces: FaceAnalysisResource, astronaut: np.ndarray,
-                                       astronaut_face: DetectedFace) -> None:
+def test_encoded_bytes_match_the_array(
+    faces: FaceAnalysisResource, astronaut: np.ndarray, astronaut_face: DetectedFace
+) -> None:
     png = cv2.imencode(".png", astronaut)[1].tobytes()
     (face,) = faces.analyze_image(png)
     assert cosine(face.embedding, astronaut_face.embedding) == pytest.approx(1.0, abs=1e-5)
@@ -114,30 +119,33 @@ def augmented(astronaut: np.ndarray) -> dict[str, np.ndarray | bytes]:
     }
 
 
-def test_same_person_survives_augmentation(faces: FaceAnalysisResource, astronaut: np.ndarray,
-                                           astronaut_face: DetectedFace) -> None:
+def test_same_person_survives_augmentation(
+    faces: FaceAnalysisResource, astronaut: np.ndarray, astronaut_face: DetectedFace
+) -> None:
     for name, image in augmented(astronaut).items():
         found = faces.analyze_image(image)
         assert len(found) == 1, name
         assert cosine(found[0].embedding, astronaut_face.embedding) >= SAME, name
 
 
-def test_small_face_on_a_story_sized_canvas_maps_back(faces: FaceAnalysisResource, astronaut: np.ndarray,
-                                                      astronaut_face: DetectedFace) -> None:
+def test_small_face_on_a_story_sized_canvas_maps_back(
+    faces: FaceAnalysisResource, astronaut: np.ndarray, astronaut_face: DetectedFace
+) -> None:
     canvas = np.full((1920, 1080, 3), 200, np.uint8)  # portrait story; the detector sees it at 360×640
     left, top = 300, 900
-    canvas[top:top + 512, left:left + 512] = astronaut
+    canvas[top : top + 512, left : left + 512] = astronaut
     (face,) = faces.analyze_image(canvas)
     assert cosine(face.embedding, astronaut_face.embedding) >= SAME
     scale = 1920 / 640
-    expected = np.array(astronaut_face.bbox) + [left, top, left, top]
+    expected = [*np.array(astronaut_face.bbox), left, top, left, top]
     assert np.abs(np.array(face.bbox) - expected).max() <= 4 * scale
-    kps_expected = np.array(astronaut_face.kps) + [left, top]
+    kps_expected = [*np.array(astronaut_face.kps), left, top]
     assert np.abs(np.array(face.kps) - kps_expected).max() <= 4 * scale
 
 
-def test_different_people_score_low(faces: FaceAnalysisResource, astronaut_face: DetectedFace,
-                                    group_faces: list[DetectedFace]) -> None:
+def test_different_people_score_low(
+    faces: FaceAnalysisResource, astronaut_face: DetectedFace, group_faces: list[DetectedFace]
+) -> None:
     (camera,) = faces.analyze_image(data.camera())
     assert cosine(astronaut_face.embedding, camera.embedding) < 0.3
     pairs = [cosine(a.embedding, b.embedding) for a, b in itertools.combinations(group_faces, 2)]
@@ -147,8 +155,9 @@ def test_different_people_score_low(faces: FaceAnalysisResource, astronaut_face:
     assert float(np.median(pairs)) < 0.25
 
 
-def test_wrong_normalisation_would_be_caught(faces: FaceAnalysisResource, group: np.ndarray,
-                                             group_faces: list[DetectedFace]) -> None:
+def test_wrong_normalisation_would_be_caught(
+    faces: FaceAnalysisResource, group: np.ndarray, group_faces: list[DetectedFace]
+) -> None:
     """With insightface's default 127.5/127.5 SFace sees everyone alike: the assertions above have teeth."""
     rec = faces.analyzer().models["recognition"]
     assert (rec.input_mean, rec.input_std) == (0.0, 1.0)
@@ -180,7 +189,8 @@ def test_damaged_cache_copy_is_folded_again(tmp_path: Path) -> None:
     good = first.read_bytes()
     first.write_bytes(good[:-100])  # e.g. a disk fault; the atomic write itself never leaves half a file
     again = face_models.folded_model(source, sha, tmp_path, stem)
-    assert again == first and again.read_bytes() == good
+    assert again == first
+    assert again.read_bytes() == good
 
 
 def test_damaged_source_is_refused(tmp_path: Path) -> None:
@@ -227,8 +237,9 @@ def test_missing_pack_is_an_error_naming_the_folder(tmp_path: Path, no_network: 
     assert no_network == []
 
 
-def test_pack_without_a_detector_is_an_error(faces: FaceAnalysisResource, tmp_path: Path,
-                                             no_network: list[object]) -> None:
+def test_pack_without_a_detector_is_an_error(
+    faces: FaceAnalysisResource, tmp_path: Path, no_network: list[object]
+) -> None:
     pack = tmp_path / "models" / "mini"
     pack.mkdir(parents=True)
     shutil.copyfile(faces.analyzer().models["recognition"].model_file, pack / "rec.onnx")
@@ -252,7 +263,7 @@ def video(tmp_path_factory: pytest.TempPathFactory, astronaut: np.ndarray) -> Pa
     bottom = cv2.resize(camera, (360, 360), interpolation=cv2.INTER_AREA)
     for i in range(30):
         frame = np.full((640, 360, 3), 90, np.uint8)
-        frame[0:280, 2 + i * 2 // 3:282 + i * 2 // 3] = top
+        frame[0:280, 2 + i * 2 // 3 : 282 + i * 2 // 3] = top
         if i >= 20:
             frame[280:640] = bottom
         writer.write(frame)
@@ -260,15 +271,17 @@ def video(tmp_path_factory: pytest.TempPathFactory, astronaut: np.ndarray) -> Pa
     return path
 
 
-def test_video_collapses_each_person_to_one_face(faces: FaceAnalysisResource, video: Path,
-                                                 astronaut_face: DetectedFace) -> None:
+def test_video_collapses_each_person_to_one_face(
+    faces: FaceAnalysisResource, video: Path, astronaut_face: DetectedFace
+) -> None:
     two_fps = FaceAnalysisResource(cache_dir=faces.cache_dir, video_frames_per_second=2.0)
     found = two_fps.analyze_video(video.read_bytes())
     assert len(found) == 2
     first, second = found
     assert all(f.frame_time is not None for f in found)
     assert cosine(first.embedding, astronaut_face.embedding) >= SAME
-    assert second.frame_time is not None and second.frame_time >= 2.0
+    assert second.frame_time is not None
+    assert second.frame_time >= 2.0
     assert cosine(first.embedding, second.embedding) < 0.3
     assert found[0].frame_time in {0.0, 0.5, 1.0, 1.5, 2.0, 2.5}
     # the same through a path and through analyze_media
@@ -289,12 +302,21 @@ def test_undecodable_video(faces: FaceAnalysisResource, tmp_path: Path) -> None:
         faces.analyze_video(tmp_path / "absent.mp4")
 
 
-def test_crop(faces: FaceAnalysisResource, astronaut: np.ndarray, astronaut_face: DetectedFace,
-              group: np.ndarray, group_faces: list[DetectedFace]) -> None:
+def test_crop(
+    faces: FaceAnalysisResource,
+    astronaut: np.ndarray,
+    astronaut_face: DetectedFace,
+    group: np.ndarray,
+    group_faces: list[DetectedFace],
+) -> None:
     assert faces.crop(astronaut, astronaut_face).shape == (96, 96, 3)
     assert faces.crop(astronaut, astronaut_face, size=40).shape == (40, 40, 3)
     for face in group_faces:  # one of these is near the top edge: the square is shifted, not cut
         assert faces.crop(group, face, size=64).shape == (64, 64, 3)
-    edge = DetectedFace(bbox=(480.0, -10.0, 530.0, 60.0), det_score=0.9, kps=((0.0, 0.0),) * 5,
-                        embedding=np.zeros(128, np.float32))
+    edge = DetectedFace(
+        bbox=(480.0, -10.0, 530.0, 60.0),
+        det_score=0.9,
+        kps=((0.0, 0.0),) * 5,
+        embedding=np.zeros(128, np.float32),
+    )
     assert faces.crop(astronaut, edge).shape == (96, 96, 3)

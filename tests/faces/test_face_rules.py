@@ -15,4 +15,3 @@ def test_prominent_is_large_and_central() -> None:
     assert not prominent((10, 300, 230, 560), 720, 1280)  # large but at the edge
     assert not prominent((340, 600, 380, 650), 720, 1280)  # central but small
     assert not prominent((0, 0, 10, 10), 0, 0)
-

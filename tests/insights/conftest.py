@@ -15,12 +15,18 @@ from ig_assets.content import post_comments
 from ig_resources.ai import AIResource
 from ig_resources.ai import resource as ai_resource
 from ig_resources.ai.standin import OpenAIStandIn
-from tests.content.conftest import World, meta, world  # noqa: F401  (the fixture, re-exported)
+from tests.content.conftest import World, meta, world
 
 #: not shaped like an OpenAI key, so only scrubbing the exact key can hide it
 KEY = "test-SECRET-7f3a9b2c4d"
-ALL = [insight_assets.post_insights, insight_assets.history_chunks, insight_assets.behavior_profiles,
-       insight_assets.profile_insights, insight_assets.message_strategies, insight_assets.profile_demographics]
+ALL = [
+    insight_assets.post_insights,
+    insight_assets.history_chunks,
+    insight_assets.behavior_profiles,
+    insight_assets.profile_insights,
+    insight_assets.message_strategies,
+    insight_assets.profile_demographics,
+]
 
 
 @pytest.fixture(autouse=True)
@@ -38,34 +44,56 @@ def standin() -> Iterator[OpenAIStandIn]:
 
 
 @pytest.fixture
-def content(world: World) -> World:  # noqa: F811
+def content(world: World) -> World:
     """Posts (two pages per profile) and the comments of the busier ones."""
     world.scan(first_scan_pages=1)
-    assert dg.materialize([post_comments], partition_key="hana", instance=world.instance, resources=world.resources(),
-                          run_config={"ops": {"post_comments": {"config": {"batch_size": 1000}}}}).success
+    assert dg.materialize(
+        [post_comments],
+        partition_key="hana",
+        instance=world.instance,
+        resources=world.resources(),
+        run_config={"ops": {"post_comments": {"config": {"batch_size": 1000}}}},
+    ).success
     return world
 
 
 def openai_resource(standin: OpenAIStandIn, **fields: Any) -> AIResource:
-    return AIResource(base_url=standin.url, api_key=KEY, model="standin-1", retry_pause_seconds=0.01,
-                      retry_error_pause_seconds=0.01, **fields)
+    return AIResource(
+        base_url=standin.url,
+        api_key=KEY,
+        model="standin-1",
+        retry_pause_seconds=0.01,
+        retry_error_pause_seconds=0.01,
+        **fields,
+    )
 
 
-def run_insights(world: World, ai: AIResource, assets: list[Any] | None = None,
-                 config: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+def run_insights(
+    world: World, ai: AIResource, assets: list[Any] | None = None, config: dict[str, Any] | None = None
+) -> dict[str, dict[str, Any]]:
     """Materialize insight assets for the world's account; each asset's metadata by name."""
     chosen = assets or ALL
     config = config or {"batch_size": 5000}  # every post of the world in one run
     # only the AI assets take InsightsConfig
-    ops = {a.op.name: {"config": config} for a in chosen
-           if a.op.name not in ("history_chunks", "behavior_profiles")}
-    result = dg.materialize(chosen, partition_key="hana", instance=world.instance,
-                            resources={**world.resources(), "ai": ai}, run_config={"ops": ops},
-                            raise_on_error=False)
+    ops = {
+        a.op.name: {"config": config}
+        for a in chosen
+        if a.op.name not in ("history_chunks", "behavior_profiles")
+    }
+    result = dg.materialize(
+        chosen,
+        partition_key="hana",
+        instance=world.instance,
+        resources={**world.resources(), "ai": ai},
+        run_config={"ops": ops},
+        raise_on_error=False,
+    )
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     out = {}
     for event in result.get_asset_materialization_events():
-        out[event.asset_key.path[-1]] = {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
+        out[event.asset_key.path[-1]] = {
+            k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()
+        }
     return out
 
 

@@ -14,7 +14,9 @@ from ig_resources.instagram.session import SessionCookies
 
 #: The captured bodies (shared/fixtures/instagram next to the repository), as tests/conftest.py finds them.
 FIXTURES_DIR = Path(
-    os.environ.get("IG_FIXTURES_DIR", Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "instagram")
+    os.environ.get(
+        "IG_FIXTURES_DIR", Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "instagram"
+    )
 )
 
 VIEWER_PK = "31310607724"  # the account of users_info_self__instagramkit.json

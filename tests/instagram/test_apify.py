@@ -3,6 +3,7 @@ sandbox network: same records either way, retries, pacing, errors that keep the 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -27,7 +28,9 @@ from ig_resources.instagram.sandbox import (
 from ig_resources.instagram.sandbox.apify import ApifyStandIn
 from ig_resources.instagram.session import parse_cookie_file
 
-SPEC = NetworkSpec(seed=31, accounts=[AccountSpec(username="hana", followers=45, following=30, mutual_fraction=0.3)])
+SPEC = NetworkSpec(
+    seed=31, accounts=[AccountSpec(username="hana", followers=45, following=30, mutual_fraction=0.3)]
+)
 TOKEN = "apify_api_Zx9SecretTokenValue"
 
 
@@ -39,8 +42,13 @@ class Sources:
     people: list[UserSummary]
 
     def apify(self, **config: object) -> ApifySession:
-        settings = {"api_token": TOKEN, "base_url": self.stand_in.url, "requests_per_second": 1000,
-                    "backoff_base_seconds": 0, **config}
+        settings = {
+            "api_token": TOKEN,
+            "base_url": self.stand_in.url,
+            "requests_per_second": 1000,
+            "backoff_base_seconds": 0,
+            **config,
+        }
         return ApifyInstagramClient(**settings).open()
 
     def public(self) -> UserSummary:
@@ -52,7 +60,9 @@ def sources() -> Iterator[Sources]:
     network = SandboxNetwork(SPEC)
     with SandboxServer(network) as server, ApifyStandIn(network, token=TOKEN, cdn_url=server.url) as stand_in:
         cookies = parse_cookie_file(render_cookie_file(network.session_cookies("hana")))
-        with InstagramClientResource(api_base_url=server.url, web_base_url=server.url, pacing=False).open(cookies) as web:
+        with InstagramClientResource(api_base_url=server.url, web_base_url=server.url, pacing=False).open(
+            cookies
+        ) as web:
             me = web.current_user()
             people = [u for page in web.iter_following(me.pk) for u in page.users]
             yield Sources(network, stand_in, web, people)
@@ -63,31 +73,53 @@ def test_profiles_read_through_apify_equal_the_web_api(sources: Sources) -> None
         for person in sources.people[:6]:
             via_apify = apify.profile_details(person.username, person.pk)
             via_web = sources.web.profile_details(person.username, person.pk)
-            fields = ("pk", "username", "full_name", "biography", "follower_count", "following_count", "media_count",
-                      "is_private", "is_verified", "is_business", "profile_pic_url")
+            fields = (
+                "pk",
+                "username",
+                "full_name",
+                "biography",
+                "follower_count",
+                "following_count",
+                "media_count",
+                "is_private",
+                "is_verified",
+                "is_business",
+                "profile_pic_url",
+            )
             assert {f: getattr(via_apify, f) for f in fields} == {f: getattr(via_web, f) for f in fields}
             assert via_apify.last_post_at == via_web.last_post_at
-            assert via_apify.raw["source"] == "apify" and "followersCount" in via_apify.raw
+            assert via_apify.raw["source"] == "apify"
+            assert "followersCount" in via_apify.raw
         # one actor run (start + dataset) per profile
         assert apify.requests["profile"] == 2 * 6
 
 
 def test_feed_through_apify_gives_the_same_posts_in_pages(sources: Sources) -> None:
-    person = max((p for p in sources.people if not p.is_private),
-                 key=lambda p: sources.web.profile_details(p.username, p.pk).media_count or 0)
+    person = max(
+        (p for p in sources.people if not p.is_private),
+        key=lambda p: sources.web.profile_details(p.username, p.pk).media_count or 0,
+    )
     web_posts = [post for page in sources.web.iter_user_feed(person.pk) for post in page.items][:30]
     with sources.apify(posts_per_read=30) as apify:
         pages = list(apify.iter_user_feed(person.pk, person.username))
     apify_posts = [post for page in pages for post in page.items]
-    assert [len(p.items) for p in pages][:2] == [12, 12] and not pages[-1].more_available
+    assert [len(p.items) for p in pages][:2] == [12, 12]
+    assert not pages[-1].more_available
     assert [p.code for p in apify_posts] == [p.code for p in web_posts]
     for a, w in zip(apify_posts, web_posts, strict=True):
         assert (a.media_type, a.taken_at, a.caption_text, a.like_count, a.comment_count, a.owner_pk) == (
-            w.media_type, w.taken_at, w.caption_text, w.like_count, w.comment_count, w.owner_pk)
+            w.media_type,
+            w.taken_at,
+            w.caption_text,
+            w.like_count,
+            w.comment_count,
+            w.owner_pk,
+        )
         assert a.image_url == (w.image_url or w.carousel[0].image_url)
         assert len(a.carousel) == len(w.carousel)
         if w.media_type == 2:
-            assert a.video_url == w.video_url and a.play_count == w.play_count
+            assert a.video_url == w.video_url
+            assert a.play_count == w.play_count
     assert {p.media_type for p in apify_posts} >= {1}
 
 
@@ -141,7 +173,7 @@ def test_requests_are_spaced_to_the_configured_rate(sources: Sources) -> None:
             apify.profile_details(person.username, person.pk)
     times = [t for _, _, t in sources.stand_in.log]
     assert len(times) == 10
-    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.05 * 0.9
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.05 * 0.9
 
 
 def test_a_bad_or_missing_token_is_a_clear_error_that_never_shows_the_token(sources: Sources) -> None:
@@ -150,5 +182,7 @@ def test_a_bad_or_missing_token_is_a_clear_error_that_never_shows_the_token(sour
     with sources.apify(api_token="apify_api_WrongTokenValue") as apify:
         with pytest.raises(ApifyError) as caught:
             apify.profile_details("anyone", "1")
-    assert caught.value.status_code == 401 and "authentication token is not valid" in str(caught.value)
-    assert "WrongTokenValue" not in str(caught.value) and TOKEN not in repr(caught.value)
+    assert caught.value.status_code == 401
+    assert "authentication token is not valid" in str(caught.value)
+    assert "WrongTokenValue" not in str(caught.value)
+    assert TOKEN not in repr(caught.value)

@@ -58,7 +58,11 @@ def follow_page(
     users: list[dict[str, Any]], next_max_id: str | None, *, has_more: bool = False
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "users": users, "big_list": True, "page_size": 12, "has_more": has_more, "status": "ok"
+        "users": users,
+        "big_list": True,
+        "page_size": 12,
+        "has_more": has_more,
+        "status": "ok",
     }
     if next_max_id is not None:
         body["next_max_id"] = next_max_id
@@ -114,7 +118,8 @@ def test_web_app_headers_and_cookies(stub: StubServer, session: SessionCookies) 
     assert headers["x-asbd-id"]
     assert headers["x-requested-with"] == "XMLHttpRequest"
     assert headers["referer"] == "https://www.instagram.com/"
-    assert headers["user-agent"] == DEFAULT_USER_AGENT and "Chrome/" in DEFAULT_USER_AGENT
+    assert headers["user-agent"] == DEFAULT_USER_AGENT
+    assert "Chrome/" in DEFAULT_USER_AGENT
     cookies = dict(part.split("=", 1) for part in headers["cookie"].split("; "))
     assert cookies["sessionid"] == SESSIONID
     assert cookies["csrftoken"] == CSRF_SECRET
@@ -131,7 +136,8 @@ def test_stored_user_agent_and_page_size(stub: StubServer, session: SessionCooki
     with client_for(stub, session, user_agent=ua, page_size=50) as client:
         list(client.iter_followers(TARGET))
     [request] = stub.requests
-    assert request.headers["user-agent"] == ua and request.query["count"] == "50"
+    assert request.headers["user-agent"] == ua
+    assert request.query["count"] == "50"
 
 
 def test_no_csrf_header_without_csrftoken_cookie(stub: StubServer) -> None:
@@ -220,8 +226,13 @@ def inbox_page(
     threads: list[dict[str, Any]], *, has_older: bool, cursor: str | None, seq_id: int
 ) -> dict[str, Any]:
     return {
-        "inbox": {"threads": threads, "has_older": has_older, "oldest_cursor": cursor, "unseen_count": 0,
-                  "prev_cursor": {"cursor_timestamp_seconds": 0, "cursor_thread_v2_id": 0}},
+        "inbox": {
+            "threads": threads,
+            "has_older": has_older,
+            "oldest_cursor": cursor,
+            "unseen_count": 0,
+            "prev_cursor": {"cursor_timestamp_seconds": 0, "cursor_thread_v2_id": 0},
+        },
         "seq_id": seq_id,
         "snapshot_at_ms": 1700000000000,
         "status": "ok",
@@ -259,7 +270,9 @@ def test_inbox_pages_with_cursor_and_first_seq_id(stub: StubServer, session: Ses
     assert threads[0].last_activity_at == expected_at
     first, second, third = stub.requests
     assert first.query == {
-        "visual_message_return_type": "unseen", "thread_message_limit": "10", "persistentBadging": "true",
+        "visual_message_return_type": "unseen",
+        "thread_message_limit": "10",
+        "persistentBadging": "true",
         "limit": "20",
     }
     assert (second.query["cursor"], second.query["direction"]) == ("c1", "older")
@@ -305,7 +318,8 @@ def test_reels_media_posts_signed_user_ids_twenty_at_a_time(
     with client_for(stub, session) as client:
         reels = client.reels_media(pks)
         assert client.requests == Counter({"reels_media": 2})
-    assert list(reels) == ["13320596140", "3555900579"] and len(reels["3555900579"].items) == 8
+    assert list(reels) == ["13320596140", "3555900579"]
+    assert len(reels["3555900579"].items) == 8
     sent = stub.requests_to(REELS_MEDIA)
     assert [r.method for r in sent] == ["POST", "POST"]
     assert all(r.headers["x-csrftoken"] == CSRF_SECRET for r in sent)
@@ -321,8 +335,16 @@ def test_reels_media_posts_signed_user_ids_twenty_at_a_time(
 
 def test_highlight_reels_join_folders_and_items(stub: StubServer, session: SessionCookies) -> None:
     story = load_fixture("feed_user_story__instagramkit.json")["reel"]
-    folders = [{"id": f"highlight:1799{n}", "title": f"T{n}", "media_count": 1, "created_at": 1600000000,
-                "user": story["user"]} for n in range(3)]
+    folders = [
+        {
+            "id": f"highlight:1799{n}",
+            "title": f"T{n}",
+            "media_count": 1,
+            "created_at": 1600000000,
+            "user": story["user"],
+        }
+        for n in range(3)
+    ]
     reels = {f"highlight:1799{n}": {**story, "id": f"highlight:1799{n}"} for n in (0, 2)}
     items = {"reels": reels, "status": "ok"}
     tray_path = f"/api/v1/highlights/{TARGET}/highlights_tray/"
@@ -332,10 +354,13 @@ def test_highlight_reels_join_folders_and_items(stub: StubServer, session: Sessi
         reels = client.highlight_reels(TARGET)
         assert client.requests == Counter({"highlights": 1, "reels_media": 1})
     assert [(r.id, r.title, len(r.items)) for r in reels] == [
-        ("highlight:17990", "T0", 1), ("highlight:17991", "T1", 0), ("highlight:17992", "T2", 1)
+        ("highlight:17990", "T0", 1),
+        ("highlight:17991", "T1", 0),
+        ("highlight:17992", "T2", 1),
     ]
     (asked,) = stub.requests_to(REELS_MEDIA)
-    assert asked.method == "GET" and asked.query_list == tuple(("reel_ids", f["id"]) for f in folders)
+    assert asked.method == "GET"
+    assert asked.query_list == tuple(("reel_ids", f["id"]) for f in folders)
 
 
 def test_reels_media_without_reels_is_malformed(stub: StubServer, session: SessionCookies) -> None:
@@ -354,8 +379,11 @@ def test_logged_out_view_of_own_profile_means_logged_out(stub: StubServer, sessi
 def test_requests_counter_counts_every_sent_request(
     stub: StubServer, session: SessionCookies, fixture_users: list[dict[str, Any]]
 ) -> None:
-    stub.script(FOLLOWERS, Scripted(body=follow_page(fixture_users[:3], "3")),
-                Scripted(body=follow_page(fixture_users[3:5], None)))
+    stub.script(
+        FOLLOWERS,
+        Scripted(body=follow_page(fixture_users[:3], "3")),
+        Scripted(body=follow_page(fixture_users[3:5], None)),
+    )
     stub.script(FOLLOWING, Scripted(body=follow_page(fixture_users[:1], None)))
     stub.script(INBOX, Scripted(body=inbox_page([], has_older=False, cursor=None, seq_id=1)))
     stub.script(TRAY, Scripted(503, {"message": "down", "status": "fail"}))
@@ -398,43 +426,71 @@ FOLLOWERS_BYTES = fixture_bytes("friendships_followers_mobile__instagramkit.json
 ERROR_CASES = [
     case("please wait 401", Scripted(401, PLEASE_WAIT), RateLimitedError),
     case("please wait 400", Scripted(400, PLEASE_WAIT), RateLimitedError),
-    case("please wait text", Scripted(429, "Please wait a few minutes before you try again.", TEXT),
-         RateLimitedError),
+    case(
+        "please wait text",
+        Scripted(429, "Please wait a few minutes before you try again.", TEXT),
+        RateLimitedError,
+    ),
     case("429", Scripted(429, fail("rate limited")), RateLimitedError),
     case("rate_limit_error", Scripted(400, fail("x", error_type="rate_limit_error")), RateLimitedError),
-    case("login_required 403", Scripted(403, fixture_bytes("error_login_required__instagramkit.json")),
-         AuthenticationError),
+    case(
+        "login_required 403",
+        Scripted(403, fixture_bytes("error_login_required__instagramkit.json")),
+        AuthenticationError,
+    ),
     case("user_has_logged_out", Scripted(400, fail("user_has_logged_out")), AuthenticationError),
     case("401 bare", Scripted(401, fail("")), AuthenticationError),
     case("403 html", Scripted(403, "<html><body>Forbidden</body></html>", HTML), AuthenticationError),
-    case("302 to login",
-         Scripted(302, b"", {"Location": "https://www.instagram.com/accounts/login/?next=/api/v1/"}),
-         AuthenticationError),
-    case("302 to challenge", Scripted(302, b"", {"Location": "https://www.instagram.com/challenge/?next=/"}),
-         CheckpointRequiredError),
-    case("checkpoint_required", Scripted(400, fixture_bytes("error_checkpoint_required__pgrimaud.json")),
-         CheckpointRequiredError),
-    case("challenge_required",
-         Scripted(400, fail("challenge_required", challenge=CHALLENGE,
-                            error_type="checkpoint_challenge_required")),
-         CheckpointRequiredError),
+    case(
+        "302 to login",
+        Scripted(302, b"", {"Location": "https://www.instagram.com/accounts/login/?next=/api/v1/"}),
+        AuthenticationError,
+    ),
+    case(
+        "302 to challenge",
+        Scripted(302, b"", {"Location": "https://www.instagram.com/challenge/?next=/"}),
+        CheckpointRequiredError,
+    ),
+    case(
+        "checkpoint_required",
+        Scripted(400, fixture_bytes("error_checkpoint_required__pgrimaud.json")),
+        CheckpointRequiredError,
+    ),
+    case(
+        "challenge_required",
+        Scripted(
+            400, fail("challenge_required", challenge=CHALLENGE, error_type="checkpoint_challenge_required")
+        ),
+        CheckpointRequiredError,
+    ),
     case("consent_required", Scripted(400, fail("consent_required")), CheckpointRequiredError),
     case("404 html", Scripted(404, "<html>Page Not Found</html>", HTML), NotFoundError),
     case("user not found", Scripted(400, fail("User not found")), NotFoundError),
-    case("200 data.user null", Scripted(200, fixture_bytes("graphql_user_not_found__pgrimaud.json")),
-         NotFoundError),
+    case(
+        "200 data.user null",
+        Scripted(200, fixture_bytes("graphql_user_not_found__pgrimaud.json")),
+        NotFoundError,
+    ),
     case("not authorized", Scripted(400, fail("Not authorized to view user")), PrivateAccountError),
-    case("feedback_required",
-         Scripted(400, fail("feedback_required", spam=True, feedback_title="Action Blocked")),
-         ActionBlockedError),
-    case("sentry_block", Scripted(400, fail("Sorry, there was a problem", error_type="sentry_block")),
-         ActionBlockedError),
+    case(
+        "feedback_required",
+        Scripted(400, fail("feedback_required", spam=True, feedback_title="Action Blocked")),
+        ActionBlockedError,
+    ),
+    case(
+        "sentry_block",
+        Scripted(400, fail("Sorry, there was a problem", error_type="sentry_block")),
+        ActionBlockedError,
+    ),
     case("500", Scripted(500, "Internal Server Error", TEXT), ServerError),
     case("502 json", Scripted(502, fail("bad gateway")), ServerError),
     case("503 empty", Scripted(503, b""), ServerError),
     case("truncated json", Scripted(200, FOLLOWERS_BYTES[:5000]), MalformedResponseError),
-    case("html 200", Scripted(200, "<!DOCTYPE html><html><title>Instagram</title></html>", HTML),
-         MalformedResponseError),
+    case(
+        "html 200",
+        Scripted(200, "<!DOCTYPE html><html><title>Instagram</title></html>", HTML),
+        MalformedResponseError,
+    ),
     case("empty 200", Scripted(200, b""), MalformedResponseError),
     case("json list", Scripted(200, [1, 2, 3]), MalformedResponseError),
     case("no users key", Scripted(200, {"big_list": False, "status": "ok"}), MalformedResponseError),
@@ -458,10 +514,12 @@ def test_errors_are_typed(
     assert type(error) is expected
     assert error.endpoint == "followers"
     assert error.message.startswith("followers: ")
-    assert "followers" in str(error) and "\n" not in str(error)
+    assert "followers" in str(error)
+    assert "\n" not in str(error)
     assert error.status_code == scripted.status
     # No httpx exception (whose request carries the cookies) chained to it.
-    assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
+    assert error.__cause__ is None
+    assert error.__context__ is None or error.__suppress_context__
     assert_no_secret(error)
     assert len(str(error)) < 300  # never the body
     assert len(stub.requests) == 1  # redirects are not followed, nothing retried
@@ -529,7 +587,8 @@ def test_timeout_is_server_error(stub: StubServer, session: SessionCookies) -> N
         list(client.iter_followers(TARGET))
     assert time.monotonic() - started < 0.9
     assert "no answer within 0.2 s" in str(caught.value)
-    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
     assert_no_secret(caught.value)
 
 
@@ -545,8 +604,10 @@ def test_connection_refused_is_server_error(session: SessionCookies) -> None:
 
 
 def test_connection_dropped_mid_body_is_server_error(stub: StubServer, session: SessionCookies) -> None:
-    stub.script(FOLLOWERS, Scripted(body=fixture_bytes("friendships_followers_mobile__instagramkit.json"),
-                                    cut_after=3000))
+    stub.script(
+        FOLLOWERS,
+        Scripted(body=fixture_bytes("friendships_followers_mobile__instagramkit.json"), cut_after=3000),
+    )
     with client_for(stub, session) as client, pytest.raises(ServerError) as caught:
         list(client.iter_followers(TARGET))
     assert_no_secret(caught.value)
@@ -555,8 +616,16 @@ def test_connection_dropped_mid_body_is_server_error(stub: StubServer, session: 
 def test_echoed_cookie_values_are_redacted(stub: StubServer, session: SessionCookies) -> None:
     # Should Instagram ever quote a cookie back in `message`, the snippet must not carry it.
     for status in (400, 200, 500):
-        stub.script(FOLLOWERS, Scripted(status, {"message": f"bad session {SESSIONID} / {SESSION_SECRET} "
-                                                            f"csrf {CSRF_SECRET}", "status": "fail"}))
+        stub.script(
+            FOLLOWERS,
+            Scripted(
+                status,
+                {
+                    "message": f"bad session {SESSIONID} / {SESSION_SECRET} csrf {CSRF_SECRET}",
+                    "status": "fail",
+                },
+            ),
+        )
     with client_for(stub, session) as client:
         for _ in range(3):
             with pytest.raises(InstagramError) as caught:
@@ -568,4 +637,5 @@ def test_echoed_cookie_values_are_redacted(stub: StubServer, session: SessionCoo
 def test_client_repr_has_no_secret(stub: StubServer, session: SessionCookies) -> None:
     with client_for(stub, session) as client:
         text = repr(client) + str(client)
-    assert SESSION_SECRET not in text and CSRF_SECRET not in text
+    assert SESSION_SECRET not in text
+    assert CSRF_SECRET not in text

@@ -36,11 +36,14 @@ from tests.instagram.ig_test_support import FIXTURES_DIR, load_fixture
 def test_mobile_followers_page() -> None:
     page = FollowPage.model_validate(load_fixture("friendships_followers_mobile__instagramkit.json"))
     assert len(page.users) == 35  # only 35 despite page_size 200, as captured
-    assert page.page_size == 200 and page.big_list is True
-    assert page.next_max_id is not None and page.next_max_id.startswith("QVFBbG9QNktkT0llYkZUazRJ")
+    assert page.page_size == 200
+    assert page.big_list is True
+    assert page.next_max_id is not None
+    assert page.next_max_id.startswith("QVFBbG9QNktkT0llYkZUazRJ")
     first = page.users[0]
     assert (first.pk, first.username, first.full_name) == ("3270262328", "fitriani_f.a", "fitt🌻")
-    assert first.latest_reel_media == 1592475703 and first.is_private is False
+    assert first.latest_reel_media == 1592475703
+    assert first.is_private is False
     assert all(u.pk.isdigit() for u in page.users)  # int pks arrive as text
 
 
@@ -113,7 +116,8 @@ def test_profiles(
     assert (profile.pk, profile.username) == (pk, username)
     counts = (profile.follower_count, profile.following_count, profile.media_count)
     assert counts == (followers, following, media)
-    assert profile.profile_pic_url and profile.profile_pic_url.startswith("https://")
+    assert profile.profile_pic_url
+    assert profile.profile_pic_url.startswith("https://")
 
 
 def test_profile_vocabularies_agree_on_robertdowneyjr() -> None:
@@ -122,7 +126,8 @@ def test_profile_vocabularies_agree_on_robertdowneyjr() -> None:
     assert mobile.is_verified is web.is_verified is True
     assert mobile.is_business is web.is_business is True
     assert web.category == "Creators & Celebrities"  # business_category_name on the web
-    assert web.profile_pic_url_hd and "s320x320" in web.profile_pic_url_hd
+    assert web.profile_pic_url_hd
+    assert "s320x320" in web.profile_pic_url_hd
     assert mobile.profile_pic_url_hd  # from hd_profile_pic_url_info.url
     assert user_profile_from_body(load_fixture("users_usernameinfo__instagramkit.json")).category == "Author"
 
@@ -148,20 +153,28 @@ def test_mobile_reels_tray() -> None:
         ("290023231", "realmadrid", 5),
         ("979177642", "ronaldinho", 18),
     ]
-    assert tray.tray[0].items is not None and len(tray.tray[0].items) == 6
-    assert tray.tray[1].items is None and tray.tray[2].items is None  # the rest need feed/reels_media
+    assert tray.tray[0].items is not None
+    assert len(tray.tray[0].items) == 6
+    assert tray.tray[1].items is None
+    assert tray.tray[2].items is None
     assert all(r.user.pk == r.id and r.expiring_at and r.latest_reel_media for r in tray.tray)
 
 
 def test_web_graphql_reels_tray() -> None:
     tray = story_tray_from_graphql(load_fixture("graphql_reels_tray__instagramkit.json"))
     assert [r.user.username for r in tray.tray] == [
-        "sayyid_musthofa_", "twin_mel1719", "tugcegrn", "pinkayepe_", "kawankoding",
+        "sayyid_musthofa_",
+        "twin_mel1719",
+        "tugcegrn",
+        "pinkayepe_",
+        "kawankoding",
     ]
-    assert tray.tray[0].items is not None and len(tray.tray[0].items) >= 1
+    assert tray.tray[0].items is not None
+    assert len(tray.tray[0].items) >= 1
     assert all(r.items is None for r in tray.tray[1:])
     assert tray.tray[0].id == tray.tray[0].user.pk == "4289198852"
-    assert tray.tray[0].seen == 1591308724 and tray.tray[0].expiring_at == 1591488353
+    assert tray.tray[0].seen == 1591308724
+    assert tray.tray[0].expiring_at == 1591488353
 
 
 # -- error bodies through the classifier -----------------------------------------------------------
@@ -171,8 +184,10 @@ def test_web_graphql_reels_tray() -> None:
 def test_error_login_required(status: int) -> None:
     error = classify_response("followers", status, load_fixture("error_login_required__instagramkit.json"))
     assert type(error) is AuthenticationError
-    assert error.status_code == status and error.endpoint == "followers"
-    assert "logged out" in error.message and "login_required" in error.message
+    assert error.status_code == status
+    assert error.endpoint == "followers"
+    assert "logged out" in error.message
+    assert "login_required" in error.message
 
 
 def test_error_checkpoint_required() -> None:
@@ -185,7 +200,8 @@ def test_error_checkpoint_required() -> None:
 
 def test_error_graphql_user_not_found() -> None:
     error = classify_response("current_user", 200, load_fixture("graphql_user_not_found__pgrimaud.json"))
-    assert type(error) is NotFoundError and "data.user is null" in error.message
+    assert type(error) is NotFoundError
+    assert "data.user is null" in error.message
 
 
 def test_error_bad_password() -> None:
@@ -196,8 +212,12 @@ def test_error_bad_password() -> None:
 
 
 def test_successful_bodies_classify_as_usable() -> None:
-    for name in ("friendships_followers_mobile__instagramkit.json", "reels_tray__instagram-clone.json",
-                 "users_info__pgrimaud.json", "web_profile_info__pgrimaud.json"):
+    for name in (
+        "friendships_followers_mobile__instagramkit.json",
+        "reels_tray__instagram-clone.json",
+        "users_info__pgrimaud.json",
+        "web_profile_info__pgrimaud.json",
+    ):
         assert classify_response("any", 200, load_fixture(name)) is None
 
 
@@ -213,7 +233,8 @@ def test_mutated_followers_page_still_parses() -> None:
     users[2]["is_verified"] = None
     body["next_max_id"] = 200  # an int cursor
     page = FollowPage.model_validate(body)
-    assert page.users[0].pk.isdigit() and page.users[0].full_name is None
+    assert page.users[0].pk.isdigit()
+    assert page.users[0].full_name is None
     assert page.users[1].latest_reel_media == 1592475703
     assert page.next_max_id == "200"
     assert FollowPage.model_validate({"users": None, "next_max_id": ""}).users == []
@@ -232,37 +253,61 @@ def test_mutated_tray_drops_entries_without_user() -> None:
 
 def test_user_feed_pages() -> None:
     more = FeedPage.model_validate(load_fixture("feed_user_page_more__instagramkit.json"))
-    assert len(more.items) == 18 and more.more_available and more.next_max_id == "2112752161707289951_3555900579"
+    assert len(more.items) == 18
+    assert more.more_available
+    assert more.next_max_id == "2112752161707289951_3555900579"
     first = more.items[0]
     assert (first.code, first.pk, first.media_type, first.like_count, first.comment_count) == (
-        "CBlCJK-pqoS", "2334281408218311186", 8, 84, 7
+        "CBlCJK-pqoS",
+        "2334281408218311186",
+        8,
+        84,
+        7,
     )
-    assert first.taken_at is not None and first.taken_at.year == 2020 and first.owner_pk == "3555900579"
-    assert first.caption_text and first.caption_text.startswith("Maap emang") and len(first.carousel) == 3
+    assert first.taken_at is not None
+    assert first.taken_at.year == 2020
+    assert first.owner_pk == "3555900579"
+    assert first.caption_text
+    assert first.caption_text.startswith("Maap emang")
+    assert len(first.carousel) == 3
     assert all(child.image_url for child in first.carousel)
     assert {p.media_type for p in more.items} == {1, 2, 8}
     assert all(p.video_url for p in more.items if p.media_type == 2)
-    assert "image_versions2" not in first.raw and first.raw["code"] == "CBlCJK-pqoS"
+    assert "image_versions2" not in first.raw
+    assert first.raw["code"] == "CBlCJK-pqoS"
 
     last = FeedPage.model_validate(load_fixture("feed_user_page_last__instagramkit.json"))
-    assert len(last.items) == 3 and not last.more_available and last.next_max_id is None
+    assert len(last.items) == 3
+    assert not last.more_available
+    assert last.next_max_id is None
     assert any(p.caption_text is None for p in last.items)  # a null caption
     single = FeedPage.model_validate(load_fixture("feed_user__instagram-clone.json"))
-    assert single.items[0].code == "Cj3LLOXN_qK" and single.items[0].comment_count is None
-    assert single.items[0].image_url and single.items[0].image_url.startswith("https://scontent")
+    assert single.items[0].code == "Cj3LLOXN_qK"
+    assert single.items[0].comment_count is None
+    assert single.items[0].image_url
+    assert single.items[0].image_url.startswith("https://scontent")
     empty = FeedPage.model_validate(load_fixture("feed_user_empty__instagramkit.json"))
-    assert empty.items == [] and not empty.more_available
+    assert empty.items == []
+    assert not empty.more_available
 
 
 def test_reels_tab_items_are_posts() -> None:
     body = load_fixture("clips_user__pgrimaud.json")
     page = FeedPage.model_validate(
-        {"items": [i["media"] for i in body["items"]], "more_available": body["paging_info"]["more_available"],
-         "next_max_id": body["paging_info"]["max_id"]}
+        {
+            "items": [i["media"] for i in body["items"]],
+            "more_available": body["paging_info"]["more_available"],
+            "next_max_id": body["paging_info"]["max_id"],
+        }
     )
-    assert len(page.items) == 12 and page.more_available and page.next_max_id
+    assert len(page.items) == 12
+    assert page.more_available
+    assert page.next_max_id
     reel = page.items[0]
-    assert reel.media_type == 2 and reel.video_url and reel.play_count and reel.play_count > reel.like_count  # type: ignore[operator]
+    assert reel.media_type == 2
+    assert reel.video_url
+    assert reel.play_count
+    assert reel.play_count > reel.like_count
 
 
 # -- comments ------------------------------------------------------------------------------------------
@@ -272,11 +317,18 @@ def test_media_comments_page() -> None:
     from ig_resources.instagram import CommentsPage
 
     page = CommentsPage.model_validate(load_fixture("media_comments__instagram-clone.json"))
-    assert len(page.comments) == 20 and page.comment_count == 440 and page.next_max_id is None
-    assert page.next_min_id and json.loads(page.next_min_id)["cached_comments_cursor"] == "17924472902603244"
+    assert len(page.comments) == 20
+    assert page.comment_count == 440
+    assert page.next_max_id is None
+    assert page.next_min_id
+    assert json.loads(page.next_min_id)["cached_comments_cursor"] == "17924472902603244"
     first = page.comments[0]
-    assert first.pk == "17950821812233925" and first.user and first.user.username == "eugen_kholodiy"
-    assert first.created_at is not None and first.created_at.year == 2022 and first.text
+    assert first.pk == "17950821812233925"
+    assert first.user
+    assert first.user.username == "eugen_kholodiy"
+    assert first.created_at is not None
+    assert first.created_at.year == 2022
+    assert first.text
 
 
 # -- related accounts ----------------------------------------------------------------------------------
@@ -286,10 +338,12 @@ def test_related_accounts_of_the_web_profile_query() -> None:
     from ig_resources.instagram import related_from_graphql
 
     related = related_from_graphql(load_fixture("graphql_highlights_and_chaining__pgrimaud.json"))
-    assert len(related) == 80 and len({u.pk for u in related}) == 80
+    assert len(related) == 80
+    assert len({u.pk for u in related}) == 80
     assert all(u.pk.isdigit() and u.username for u in related)
     error = classify_response("related", 400, {"message": "Not eligible for chaining.", "status": "fail"})
-    assert error is not None and error.reason == "private_account"
+    assert error is not None
+    assert error.reason == "private_account"
 
 
 # -- login (the sandbox's answers against the captures; the browser reads them, not this client) ----------
@@ -302,7 +356,9 @@ def test_login_answers_of_the_sandbox_have_the_captured_shapes() -> None:
     from ig_resources.instagram.sandbox import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer
     from tests.sandbox.conftest import assert_same_shape_impl as same_shape
 
-    spec = NetworkSpec(seed=4, accounts=[AccountSpec(username="gail", followers=3, following=3, password=SecretStr("pw"))])
+    spec = NetworkSpec(
+        seed=4, accounts=[AccountSpec(username="gail", followers=3, following=3, password=SecretStr("pw"))]
+    )
     network = SandboxNetwork(spec)
     with SandboxServer(network) as server, httpx.Client(base_url=server.url) as web:
         web.get("/accounts/login/")
@@ -311,7 +367,10 @@ def test_login_answers_of_the_sandbox_have_the_captured_shapes() -> None:
             return web.post(path, data=form, headers={"X-CSRFToken": web.cookies["csrftoken"]})
 
         def login(password: str) -> httpx.Response:
-            return post("/accounts/login/ajax/", {"username": "gail", "enc_password": f"#PWD_INSTAGRAM_BROWSER:0:1700000000:{password}"})
+            return post(
+                "/accounts/login/ajax/",
+                {"username": "gail", "enc_password": f"#PWD_INSTAGRAM_BROWSER:0:1700000000:{password}"},
+            )
 
         assert login("nope").json() == load_fixture("error_login_ajax_bad_password__pgrimaud.json")
         same_shape(load_fixture("login_ajax_success__pgrimaud.json"), login("pw").json())
@@ -321,10 +380,16 @@ def test_login_answers_of_the_sandbox_have_the_captured_shapes() -> None:
         held = login("pw")
         same_shape(load_fixture("error_checkpoint_required__pgrimaud.json"), held.json())
         challenge = held.json()["checkpoint_url"]
-        same_shape(load_fixture("challenge_send_code_email__instagramkit.json"), post(challenge, {"choice": "1"}).json(),
-                   ignore={"$.extraData.content"})  # the page layout the browser renders, not data
+        same_shape(
+            load_fixture("challenge_send_code_email__instagramkit.json"),
+            post(challenge, {"choice": "1"}).json(),
+            ignore={"$.extraData.content"},
+        )  # the page layout the browser renders, not data
         wrong = post(challenge, {"security_code": "x"}).json()
-        assert wrong["challenge"]["errors"] == load_fixture("error_challenge_verify_code__instagramkit.json")["challenge"]["errors"]
+        assert (
+            wrong["challenge"]["errors"]
+            == load_fixture("error_challenge_verify_code__instagramkit.json")["challenge"]["errors"]
+        )
         code = network.last_code(network.account("gail"), "email")
         done = post(challenge, {"security_code": code or ""}).json()
         assert done == load_fixture("challenge_submit_ok__pgrimaud.json")
@@ -437,4 +502,5 @@ def test_covered_fixtures_are_named_in_their_test() -> None:
 
 def test_generic_failure_body_is_instagram_error() -> None:
     error = classify_response("inbox", 200, {"status": "fail", "message": "something new"})
-    assert type(error) is InstagramError and "something new" in error.message
+    assert type(error) is InstagramError
+    assert "something new" in error.message

@@ -40,7 +40,8 @@ def test_defaults_are_instaloaders_measured_limits() -> None:
     assert policy.budget("followers") == Budget(199, 1800)
     assert policy.bucket("inbox") == DEFAULT_BUCKET
     pauses = [pause_seconds(policy, random.Random(i)) for i in range(2000)]
-    assert max(pauses) <= 15 and 1.3 < sum(pauses) / len(pauses) < 2.1  # mean ≈ 1/0.6
+    assert max(pauses) <= 15
+    assert 1.3 < sum(pauses) / len(pauses) < 2.1
 
 
 def test_backoff_grows_with_jitter_and_honours_retry_after() -> None:
@@ -48,8 +49,11 @@ def test_backoff_grows_with_jitter_and_honours_retry_after() -> None:
     rng = random.Random(7)
     first = [backoff_seconds(policy, 1, rng, retry_after=None, now=NOW) for _ in range(200)]
     third = [backoff_seconds(policy, 3, rng, retry_after=None, now=NOW) for _ in range(200)]
-    assert 15 <= min(first) and max(first) <= 30 and len(set(first)) > 100
-    assert 60 <= min(third) and max(third) <= 120
+    assert min(first) >= 15
+    assert max(first) <= 30
+    assert len(set(first)) > 100
+    assert min(third) >= 60
+    assert max(third) <= 120
     assert backoff_seconds(policy, 9, rng, retry_after=None, now=NOW) <= policy.backoff_max_seconds
     told = NOW + timedelta(seconds=120)
     assert backoff_seconds(policy, 1, rng, retry_after=told, now=NOW) == 120
@@ -71,18 +75,26 @@ def test_pacer_waits_for_the_budget_then_pauses() -> None:
     slept: list[float] = []
     pacer = Pacer(PacingPolicy(), Budgets([4.0, 2.5]), sleep=slept.append, rng=random.Random(1))
     pacer.before_request("followers")
-    assert slept[:2] == [4.0, 2.5] and len(slept) == 3 and 0 < slept[2] <= 15
-    assert pacer.stats.waited_seconds == 6.5 and pacer.stats.paused_seconds == slept[2]
+    assert slept[:2] == [4.0, 2.5]
+    assert len(slept) == 3
+    assert 0 < slept[2] <= 15
+    assert pacer.stats.waited_seconds == 6.5
+    assert pacer.stats.paused_seconds == slept[2]
 
 
-def test_client_retries_429_after_retry_after_then_succeeds(stub: StubServer, session: SessionCookies) -> None:
+def test_client_retries_429_after_retry_after_then_succeeds(
+    stub: StubServer, session: SessionCookies
+) -> None:
     slept: list[float] = []
     store = Budgets([])
     pacer = Pacer(NO_PAUSE, store, sleep=slept.append, rng=random.Random(3))
     stub.script(
         ME,
-        Scripted(status=429, body={"message": "Please wait a few minutes before you try again.", "status": "fail"},
-                 headers={"Retry-After": "3"}),
+        Scripted(
+            status=429,
+            body={"message": "Please wait a few minutes before you try again.", "status": "fail"},
+            headers={"Retry-After": "3"},
+        ),
         Scripted(status=503, body="upstream down"),
         Scripted(body=fixture_bytes("users_info_self__instagramkit.json")),
     )
@@ -91,12 +103,16 @@ def test_client_retries_429_after_retry_after_then_succeeds(stub: StubServer, se
         assert client.requests["current_user"] == 3
     assert 2 <= slept[0] <= 3.01  # Retry-After, measured against our clock
     assert 0.5 <= slept[1] <= 2  # backoff attempt 2: base 1 s doubled, full jitter in [1, 2]
-    assert pacer.stats.retries == {"current_user": 2} and store.reserved == 3
+    assert pacer.stats.retries == {"current_user": 2}
+    assert store.reserved == 3
 
 
 def test_client_gives_up_when_retries_are_spent(stub: StubServer, session: SessionCookies) -> None:
-    pacer = Pacer(PacingPolicy(pause_rate=0, max_retries=2, backoff_base_seconds=0.01), Budgets([]),
-                  sleep=lambda _: None)
+    pacer = Pacer(
+        PacingPolicy(pause_rate=0, max_retries=2, backoff_base_seconds=0.01),
+        Budgets([]),
+        sleep=lambda _: None,
+    )
     stub.script(ME, *[Scripted(status=500, body="boom")] * 3)
     with WebApiClient(session, api_base_url=stub.url, pacer=pacer) as client, pytest.raises(ServerError):
         client.current_user()

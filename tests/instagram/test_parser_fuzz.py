@@ -15,8 +15,11 @@ from ig_resources.instagram.models import FollowPage, InboxPage, StoryTray
 from .ig_test_support import load_fixture
 
 PROFILE_FIXTURES = [
-    "web_profile_info__pgrimaud.json", "users_info__pgrimaud.json", "users_usernameinfo__instagramkit.json",
-    "users_info_logged_out__instagramkit.json", "profile_username_a1_legacy__instagramkit.json",
+    "web_profile_info__pgrimaud.json",
+    "users_info__pgrimaud.json",
+    "users_usernameinfo__instagramkit.json",
+    "users_info_logged_out__instagramkit.json",
+    "profile_username_a1_legacy__instagramkit.json",
 ]
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -63,7 +66,8 @@ def test_profile_parser_survives_mutations(body: Any) -> None:
         profile = profile_details_from_body(body)
     except InstagramError:
         return
-    assert isinstance(profile.pk, str) and isinstance(profile.raw, dict)
+    assert isinstance(profile.pk, str)
+    assert isinstance(profile.raw, dict)
     json.dumps(profile.raw, default=str)  # what is kept as raw JSON stays serialisable
 
 

@@ -38,9 +38,13 @@ def _largest(versions: list[dict[str, Any]], w: str = "width", h: str = "height"
 
 def _check_item(item: StoryItem, raw: dict[str, Any]) -> None:
     """Times are UTC datetimes, the type is 1 or 2, and the URLs are the largest renditions."""
-    assert isinstance(item, StoryItem) and item.pk.isdigit()
-    assert item.taken_at.tzinfo is UTC and item.expiring_at is not None and item.expiring_at.tzinfo is UTC
-    assert item.media_type in (1, 2) and item.is_video == (item.media_type == 2)
+    assert isinstance(item, StoryItem)
+    assert item.pk.isdigit()
+    assert item.taken_at.tzinfo is UTC
+    assert item.expiring_at is not None
+    assert item.expiring_at.tzinfo is UTC
+    assert item.media_type in (1, 2)
+    assert item.is_video == (item.media_type == 2)
     if "image_versions2" in raw:
         assert item.image_url == _largest(raw["image_versions2"]["candidates"])
     if raw.get("video_versions"):
@@ -69,19 +73,26 @@ def test_mobile_feed_reels_media() -> None:
         ("iayulstr", 8, 8),
     ]
     first = reels["13320596140"]
-    assert first.id == first.user.pk == "13320596140" and not first.is_highlight
-    assert first.latest_reel_media == 1592734545 and first.seen == 1592732788
+    assert first.id == first.user.pk == "13320596140"
+    assert not first.is_highlight
+    assert first.latest_reel_media == 1592734545
+    assert first.seen == 1592732788
     assert first.expiring_at == _utc(1592820945)
     item = first.items[0]
     assert (item.pk, item.id, item.owner_pk) == (
-        "2336332851137925320", "2336332851137925320_13320596140", "13320596140"
+        "2336332851137925320",
+        "2336332851137925320_13320596140",
+        "13320596140",
     )
-    assert item.taken_at == _utc(1592732595) and item.expiring_at == _utc(1592818995)
-    assert item.media_type == 1 and item.video_url is None
+    assert item.taken_at == _utc(1592732595)
+    assert item.expiring_at == _utc(1592818995)
+    assert item.media_type == 1
+    assert item.video_url is None
     assert "/104166755_509334949785072_" in (item.image_url or "")
     video = reels["3555900579"].items[6]
     assert (video.pk, video.media_type, video.video_duration) == ("2336214876934249579", 2, 14.933)
-    assert video.video_url and "/75631366_2934592596785904_" in video.video_url  # 576×1024, not 248×440
+    assert video.video_url
+    assert "/75631366_2934592596785904_" in video.video_url
     for reel_pk, reel in reels.items():
         for item, raw in zip(reel.items, body["reels"][reel_pk]["items"], strict=True):
             _check_item(item, raw)
@@ -94,9 +105,11 @@ def test_mobile_feed_user_story() -> None:
     assert list(reels) == ["13320596140"]
     reel = reels["13320596140"]
     assert (reel.user.username, len(reel.items), reel.media_count) == ("faanteyki", 1, 1)
-    assert reel.latest_reel_media == 1592488129 and reel.expiring_at == _utc(1592574529)
+    assert reel.latest_reel_media == 1592488129
+    assert reel.expiring_at == _utc(1592574529)
     _check_item(reel.items[0], body["reel"]["items"][0])
-    assert reel.items[0].taken_at == _utc(1592488129) and reel.items[0].pk == "2334282149393729443"
+    assert reel.items[0].taken_at == _utc(1592488129)
+    assert reel.items[0].pk == "2334282149393729443"
     # No story: Instagram answers `reel: null`.
     assert reels_from_mobile({**body, "reel": None}) == {}
 
@@ -113,7 +126,8 @@ def test_mobile_tray_items() -> None:
     assert items[4].video_duration == 18.739
     assert items[4].video_url == _largest(body["tray"][0]["items"][4]["video_versions"])
     assert [i.taken_at for i in items] == sorted(i.taken_at for i in items)  # oldest first, as sent
-    assert tray.tray[1].story_items() == [] and tray.tray[2].story_items() == []  # the rest need reels_media
+    assert tray.tray[1].story_items() == []
+    assert tray.tray[2].story_items() == []
 
 
 def test_mobile_highlights_tray() -> None:
@@ -121,9 +135,13 @@ def test_mobile_highlights_tray() -> None:
     body = {
         "tray": [
             {
-                "id": "highlight:17990000000000001", "title": "Summer", "created_at": 1600000000,
+                "id": "highlight:17990000000000001",
+                "title": "Summer",
+                "created_at": 1600000000,
                 "media_count": 4,
-                "cover_media": {"cropped_image_version": {"url": "https://scontent.cdninstagram.com/v/1_n.jpg"}},
+                "cover_media": {
+                    "cropped_image_version": {"url": "https://scontent.cdninstagram.com/v/1_n.jpg"}
+                },
                 "user": {"pk": 5670185369, "username": "statement.paris"},
             },
             {"id": "live_1", "broadcast_owner": {}},  # not a folder: skipped
@@ -132,9 +150,14 @@ def test_mobile_highlights_tray() -> None:
     }
     (folder,) = highlights_from_mobile(body)
     assert (folder.id, folder.title, folder.media_count, folder.items) == (
-        "highlight:17990000000000001", "Summer", 4, []
+        "highlight:17990000000000001",
+        "Summer",
+        4,
+        [],
     )
-    assert folder.is_highlight and folder.user.pk == "5670185369" and folder.created_at == _utc(1600000000)
+    assert folder.is_highlight
+    assert folder.user.pk == "5670185369"
+    assert folder.created_at == _utc(1600000000)
 
 
 # -- web GraphQL ---------------------------------------------------------------------------------------
@@ -144,31 +167,39 @@ def test_graphql_reels_media_of_five_users() -> None:
     body = load_fixture("graphql_reels_media_5users__instagramkit.json")
     reels = reels_from_graphql(body)
     assert [(pk, len(r.items)) for pk, r in reels.items()] == [
-        ("4289198852", 1), ("321718805", 5), ("306562176", 5), ("8594368183", 2), ("7673389999", 1)
+        ("4289198852", 1),
+        ("321718805", 5),
+        ("306562176", 5),
+        ("8594368183", 2),
+        ("7673389999", 1),
     ]
     assert [r.user.username for r in reels.values()][:2] == ["sayyid_musthofa_", "tugcegrn"]
     assert all(r.media_count == len(r.items) for r in reels.values())  # web reels carry no count
-    assert reels["4289198852"].seen == 1591511945 and reels["8594368183"].seen is None
+    assert reels["4289198852"].seen == 1591511945
+    assert reels["8594368183"].seen is None
     assert [i.media_type for i in reels["306562176"].items] == [2] * 5  # GraphStoryVideo
     for reel, raw_reel in zip(reels.values(), body["data"]["reels_media"], strict=True):
         for item, raw in zip(reel.items, raw_reel["items"], strict=True):
             _check_item(item, raw)
             assert item.taken_at == _utc(raw["taken_at_timestamp"])
             assert item.expiring_at == _utc(raw["expiring_at_timestamp"])
-            assert item.owner_pk == reel.user.pk and item.id == item.pk
+            assert item.owner_pk == reel.user.pk
+            assert item.id == item.pk
 
 
 def test_graphql_reels_media_story_video() -> None:
     body = load_fixture("graphql_reels_media_story__pgrimaud.json")
     reels = reels_from_graphql(body)
     reel = reels["625833324"]
-    assert reel.user.username == "starwars" and reel.latest_reel_media == 1590008162
+    assert reel.user.username == "starwars"
+    assert reel.latest_reel_media == 1590008162
     (item,) = reel.items
     raw = body["data"]["reels_media"][0]["items"][0]
     _check_item(item, raw)
     assert (item.pk, item.media_type, item.video_duration) == ("2313478624923545316", 2, 14.5)
     # MAIN 640×1137 over BASELINE 480×853
-    assert item.video_url and "/99287096_935847843521160_" in item.video_url
+    assert item.video_url
+    assert "/99287096_935847843521160_" in item.video_url
     assert item.image_url == raw["display_resources"][2]["src"]  # 1080×1920
     assert item.expiring_at - item.taken_at == timedelta(hours=24)
     assert item.raw["story_cta_url"] == "https://www.youtube.com/watch?v=-bhq2bxwAzg"
@@ -189,7 +220,9 @@ def test_graphql_highlight_reels() -> None:
         ("highlight:18095548501062215", 9),
     ]
     for reel, raw_reel in zip(reels.values(), body["data"]["reels_media"], strict=True):
-        assert reel.is_highlight and reel.user.pk == "5670185369" and reel.user.username == "statement.paris"
+        assert reel.is_highlight
+        assert reel.user.pk == "5670185369"
+        assert reel.user.username == "statement.paris"
         assert reel.latest_reel_media is None
         for item, raw in zip(reel.items, raw_reel["items"], strict=True):
             _check_item(item, raw)
@@ -199,16 +232,19 @@ def test_graphql_highlight_reels() -> None:
 def test_graphql_highlight_folders() -> None:
     folders = highlights_from_graphql(load_fixture("graphql_highlights_and_chaining__pgrimaud.json"))
     assert [(f.id, f.title) for f in folders[:3]] == [
-        ("highlight:18137590444014024", "STORY"), ("highlight:18050908660174460", "ROCKAWAY"),
+        ("highlight:18137590444014024", "STORY"),
+        ("highlight:18050908660174460", "ROCKAWAY"),
         ("highlight:18095548501062215", "STAIRWAY"),
     ]
-    assert len(folders) == 8 and all(f.user.pk == "5670185369" and f.items == [] for f in folders)
+    assert len(folders) == 8
+    assert all(f.user.pk == "5670185369" and f.items == [] for f in folders)
 
 
 def test_graphql_user_reel_without_items() -> None:
     reel = Reel.model_validate(load_fixture("graphql_user_reel_by_id__pgrimaud.json")["data"]["user"]["reel"])
     assert (reel.id, reel.user.username, reel.items, reel.media_count) == ("3", "kevin", [], None)
-    assert reel.expiring_at == _utc(1592762576) and reel.latest_reel_media == 0  # 0: no story now
+    assert reel.expiring_at == _utc(1592762576)
+    assert reel.latest_reel_media == 0
 
 
 # -- leniency and errors -------------------------------------------------------------------------------
@@ -223,12 +259,15 @@ def test_odd_items_and_reels_are_skipped_not_fatal() -> None:
     body["reels"]["live_1"] = {"id": "live_1", "broadcast_owner": {}}  # no user: not a reel
     reels = reels_from_mobile(body)
     assert list(reels) == ["13320596140", "3555900579"]
-    assert len(reels["13320596140"].items) == 5 and reels["13320596140"].media_count == 6
+    assert len(reels["13320596140"].items) == 5
+    assert reels["13320596140"].media_count == 6
 
 
 def test_missing_expiry_is_a_day_after_taken() -> None:
     item = StoryItem.model_validate({"pk": "1", "taken_at": 1600000000, "media_type": 1})
-    assert item.expiring_at == _utc(1600000000 + 86400) and item.image_url is None and item.owner_pk is None
+    assert item.expiring_at == _utc(1600000000 + 86400)
+    assert item.image_url is None
+    assert item.owner_pk is None
     web = StoryItem.model_validate({"id": "7", "taken_at_timestamp": 1600000000, "is_video": True})
     assert (web.pk, web.media_type, web.expiring_at) == ("7", 2, _utc(1600086400))
 
@@ -257,8 +296,10 @@ def test_bodies_without_their_container_are_malformed(parse: Any, body: dict[str
 
 
 STORY_FIXTURES = [
-    "feed_reels_media__instagramkit.json", "feed_user_story__instagramkit.json",
-    "graphql_reels_media_story__pgrimaud.json", "graphql_reels_media_5users__instagramkit.json",
+    "feed_reels_media__instagramkit.json",
+    "feed_user_story__instagramkit.json",
+    "graphql_reels_media_story__pgrimaud.json",
+    "graphql_reels_media_5users__instagramkit.json",
     "graphql_highlight_reels_media__pgrimaud.json",
 ]
 
@@ -272,7 +313,9 @@ def test_story_parsers_survive_mutations(body: Any) -> None:
         except InstagramError:
             continue
         for reel_id, reel in reels.items():
-            assert reel.id == reel_id and isinstance(reel.user.pk, str)
+            assert reel.id == reel_id
+            assert isinstance(reel.user.pk, str)
             for item in reel.items:
-                assert item.taken_at.tzinfo is not None and isinstance(item.media_type, int)
+                assert item.taken_at.tzinfo is not None
+                assert isinstance(item.media_type, int)
                 json.dumps(item.raw, default=str)

@@ -25,7 +25,7 @@ ROUTES = {
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         status, ctype, body = ROUTES.get(self.path.split("?")[0], (404, "text/plain", b"no"))
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -53,8 +53,11 @@ def test_bytes_are_stored_once_under_their_hash(cdn: str, tmp_path: Path) -> Non
     with store(tmp_path).downloader() as d:
         first = d.fetch(f"{cdn}/pic.jpg?oh=1")
         second = d.fetch(f"{cdn}/same-again.jpg")
-    assert first.sha256 == second.sha256 and not first.existed and second.existed
-    assert first.content_type == "image/png" and first.path.suffix == ".png"  # from the bytes, not the URL
+    assert first.sha256 == second.sha256
+    assert not first.existed
+    assert second.existed
+    assert first.content_type == "image/png"
+    assert first.path.suffix == ".png"
     assert first.path == tmp_path / first.sha256[:2] / first.sha256[2:4] / f"{first.sha256}.png"
     assert first.path.read_bytes() == PNG
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == [first.path]  # no temp files left
@@ -62,10 +65,20 @@ def test_bytes_are_stored_once_under_their_hash(cdn: str, tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(
     ("path", "reason"),
-    [("/html.jpg", "content_type"), ("/text", "content_type"), ("/big.jpg", "too_large"), ("/gone.jpg", "http_error")],
+    [
+        ("/html.jpg", "content_type"),
+        ("/text", "content_type"),
+        ("/big.jpg", "too_large"),
+        ("/gone.jpg", "http_error"),
+    ],
 )
-def test_refusals_name_their_reason_and_leave_nothing(cdn: str, tmp_path: Path, path: str, reason: str) -> None:
-    with store(tmp_path, max_bytes=len(PNG) + 100).downloader() as d, pytest.raises(MediaRejectedError) as err:
+def test_refusals_name_their_reason_and_leave_nothing(
+    cdn: str, tmp_path: Path, path: str, reason: str
+) -> None:
+    with (
+        store(tmp_path, max_bytes=len(PNG) + 100).downloader() as d,
+        pytest.raises(MediaRejectedError) as err,
+    ):
         d.fetch(cdn + path)
     assert err.value.reason == reason
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
@@ -74,7 +87,8 @@ def test_refusals_name_their_reason_and_leave_nothing(cdn: str, tmp_path: Path, 
 def test_only_trusted_hosts(tmp_path: Path) -> None:
     with MediaStore(root=str(tmp_path)).downloader() as d, pytest.raises(MediaRejectedError) as err:
         d.fetch("http://169.254.169.254/latest/meta-data")
-    assert err.value.reason == "untrusted_host" and d.downloads == 0
+    assert err.value.reason == "untrusted_host"
+    assert d.downloads == 0
 
 
 def test_fingerprint_ignores_signature_host_and_size() -> None:
@@ -82,7 +96,8 @@ def test_fingerprint_ignores_signature_host_and_size() -> None:
     b = "https://scontent-ams4-1.cdninstagram.com/v/t51.2885-19/s320x320/123_456_n.jpg?oh=9&oe=8"
     c = "https://scontent-lhr8-1.cdninstagram.com/v/t51.2885-19/s150x150/999_456_n.jpg?oh=1&oe=2"
     assert url_fingerprint(a) == url_fingerprint(b) != url_fingerprint(c)
-    assert url_fingerprint(None) is None and url_fingerprint("https://x.com/") is None
+    assert url_fingerprint(None) is None
+    assert url_fingerprint("https://x.com/") is None
 
 
 def test_sniffing() -> None:

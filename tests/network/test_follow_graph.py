@@ -30,7 +30,14 @@ from ig_resources.instagram.session import parse_cookie_file
 SPEC = NetworkSpec(
     seed=11,
     accounts=[
-        AccountSpec(username="alice", followers=1_234, following=567, mutual_fraction=0.4, inbox_threads=25, tray_reels=7),
+        AccountSpec(
+            username="alice",
+            followers=1_234,
+            following=567,
+            mutual_fraction=0.4,
+            inbox_threads=25,
+            tray_reels=7,
+        ),
         AccountSpec(username="bob", followers=90, following=40, inbox_threads=3, tray_reels=2),
     ],
 )
@@ -52,8 +59,11 @@ class World:
             resources={
                 "database": self.database,
                 "instagram": InstagramClientResource(
-                    api_base_url=self.server.url, web_base_url=self.server.url, pacing=self.paced,
-                    pause_mean_seconds=0, backoff_base_seconds=0.05,
+                    api_base_url=self.server.url,
+                    web_base_url=self.server.url,
+                    pacing=self.paced,
+                    pause_mean_seconds=0,
+                    backoff_base_seconds=0.05,
                 ),
             },
             run_config={"ops": {"follow_graph": {"config": config}}} if config else None,
@@ -75,7 +85,13 @@ class World:
 
     def sync_runs(self, username: str = "alice") -> list[SyncRun]:
         with self.database.session() as s:
-            return list(s.scalars(select(SyncRun).where(SyncRun.instagram_account_id == self.account_id(username)).order_by(SyncRun.id)))
+            return list(
+                s.scalars(
+                    select(SyncRun)
+                    .where(SyncRun.instagram_account_id == self.account_id(username))
+                    .order_by(SyncRun.id)
+                )
+            )
 
 
 @pytest.fixture
@@ -110,29 +126,47 @@ def test_full_sync_stores_the_graph_with_its_figures(world: World) -> None:
     followers, following = expected_graph(world.network, "alice")
     meta = metadata(result)
     assert (meta["followers"], meta["following"], meta["mutuals"]) == (
-        len(followers), len(following), len(followers & following)
+        len(followers),
+        len(following),
+        len(followers & following),
     )
     assert meta["requests"] == {
-        "current_user": 1, "inbox": math.ceil(25 / 20), "story_tray": 1,
-        "followers": math.ceil(1_234 / 200), "following": math.ceil(567 / 200),
+        "current_user": 1,
+        "inbox": math.ceil(25 / 20),
+        "story_tray": 1,
+        "followers": math.ceil(1_234 / 200),
+        "following": math.ceil(567 / 200),
     }
     assert meta["requests_total"] == sum(meta["requests"].values())
     flags = world.flags()
     assert {pk for pk, (_, _, f) in flags.items() if f} == followers
     assert {pk for pk, (_, g, _) in flags.items() if g} == following
     assert meta["dagster/row_count"] == len(flags)
-    assert checks(result) == {"plausible_size": True, "follow_graph_unique_keys": True, "follow_graph_flags_consistent": True}
+    assert checks(result) == {
+        "plausible_size": True,
+        "follow_graph_unique_keys": True,
+        "follow_graph_flags_consistent": True,
+    }
     (run,) = world.sync_runs()
-    assert run.status == "succeeded" and run.stats_json["followers"] == len(followers)
-    assert run.started_at and run.finished_at and run.dagster_run_id == result.run_id
+    assert run.status == "succeeded"
+    assert run.stats_json["followers"] == len(followers)
+    assert run.started_at
+    assert run.finished_at
+    assert run.dagster_run_id == result.run_id
 
     # Inbox peers are messageable, tray owners seen, and no follow events on the baseline sync.
     with world.database.session() as s:
         peers = s.scalar(select(func.count()).select_from(ConversationPeer))
         messageable = s.scalar(
-            select(func.count()).select_from(InstagramProfile).where(InstagramProfile.dm_interaction_state == "messageable")
+            select(func.count())
+            .select_from(InstagramProfile)
+            .where(InstagramProfile.dm_interaction_state == "messageable")
         )
-        seen = s.scalar(select(func.count()).select_from(InstagramProfile).where(InstagramProfile.last_story_seen_at.is_not(None)))
+        seen = s.scalar(
+            select(func.count())
+            .select_from(InstagramProfile)
+            .where(InstagramProfile.last_story_seen_at.is_not(None))
+        )
     assert peers == meta["inbox_users"] == messageable > 0
     assert seen == meta["tray_users"] == 7
     kinds = {kind for _, kind, _ in world.database.events(world.account_id())}
@@ -173,8 +207,15 @@ def test_unfollow_follow_and_rename_between_syncs(world: World) -> None:
     assert flags[renamed] == ("brand.new_name", True, True)
     assert flags[joiner_pk][2] is True
     meta = metadata(result)
-    assert (meta["followers_added"], meta["followers_removed"], meta["following_removed"], meta["renamed"]) == (1, 1, 1, 1)
-    events = {(kind, name) for name, kind, ext in world.database.events(world.account_id()) if kind != "story_seen"}
+    assert (
+        meta["followers_added"],
+        meta["followers_removed"],
+        meta["following_removed"],
+        meta["renamed"],
+    ) == (1, 1, 1, 1)
+    events = {
+        (kind, name) for name, kind, ext in world.database.events(world.account_id()) if kind != "story_seen"
+    }
     assert events == {
         ("follower_lost", flags[leaver][0]),
         ("following_removed", flags[dropped][0]),
@@ -194,7 +235,8 @@ def test_failure_after_page_n_keeps_the_previous_graph(world: World) -> None:
     assert not result.success
     assert world.flags() == before
     failed = world.sync_runs()[-1]
-    assert failed.status == "failed" and "server_error" in failed.error_message
+    assert failed.status == "failed"
+    assert "server_error" in failed.error_message
     assert failed.stats_json["requests"]["followers"] == 4  # three good pages, then the 500
     assert not result.get_asset_materialization_events()
 
@@ -210,7 +252,9 @@ def test_truncated_list_is_refused_by_the_blocking_check(world: World) -> None:
     assert not result.get_asset_materialization_events()
     assert world.flags() == before
     failed = world.sync_runs()[-1]
-    assert failed.status == "failed" and "refused" in failed.error_message and "truncated" in failed.error_message
+    assert failed.status == "failed"
+    assert "refused" in failed.error_message
+    assert "truncated" in failed.error_message
 
     # A person who checked the drop can accept it.
     accepted = world.sync(accept_shrink=True)
@@ -226,7 +270,8 @@ def test_account_level_stops_fail_clearly_and_leave_data(world: World, fault: st
     result = world.sync()
     assert not result.success
     failure = result.failure_data_for_node("follow_graph")
-    assert failure is not None and "account 'alice'" in failure.error.message
+    assert failure is not None
+    assert "account 'alice'" in failure.error.message
     assert world.flags() == before
     assert world.sync_runs()[-1].status == "failed"
     # bob's sync is another account's and unaffected once the fault is gone
@@ -234,8 +279,12 @@ def test_account_level_stops_fail_clearly_and_leave_data(world: World, fault: st
     assert world.sync("bob").success
 
 
-def test_cookie_values_never_reach_logs_metadata_or_errors(world: World, caplog: pytest.LogCaptureFixture) -> None:
-    secrets = [v for k, v in world.network.session_cookies("alice").items() if k in ("sessionid", "csrftoken")]
+def test_cookie_values_never_reach_logs_metadata_or_errors(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    secrets = [
+        v for k, v in world.network.session_cookies("alice").items() if k in ("sessionid", "csrftoken")
+    ]
     caplog.set_level(logging.DEBUG)
     assert world.sync().success
     world.server.faults.add(Fault("login_required", endpoint="followers"))
@@ -259,7 +308,8 @@ def test_wrong_secret_key_or_unknown_account_fail_with_a_reason(world: World) ->
     world.database = DatabaseResource(url=world.database.url, secret_key=generate_key())
     result = world.sync()
     failure = result.failure_data_for_node("follow_graph")
-    assert failure is not None and "account 'alice'" in failure.error.message
+    assert failure is not None
+    assert "account 'alice'" in failure.error.message
     assert "cannot decrypt" in failure.error.message
     assert world.sync_runs()[-1].status == "failed"
 
@@ -278,9 +328,9 @@ def test_paced_sync_rides_out_throttling_and_spends_the_shared_budget(world: Wor
     assert meta["requests"]["followers"] == math.ceil(1_234 / 200) + 2  # two throttled attempts, retried
     with world.database.session() as s:
         logged = s.scalar(
-            select(func.count()).select_from(InstagramRequestLog).where(
-                InstagramRequestLog.instagram_account_id == world.account_id()
-            )
+            select(func.count())
+            .select_from(InstagramRequestLog)
+            .where(InstagramRequestLog.instagram_account_id == world.account_id())
         )
     assert logged == meta["requests_total"]
 
@@ -292,7 +342,8 @@ def test_throttling_storm_cools_down_only_that_account(world: World) -> None:
     message = stormy.failure_data_for_node("follow_graph").error.message
     assert "cools down until" in message
     account = world.database.account("alice")
-    assert account.cooldown_until is not None and account.login_state == "logged_in"
+    assert account.cooldown_until is not None
+    assert account.login_state == "logged_in"
 
     sent = world.server.request_counts.total()
     again = world.sync()  # refused before sending anything
@@ -304,8 +355,13 @@ def test_throttling_storm_cools_down_only_that_account(world: World) -> None:
 def test_logged_out_account_stops_until_a_new_login(world: World) -> None:
     world.server.faults.add(Fault("checkpoint_required", endpoint="current_user", account="alice", times=1))
     first = world.sync()
-    assert "checkpoint_required until someone logs in again" in first.failure_data_for_node("follow_graph").error.message
+    assert (
+        "checkpoint_required until someone logs in again"
+        in first.failure_data_for_node("follow_graph").error.message
+    )
     assert world.database.account("alice").login_state == "checkpoint_required"
     assert "accounts login alice" in world.sync().failure_data_for_node("follow_graph").error.message
-    world.database.register_account("alice", parse_cookie_file(render_cookie_file(world.network.session_cookies("alice"))))
+    world.database.register_account(
+        "alice", parse_cookie_file(render_cookie_file(world.network.session_cookies("alice")))
+    )
     assert world.sync().success

@@ -39,7 +39,9 @@ from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
 SPEC = NetworkSpec(
     seed=23,
     accounts=[
-        AccountSpec(username="carol", followers=140, following=90, mutual_fraction=0.3, inbox_threads=6, tray_reels=3),
+        AccountSpec(
+            username="carol", followers=140, following=90, mutual_fraction=0.3, inbox_threads=6, tray_reels=3
+        ),
         AccountSpec(username="dave", followers=60, following=30, inbox_threads=2, tray_reels=1),
     ],
 )
@@ -58,18 +60,31 @@ class World:
             "database": self.database,
             "instagram": InstagramClientResource(
                 # Paced (budgets in the database, retries) but with room for the whole test network.
-                api_base_url=self.server.url, web_base_url=self.server.url, pacing=True,
-                pause_mean_seconds=0, backoff_base_seconds=0.01, profile_requests_per_window=10_000,
+                api_base_url=self.server.url,
+                web_base_url=self.server.url,
+                pacing=True,
+                pause_mean_seconds=0,
+                backoff_base_seconds=0.01,
+                profile_requests_per_window=10_000,
             ),
-            "media": MediaStore(root=str(self.media_root), trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"]),
+            "media": MediaStore(
+                root=str(self.media_root), trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"]
+            ),
             "apify": ApifyInstagramClient(),
         }
 
-    def run(self, assets: list[Any], account: str = "carol", batch_size: int | None = None) -> dg.ExecuteInProcessResult:
+    def run(
+        self, assets: list[Any], account: str = "carol", batch_size: int | None = None
+    ) -> dg.ExecuteInProcessResult:
         config = {"ops": {"profile_details": {"config": {"batch_size": batch_size}}}} if batch_size else None
         return dg.materialize(
-            assets, partition_key=account, instance=self.instance, resources=self.resources(),
-            run_config=config, raise_on_error=False, selection=[a.key for a in assets if a is not follow_graph] or None,
+            assets,
+            partition_key=account,
+            instance=self.instance,
+            resources=self.resources(),
+            run_config=config,
+            raise_on_error=False,
+            selection=[a.key for a in assets if a is not follow_graph] or None,
         )
 
     def refresh(self, account: str = "carol", batch_size: int | None = None) -> dg.ExecuteInProcessResult:
@@ -80,7 +95,11 @@ class World:
 
     def profiles(self, username: str = "carol") -> dict[str, InstagramProfile]:
         with self.database.session() as s:
-            rows = s.scalars(select(InstagramProfile).where(InstagramProfile.instagram_account_id == self.account_id(username))).all()
+            rows = s.scalars(
+                select(InstagramProfile).where(
+                    InstagramProfile.instagram_account_id == self.account_id(username)
+                )
+            ).all()
             s.expunge_all()
         return {p.ig_user_id: p for p in rows}
 
@@ -94,12 +113,16 @@ def world(database: DatabaseResource, tmp_path: Path) -> Iterator[World]:
     network = SandboxNetwork(SPEC)
     with SandboxServer(network) as server, dg.instance_for_test() as instance:
         for account in SPEC.accounts:
-            database.register_account(account.username, parse_cookie_file(render_cookie_file(network.session_cookies(account.username))))
+            database.register_account(
+                account.username,
+                parse_cookie_file(render_cookie_file(network.session_cookies(account.username))),
+            )
         instance.add_dynamic_partitions("instagram_accounts", [a.username for a in SPEC.accounts])
         w = World(server, network, database, instance, tmp_path / "media")
         for account in SPEC.accounts:
-            assert dg.materialize([follow_graph], partition_key=account.username, instance=instance,
-                                  resources=w.resources()).success
+            assert dg.materialize(
+                [follow_graph], partition_key=account.username, instance=instance, resources=w.resources()
+            ).success
         yield w
 
 
@@ -113,7 +136,9 @@ def test_refresh_walks_the_network_in_batches_with_one_request_per_profile(world
     first = world.refresh(batch_size=100)
     assert first.success
     meta = metadata(first, "profile_details")
-    assert meta["refreshed"] == 100 and meta["requests_total"] == 100 and meta["requests_per_profile"] == 1.0
+    assert meta["refreshed"] == 100
+    assert meta["requests_total"] == 100
+    assert meta["requests_per_profile"] == 1.0
     assert meta["requests"] == {"profile": 100}
     second = world.refresh(batch_size=network_size)  # the rest first, then the oldest again
     assert metadata(second, "profile_details")["refreshed"] == network_size
@@ -124,37 +149,72 @@ def test_refresh_walks_the_network_in_batches_with_one_request_per_profile(world
     for pk, p in list(profiles.items())[:40]:
         served = world.network.user_info(pk)["user"]
         assert (p.follower_count, p.following_count, p.media_count) == (
-            served["follower_count"], served["following_count"], served["media_count"]
+            served["follower_count"],
+            served["following_count"],
+            served["media_count"],
         )
-        assert (p.display_name, p.bio, p.is_business) == (served["full_name"], served["biography"], served["is_business"])
+        assert (p.display_name, p.bio, p.is_business) == (
+            served["full_name"],
+            served["biography"],
+            served["is_business"],
+        )
         assert p.external_url == (served["external_url"] or None)
-        assert (p.last_post_at is None) == (served["media_count"] == 0 or (served["is_private"] and not p.following))
+        assert (p.last_post_at is None) == (
+            served["media_count"] == 0 or (served["is_private"] and not p.following)
+        )
         assert p.metadata_json["instagram"]["username"] == served["username"]
         assert "edge_owner_to_timeline_media" not in p.metadata_json["instagram"]  # posts are not kept as raw
     # History: one snapshot per refresh; 100 profiles were refreshed twice.
     assert world.count(InstagramProfileSnapshot) == 100 + network_size
-    assert world.count(InstagramProfileActionLog, InstagramProfileActionLog.action == "fetch_details") == 100 + network_size
+    assert (
+        world.count(InstagramProfileActionLog, InstagramProfileActionLog.action == "fetch_details")
+        == 100 + network_size
+    )
 
 
 def test_messageability_and_scan_policy_follow_the_rules(world: World) -> None:
     assert world.refresh(batch_size=1000).success
     profiles = world.profiles().values()
     states = {(p.dm_interaction_state, p.dm_interaction_reason) for p in profiles}
-    assert ("messageable", "inbox_thread") in states and ("messageable", "follows_you") in states
+    assert ("messageable", "inbox_thread") in states
+    assert ("messageable", "follows_you") in states
     for p in profiles:
         if not p.follows_you and p.dm_interaction_reason != "inbox_thread" and p.is_private:
-            assert (p.dm_interaction_state, p.dm_interaction_reason) == ("not_messageable", "private_not_following")
+            assert (p.dm_interaction_state, p.dm_interaction_reason) == (
+                "not_messageable",
+                "private_not_following",
+            )
             assert p.dm_interaction_retry_after_at is not None
     excluded = world.count(InstagramProfileTagging)
-    pages = [p for p in profiles if p.is_business and p.category and p.category.lower() in {
-        "brand", "product/service", "restaurant", "local business", "company", "organization", "magazine",
-        "shopping & retail", "media/news company", "news & media website",
-    }] + [p for p in profiles if (p.follower_count or 0) >= 100_000 and (p.following_count or 0) < 0.01 * (p.follower_count or 1)]
+    pages = [
+        p
+        for p in profiles
+        if p.is_business
+        and p.category
+        and p.category.lower()
+        in {
+            "brand",
+            "product/service",
+            "restaurant",
+            "local business",
+            "company",
+            "organization",
+            "magazine",
+            "shopping & retail",
+            "media/news company",
+            "news & media website",
+        }
+    ] + [
+        p
+        for p in profiles
+        if (p.follower_count or 0) >= 100_000 and (p.following_count or 0) < 0.01 * (p.follower_count or 1)
+    ]
     assert excluded == len({p.id for p in pages}) > 0
     with world.database.session() as s:
         (tag,) = s.scalars(select(ProfileTag.name)).all()
         reasons = s.scalars(select(InstagramProfileTagging.reason)).all()
-    assert tag == "profile_scan_excluded" and all(r.startswith(("business_category:", "mass_audience:")) for r in reasons)
+    assert tag == "profile_scan_excluded"
+    assert all(r.startswith(("business_category:", "mass_audience:")) for r in reasons)
 
 
 def test_avatars_are_stored_once_and_again_only_when_the_picture_changes(world: World) -> None:
@@ -167,7 +227,8 @@ def test_avatars_are_stored_once_and_again_only_when_the_picture_changes(world: 
     assert world.count(MediaBlob) == len(blob_files) > 0
     for p in stored[:10]:
         path = next(f for f in blob_files if f.stem == p.avatar_sha256)
-        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.relative_to(world.media_root).parts[0] == p.avatar_sha256[:2]
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert path.relative_to(world.media_root).parts[0] == p.avatar_sha256[:2]
 
     # The CDN re-signs every URL: new query strings, same files: nothing is downloaded again.
     world.network.resign_urls()
@@ -176,7 +237,8 @@ def test_avatars_are_stored_once_and_again_only_when_the_picture_changes(world: 
     after = world.profiles()
     assert any(after[pk].profile_pic_url != p.profile_pic_url for pk, p in profiles.items())
     assert all(after[pk].avatar_url_fingerprint == p.avatar_url_fingerprint for pk, p in profiles.items())
-    assert metadata(again, "avatars")["downloads"] == 0 and metadata(again, "profile_details")["avatars_changed"] == 0
+    assert metadata(again, "avatars")["downloads"] == 0
+    assert metadata(again, "profile_details")["avatars_changed"] == 0
 
     # One person uploads a new picture: exactly that avatar is downloaded.
     person = stored[0]
@@ -185,7 +247,8 @@ def test_avatars_are_stored_once_and_again_only_when_the_picture_changes(world: 
     assert metadata(third, "profile_details")["avatars_changed"] == 1
     assert metadata(third, "avatars")["downloads"] == 1
     changed = world.profiles()[person.ig_user_id]
-    assert changed.avatar_sha256 != person.avatar_sha256 and changed.avatar_synced_at is not None
+    assert changed.avatar_sha256 != person.avatar_sha256
+    assert changed.avatar_synced_at is not None
 
 
 def test_trust_policy_refusals_are_recorded_with_reasons(world: World) -> None:
@@ -199,7 +262,9 @@ def test_trust_policy_refusals_are_recorded_with_reasons(world: World) -> None:
         for p in (victim, ad):
             row = s.get(InstagramProfile, p.id)
             row.avatar_synced_at = None
-        s.get(InstagramProfile, ad.id).profile_pic_url = "https://scontent-lhr8-1.cdninstagram.com/v/ads/123_n.jpg?ad_id=9"
+        s.get(
+            InstagramProfile, ad.id
+        ).profile_pic_url = "https://scontent-lhr8-1.cdninstagram.com/v/ads/123_n.jpg?ad_id=9"
     result = world.run([avatars])
     assert result.success
     after = world.profiles()
@@ -208,12 +273,20 @@ def test_trust_policy_refusals_are_recorded_with_reasons(world: World) -> None:
     with world.database.session() as s:
         logged = dict(
             s.execute(
-                select(InstagramProfileActionLog.instagram_profile_id, InstagramProfileActionLog.metadata_json)
-                .where(InstagramProfileActionLog.action == "download_avatar", InstagramProfileActionLog.status == "skipped")
+                select(
+                    InstagramProfileActionLog.instagram_profile_id, InstagramProfileActionLog.metadata_json
+                ).where(
+                    InstagramProfileActionLog.action == "download_avatar",
+                    InstagramProfileActionLog.status == "skipped",
+                )
             ).all()
         )
-    assert logged[victim.id]["reason"] == "profile_not_connected" and logged[ad.id]["reason"] == "promotional_url"
-    assert metadata(result, "avatars")["outcomes"] == {"skipped:profile_not_connected": 1, "skipped:promotional_url": 1}
+    assert logged[victim.id]["reason"] == "profile_not_connected"
+    assert logged[ad.id]["reason"] == "promotional_url"
+    assert metadata(result, "avatars")["outcomes"] == {
+        "skipped:profile_not_connected": 1,
+        "skipped:promotional_url": 1,
+    }
 
 
 def test_missing_and_malformed_profiles_are_recorded_and_the_batch_goes_on(world: World) -> None:
@@ -223,30 +296,40 @@ def test_missing_and_malformed_profiles_are_recorded_and_the_batch_goes_on(world
     result = world.refresh(batch_size=10)
     assert result.success
     meta = metadata(result, "profile_details")
-    assert meta["malformed"] == 3 and meta["refreshed"] == 7
+    assert meta["malformed"] == 3
+    assert meta["refreshed"] == 7
     after = world.profiles()
     broken = [p for p in after.values() if p.details_status == "malformed_response"]
     assert len(broken) == 3
     for p in broken:  # the previous snapshot is kept, with the reason beside it
-        assert p.details_error and p.follower_count == before[p.ig_user_id].follower_count
+        assert p.details_error
+        assert p.follower_count == before[p.ig_user_id].follower_count
         assert p.display_name == before[p.ig_user_id].display_name
 
 
 def test_a_429_storm_cools_one_account_and_the_other_completes(world: World) -> None:
-    world.server.faults.add(Fault(kind="rate_limit_429", endpoint="user_info", account="carol", after_pages=5))
+    world.server.faults.add(
+        Fault(kind="rate_limit_429", endpoint="user_info", account="carol", after_pages=5)
+    )
     carol = world.refresh(batch_size=50)
     dave = world.refresh("dave", batch_size=50)
-    assert not carol.success and dave.success
+    assert not carol.success
+    assert dave.success
     failure = carol.get_step_failure_events()[0].step_failure_data.user_failure_data
-    assert "cools down until" in failure.description and failure.metadata["account_state"].value == "cooling_down"
+    assert "cools down until" in failure.description
+    assert failure.metadata["account_state"].value == "cooling_down"
     account = world.database.account("carol")
-    assert account.cooldown_until is not None and "rate_limited" in (account.cooldown_reason or "")
+    assert account.cooldown_until is not None
+    assert "rate_limited" in (account.cooldown_reason or "")
     # What was refreshed before the storm is kept; the next run skips with the reason, sending nothing.
     assert sum(1 for p in world.profiles().values() if p.details_status == "ok") == 5
     sent = world.server.stats()["request_counts"]
     skipped = world.refresh(batch_size=50)
     assert not skipped.success
-    assert "cooling down until" in skipped.get_step_failure_events()[0].step_failure_data.user_failure_data.description
+    assert (
+        "cooling down until"
+        in skipped.get_step_failure_events()[0].step_failure_data.user_failure_data.description
+    )
     assert world.server.stats()["request_counts"] == sent
     assert metadata(dave, "profile_details")["refreshed"] == 50
 
@@ -257,7 +340,8 @@ def test_published_emails_are_stored_with_their_source(world: World) -> None:
     with_email = [p for p in profiles if p.ig_email]
     assert with_email
     for p in with_email:
-        assert p.emails_json and p.emails_json[0]["address"] == p.ig_email
+        assert p.emails_json
+        assert p.emails_json[0]["address"] == p.ig_email
         sources = {e["source"] for e in p.emails_json}
         assert sources <= {"bio", "public_email", "business_email"}
         if p.is_business:

@@ -16,42 +16,79 @@ PIC = "https://scontent-lhr8-1.cdninstagram.com/v/t51.2885-19/s150x150/123_456_7
 
 
 def stored(**overrides: object) -> ProfileToRefresh:
-    base = dict(
-        id=7, ig_user_id="42", username="ana", following=False, follows_you=True, in_inbox=False,
-        avatar_url_fingerprint=None, dm_interaction_reason=None, dm_interaction_failures=0,
-        story_interaction_failures=0, tags={},
-    )
+    base = {
+        "id": 7,
+        "ig_user_id": "42",
+        "username": "ana",
+        "following": False,
+        "follows_you": True,
+        "in_inbox": False,
+        "avatar_url_fingerprint": None,
+        "dm_interaction_reason": None,
+        "dm_interaction_failures": 0,
+        "story_interaction_failures": 0,
+        "tags": {},
+    }
     return ProfileToRefresh(**{**base, **overrides})  # type: ignore[arg-type]
 
 
 def details(**overrides: object) -> ProfileDetails:
-    body = {"pk": 42, "username": "ana", "full_name": "Ana", "biography": "hi", "profile_pic_url": PIC,
-            "follower_count": 300, "following_count": 280, "media_count": 12, "is_private": False}
+    body = {
+        "pk": 42,
+        "username": "ana",
+        "full_name": "Ana",
+        "biography": "hi",
+        "profile_pic_url": PIC,
+        "follower_count": 300,
+        "following_count": 280,
+        "media_count": 12,
+        "is_private": False,
+    }
     return ProfileDetails.model_validate({**body, **overrides})
 
 
 def test_update_carries_the_snapshot_and_history_row() -> None:
     u = plan_update(stored(), details(), NOW)
-    assert u.values["follower_count"] == 300 and u.values["details_status"] == "ok"
-    assert u.snapshot == {"captured_at": NOW, "follower_count": 300, "following_count": 280, "media_count": 12,
-                          "last_post_at": None}
-    assert (u.values["dm_interaction_state"], u.values["dm_interaction_reason"]) == ("messageable", "follows_you")
-    assert u.scan_excluded is False and u.scan_reason == "person"
+    assert u.values["follower_count"] == 300
+    assert u.values["details_status"] == "ok"
+    assert u.snapshot == {
+        "captured_at": NOW,
+        "follower_count": 300,
+        "following_count": 280,
+        "media_count": 12,
+        "last_post_at": None,
+    }
+    assert (u.values["dm_interaction_state"], u.values["dm_interaction_reason"]) == (
+        "messageable",
+        "follows_you",
+    )
+    assert u.scan_excluded is False
+    assert u.scan_reason == "person"
 
 
 def test_avatar_is_queued_only_when_the_file_changes() -> None:
     first = plan_update(stored(), details(), NOW)
-    assert first.avatar_changed and first.values["avatar_synced_at"] is None
+    assert first.avatar_changed
+    assert first.values["avatar_synced_at"] is None
     fingerprint = first.values["avatar_url_fingerprint"]
     resigned = PIC.replace("oh=aa&oe=6900AAAA", "oh=bb&oe=6A00BBBB").replace("lhr8-1", "ams4-1")
     same = plan_update(stored(avatar_url_fingerprint=fingerprint), details(profile_pic_url=resigned), NOW)
-    assert not same.avatar_changed and "avatar_url_fingerprint" not in same.values
-    new = plan_update(stored(avatar_url_fingerprint=fingerprint), details(profile_pic_url=PIC.replace("789_n", "790_n")), NOW)
+    assert not same.avatar_changed
+    assert "avatar_url_fingerprint" not in same.values
+    new = plan_update(
+        stored(avatar_url_fingerprint=fingerprint),
+        details(profile_pic_url=PIC.replace("789_n", "790_n")),
+        NOW,
+    )
     assert new.avatar_changed
 
 
 def test_failed_sends_keep_a_profile_unreachable_for_a_growing_window() -> None:
-    u = plan_update(stored(dm_interaction_failures=3, dm_interaction_reason="send_failed:messaging_disabled"), details(), NOW)
+    u = plan_update(
+        stored(dm_interaction_failures=3, dm_interaction_reason="send_failed:messaging_disabled"),
+        details(),
+        NOW,
+    )
     assert u.values["dm_interaction_state"] == "not_messageable"
     assert u.values["dm_interaction_reason"] == "send_failed:messaging_disabled"
     assert u.values["dm_interaction_retry_after_at"] == NOW + timedelta(days=4)
@@ -72,8 +109,12 @@ def test_no_counts_no_history_row() -> None:
 
 @pytest.mark.parametrize(
     ("tags", "source"),
-    [({"dagster/schedule_name": "s"}, "schedule"), ({"dagster/sensor_name": "x"}, "sensor"),
-     ({"dagster/backfill": "b"}, "backfill"), ({}, "manual")],
+    [
+        ({"dagster/schedule_name": "s"}, "schedule"),
+        ({"dagster/sensor_name": "x"}, "sensor"),
+        ({"dagster/backfill": "b"}, "backfill"),
+        ({}, "manual"),
+    ],
 )
 def test_trigger_source(tags: dict[str, str], source: str) -> None:
     assert trigger_source(tags) == source
@@ -86,7 +127,10 @@ def test_trigger_source(tags: dict[str, str], source: str) -> None:
         ("https://scontent.cdninstagram.com/v/ads/1_n.jpg", True),
         ("https://scontent.cdninstagram.com/v/t51/1_n.jpg?_nc_ad=z&oh=1", True),
         ("https://an.facebook.com/x.jpg", True),
-        ("https://scontent.cdninstagram.com/v/t51/downloads/1_n.jpg", False),  # "ads" inside a word is not an ad
+        (
+            "https://scontent.cdninstagram.com/v/t51/downloads/1_n.jpg",
+            False,
+        ),  # "ads" inside a word is not an ad
     ],
 )
 def test_promotional_urls(url: str, promotional: bool) -> None:

@@ -27,15 +27,25 @@ def user(pk: int, name: str | None = None) -> GraphUser:
     return GraphUser(str(pk), name or f"user{pk}", f"User {pk}", False, False, None)
 
 
-def graph(followers: list[int], following: list[int], *, names: dict[int, str] | None = None,
-          threads: list[InboxThread] = (), tray: list[TrayReel] = (), reported: tuple[int | None, int | None] = (None, None)
-          ) -> FetchedGraph:
+def graph(
+    followers: list[int],
+    following: list[int],
+    *,
+    names: dict[int, str] | None = None,
+    threads: list[InboxThread] = (),
+    tray: list[TrayReel] = (),
+    reported: tuple[int | None, int | None] = (None, None),
+) -> FetchedGraph:
     names = names or {}
     return FetchedGraph(
-        viewer_pk=VIEWER, viewer_username="me",
+        viewer_pk=VIEWER,
+        viewer_username="me",
         followers={str(p): user(p, names.get(p)) for p in followers},
         following={str(p): user(p, names.get(p)) for p in following},
-        threads=threads, tray=tray, reported_followers=reported[0], reported_following=reported[1],
+        threads=threads,
+        tray=tray,
+        reported_followers=reported[0],
+        reported_following=reported[1],
     )
 
 
@@ -43,15 +53,25 @@ def stored_from(g: FetchedGraph) -> list[StoredProfile]:
     """What the database holds after `g` was applied (ids follow pk order)."""
     people = {**g.followers, **g.following}
     return [
-        StoredProfile(int(pk), pk, u.username, u.full_name, u.is_private, u.is_verified,
-                      pk in g.following, pk in g.followers)
+        StoredProfile(
+            int(pk),
+            pk,
+            u.username,
+            u.full_name,
+            u.is_private,
+            u.is_verified,
+            pk in g.following,
+            pk in g.followers,
+        )
         for pk, u in sorted(people.items())
     ]
 
 
 def test_collect_users_dedupes_across_overlapping_pages() -> None:
     pages = [
-        FollowPage(users=[UserSummary(pk="1", username="a"), UserSummary(pk="2", username="b")], next_max_id="2"),
+        FollowPage(
+            users=[UserSummary(pk="1", username="a"), UserSummary(pk="2", username="b")], next_max_id="2"
+        ),
         FollowPage(users=[UserSummary(pk="2", username="b"), UserSummary(pk="3", username="c")]),
     ]
     assert list(collect_users(pages)) == ["1", "2", "3"]
@@ -60,14 +80,14 @@ def test_collect_users_dedupes_across_overlapping_pages() -> None:
 @pytest.mark.parametrize(
     ("fetched", "previous", "reported", "passed"),
     [
-        (1000, None, 1000, True),     # first sync, complete
-        (500, None, 1000, False),     # truncated: half of what the profile reports
-        (990, 1000, 1000, True),      # a few deactivated accounts: within slack
-        (700, 1000, None, False),     # big drop, nothing corroborates it
-        (700, 1000, 705, True),       # big drop that the reported count confirms
-        (980, 1000, 1000, True),      # 2% drop: normal churn
-        (10, 30, None, True),         # small lists: an absolute drop below the slack is fine
-        (0, 30, 30, False),           # an empty answer for a 30-follower account is not
+        (1000, None, 1000, True),  # first sync, complete
+        (500, None, 1000, False),  # truncated: half of what the profile reports
+        (990, 1000, 1000, True),  # a few deactivated accounts: within slack
+        (700, 1000, None, False),  # big drop, nothing corroborates it
+        (700, 1000, 705, True),  # big drop that the reported count confirms
+        (980, 1000, 1000, True),  # 2% drop: normal churn
+        (10, 30, None, True),  # small lists: an absolute drop below the slack is fine
+        (0, 30, 30, False),  # an empty answer for a 30-follower account is not
     ],
 )
 def test_judge_list(fetched: int, previous: int | None, reported: int | None, passed: bool) -> None:
@@ -81,7 +101,8 @@ def test_judge_graph_uses_stored_flags_as_previous_counts() -> None:
     truncated = graph(list(range(1, 51)), list(range(150, 251)))
     verdicts = judge_graph(truncated, stored_from(first), ShrinkPolicy(), has_baseline=True)
     assert [v.passed for v in verdicts] == [False, True]
-    assert verdicts[0].previous == 200 and verdicts[0].fetched == 50
+    assert verdicts[0].previous == 200
+    assert verdicts[0].fetched == 50
 
 
 def test_first_sync_inserts_everyone_with_flags_and_no_change_events() -> None:
@@ -90,7 +111,8 @@ def test_first_sync_inserts_everyone_with_flags_and_no_change_events() -> None:
     flags = {w.ig_user_id: (w.following, w.follows_you) for w in write.profiles}
     assert flags == {"1": (False, True), "2": (True, True), "3": (True, True), "4": (True, False)}
     assert all(w.id is None for w in write.profiles)
-    assert write.events == [] and write.reset_ids == []
+    assert write.events == []
+    assert write.reset_ids == []
     assert summarise(g, changes, [], {"followers": 1}, baseline=None)["mutuals"] == 2
     assert (changes.followers_added, changes.new_profiles) == (0, 4)
 
@@ -98,7 +120,10 @@ def test_first_sync_inserts_everyone_with_flags_and_no_change_events() -> None:
 def test_unchanged_network_writes_nothing() -> None:
     g = graph(list(range(1, 100)), list(range(50, 150)))
     write, changes = plan_rebuild(g, stored_from(g), baseline=7, now=NOW)
-    assert write.profiles == [] and write.reset_ids == [] and write.events == [] and write.releases == []
+    assert write.profiles == []
+    assert write.reset_ids == []
+    assert write.events == []
+    assert write.releases == []
     assert (changes.followers_added, changes.followers_removed) == (0, 0)
 
 
@@ -108,15 +133,25 @@ def test_follow_unfollow_and_rename_give_flags_and_events() -> None:
     write, changes = plan_rebuild(after, stored_from(before), baseline=7, now=NOW)
     by_pk = {w.ig_user_id: w for w in write.profiles}
     assert (by_pk["2"].following, by_pk["2"].follows_you) == (True, False)
-    assert by_pk["5"].id is None and by_pk["5"].follows_you
-    assert by_pk["3"].username == "renamed3" and by_pk["3"].id == 3
+    assert by_pk["5"].id is None
+    assert by_pk["5"].follows_you
+    assert by_pk["3"].username == "renamed3"
+    assert by_pk["3"].id == 3
     assert write.reset_ids == [4]  # in neither list any more
     events = {(e.ig_user_id, e.kind) for e in write.events}
     assert events == {
-        ("2", "follower_lost"), ("5", "follower_gained"), ("4", "following_removed"), ("3", "username_changed"),
+        ("2", "follower_lost"),
+        ("5", "follower_gained"),
+        ("4", "following_removed"),
+        ("3", "username_changed"),
     }
     assert all(e.external_id == "sync:7" for e in write.events)
-    assert (changes.followers_added, changes.followers_removed, changes.following_removed, changes.renamed) == (1, 1, 1, 1)
+    assert (
+        changes.followers_added,
+        changes.followers_removed,
+        changes.following_removed,
+        changes.renamed,
+    ) == (1, 1, 1, 1)
 
 
 def test_swapped_usernames_are_released_before_reuse() -> None:
@@ -135,21 +170,34 @@ def test_profile_known_only_by_username_is_adopted_not_duplicated() -> None:
 
 def test_inbox_members_are_messageable_peers_and_tray_owners_are_seen() -> None:
     thread = InboxThread(
-        thread_id="340282366841710300949128", users=[UserSummary(pk="8", username="pal")],
-        last_activity_at=1_700_000_000_000_000, is_group=False,
+        thread_id="340282366841710300949128",
+        users=[UserSummary(pk="8", username="pal")],
+        last_activity_at=1_700_000_000_000_000,
+        is_group=False,
     )
     group = InboxThread(
         thread_id="340282366841710300949129",
-        users=[UserSummary(pk="8", username="pal"), UserSummary(pk=VIEWER, username="me"), UserSummary(pk="9", username="x")],
-        is_group=True, thread_title="trip",
+        users=[
+            UserSummary(pk="8", username="pal"),
+            UserSummary(pk=VIEWER, username="me"),
+            UserSummary(pk="9", username="x"),
+        ],
+        is_group=True,
+        thread_title="trip",
     )
-    reel = TrayReel(id="2", user=UserSummary(pk="2", username="user2"), latest_reel_media=1_763_900_000, media_count=3)
+    reel = TrayReel(
+        id="2", user=UserSummary(pk="2", username="user2"), latest_reel_media=1_763_900_000, media_count=3
+    )
     g = graph([1, 2], [2], threads=[thread, group], tray=[reel])
     write, _ = plan_rebuild(g, [], baseline=None, now=NOW)
     assert [(d.ig_user_id, d.state, d.reason, d.retry_after) for d in write.dm_states] == [
-        ("8", "messageable", "inbox_thread", None), ("9", "messageable", "inbox_thread", None),
+        ("8", "messageable", "inbox_thread", None),
+        ("9", "messageable", "inbox_thread", None),
     ]  # the viewer is never a peer
-    assert [(p.ig_user_id, p.thread_id) for p in write.peers] == [("8", thread.thread_id), ("9", group.thread_id)]
+    assert [(p.ig_user_id, p.thread_id) for p in write.peers] == [
+        ("8", thread.thread_id),
+        ("9", group.thread_id),
+    ]
     assert {w.ig_user_id for w in write.profiles} == {"1", "2", "8", "9"}
     assert write.stories[0].seen_at == datetime.fromtimestamp(1_763_900_000, UTC)
     story_events = [(e.ig_user_id, e.kind, e.external_id) for e in write.events]

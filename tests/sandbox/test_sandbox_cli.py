@@ -54,7 +54,8 @@ def test_cookies_command_writes_parseable_files(tmp_path: Path) -> None:
 
 def test_cookies_for_an_unknown_account_is_a_one_line_error() -> None:
     line = _one_line_error(CliRunner().invoke(sandbox, ["cookies", "nobody_at_all"]))
-    assert "nobody_at_all" in line and "demo_small" in line
+    assert "nobody_at_all" in line
+    assert "demo_small" in line
 
 
 def test_accounts_lists_the_demo_network() -> None:
@@ -124,7 +125,8 @@ def test_serve_process_mutate_faults_stats_and_sigterm(tmp_path: Path, spec_file
             sandbox,
             ["faults", "--url", url, "--kind", "rate_limit_429", "--endpoint", "followers", "--times", "1"],
         )
-        assert added.exit_code == 0 and json.loads(added.stdout)[0]["kind"] == "rate_limit_429"
+        assert added.exit_code == 0
+        assert json.loads(added.stdout)[0]["kind"] == "rate_limit_429"
         network = SandboxNetwork(SMALL_SPEC)
         pk = network.account("alpha_shop").pk
         with httpx.Client(

@@ -82,7 +82,8 @@ def test_handles_and_pks_are_unique_realistic_and_reversible() -> None:
     n = 30_000
     names = [universe.username(i) for i in range(n)]
     pks = [universe.pk(i) for i in range(n)]
-    assert len(set(names)) == n and len(set(pks)) == n
+    assert len(set(names)) == n
+    assert len(set(pks)) == n
     assert all(is_valid_handle(name) for name in names)
     assert all(10 <= len(str(pk)) <= 11 for pk in pks)
     assert all(universe.index_of_pk(pk) == i for i, pk in enumerate(pks[:3000]))
@@ -102,7 +103,8 @@ def test_user_objects_look_like_real_ones() -> None:
         r"^https://[a-z0-9.-]+\.(cdninstagram\.com|fbcdn\.net)/v/t51\.2885-19/.+\.jpg\?.*_nc_ohc=[\w-]+.*&oh=[0-9a-f]{32}&oe=[0-9A-F]{8}"
     )
     for user in users:
-        assert isinstance(user["pk"], int) and user["pk_id"] == str(user["pk"])
+        assert isinstance(user["pk"], int)
+        assert user["pk_id"] == str(user["pk"])
         assert pic.match(user["profile_pic_url"]), user["profile_pic_url"]
         assert ("profile_pic_id" in user) != user["has_anonymous_profile_picture"]
         if "profile_pic_id" in user:
@@ -128,13 +130,16 @@ def test_lists_have_the_specified_sizes_and_overlap() -> None:
 def test_pages_follow_instagram_conventions() -> None:
     network = SandboxNetwork(SMALL_SPEC)
     default = network.follow_list("beta.studio", "followers")
-    assert len(default["users"]) == 12 and default["page_size"] == 12
+    assert len(default["users"]) == 12
+    assert default["page_size"] == 12
     capped = network.follow_list("beta.studio", "followers", count=1000)
-    assert len(capped["users"]) == 200 and capped["page_size"] == 200
+    assert len(capped["users"]) == 200
+    assert capped["page_size"] == 200
     pages = _all_pages(network, "beta.studio", "followers")
     assert len(pages) == math.ceil(1234 / 200)
     assert all(p["has_more"] is False and p["big_list"] is True for p in pages)
-    assert all("next_max_id" in p for p in pages[:-1]) and "next_max_id" not in pages[-1]
+    assert all("next_max_id" in p for p in pages[:-1])
+    assert "next_max_id" not in pages[-1]
     with pytest.raises(CursorError):
         network.follow_list("beta.studio", "followers", max_id="bm90LWEtY3Vyc29y")
     with pytest.raises(CursorError):  # a followers cursor is not a following cursor
@@ -164,15 +169,18 @@ def test_inbox_pages_newest_first_with_realistic_threads() -> None:
         if not body["inbox"]["has_older"]:
             break
         cursor = body["inbox"]["oldest_cursor"]
-    assert requests == math.ceil(45 / 20) and len(threads) == 45
+    assert requests == math.ceil(45 / 20)
+    assert len(threads) == 45
     assert len({t["thread_id"] for t in threads}) == 45
     assert all(len(t["thread_id"]) == 39 and t["thread_id"].isdigit() for t in threads)
     times = [int(t["last_activity_at"]) for t in threads]
-    assert times == sorted(times, reverse=True) and len(set(times)) == 45
+    assert times == sorted(times, reverse=True)
+    assert len(set(times)) == 45
     assert all(EPOCH * 10**6 - 400 * 3600 * 10**6 < t < EPOCH * 10**6 for t in times)  # microseconds
     assert {type(t["last_activity_at"]) for t in threads} == {int, str}  # both encodings occur
     groups = [t for t in threads if t["is_group"]]
-    assert groups and all(2 <= len(t["users"]) <= 3 for t in groups)
+    assert groups
+    assert all(2 <= len(t["users"]) <= 3 for t in groups)
     assert all(acct.pk not in {u["pk"] for u in t["users"]} for t in threads)  # others only
     statuses = Counter(
         (u["friendship_status"]["followed_by"], u["friendship_status"]["following"])
@@ -183,7 +191,8 @@ def test_inbox_pages_newest_first_with_realistic_threads() -> None:
     for t in threads:
         assert 1 <= len(t["items"]) <= 8
         stamps = [int(i["timestamp"]) for i in t["items"]]
-        assert stamps == sorted(stamps, reverse=True) and stamps[0] == int(t["last_activity_at"])
+        assert stamps == sorted(stamps, reverse=True)
+        assert stamps[0] == int(t["last_activity_at"])
         assert all(len(i["item_id"]) == 35 and i["item_type"] == "text" and i["text"] for i in t["items"])
     assert any(t["inviter"] is None for t in threads)
 
@@ -194,10 +203,13 @@ def test_tray_draws_from_following_and_only_first_entries_have_items() -> None:
     following = set(_members(network, "alpha_shop", "following"))
     assert len(tray) == 9
     assert {e["user"]["pk"] for e in tray} <= following
-    assert all("items" in e for e in tray[:3]) and not any("items" in e for e in tray[3:])
+    assert all("items" in e for e in tray[:3])
+    assert not any("items" in e for e in tray[3:])
     for e in tray:
-        assert e["id"] == e["user"]["pk"] and e["expiring_at"] == e["latest_reel_media"] + 86400
-        assert e["media_count"] == len(e["media_ids"]) and e["seen"] in (0, e["latest_reel_media"])
+        assert e["id"] == e["user"]["pk"]
+        assert e["expiring_at"] == e["latest_reel_media"] + 86400
+        assert e["media_count"] == len(e["media_ids"])
+        assert e["seen"] in (0, e["latest_reel_media"])
     for e in tray[:3]:
         assert [i["pk"] for i in e["items"]] == e["media_ids"]
         assert max(i["taken_at"] for i in e["items"]) == e["latest_reel_media"]
@@ -212,12 +224,13 @@ def test_unfollow_follow_leave_join_change_pages_and_counts() -> None:
     first = network.follow_list("alpha_shop", "following", count=5)["users"][2]
     network.account_unfollows("alpha_shop", first["pk"])
     following = _members(network, "alpha_shop", "following")
-    assert first["pk"] not in following and len(following) == 299 == acct.following.count
+    assert first["pk"] not in following
+    assert len(following) == 299 == acct.following.count
     with pytest.raises(MutationError):
         network.account_unfollows("alpha_shop", first["pk"])
     network.account_follows("alpha_shop", first["username"])  # by handle; re-added on top
     assert network.follow_list("alpha_shop", "following", count=1)["users"][0]["pk"] == first["pk"]
-    assert sorted(_members(network, "alpha_shop", "following")) == sorted(following + [first["pk"]])
+    assert sorted(_members(network, "alpha_shop", "following")) == sorted([*following, first["pk"]])
 
     result = network.follower_joins("alpha_shop")  # a brand-new person
     newcomer = result["user"]["pk"]
@@ -226,7 +239,9 @@ def test_unfollow_follow_leave_join_change_pages_and_counts() -> None:
     leaver = network.follow_list("alpha_shop", "followers", count=200)["users"][150]["pk"]
     network.follower_leaves("alpha_shop", leaver)
     followers = _members(network, "alpha_shop", "followers")
-    assert newcomer in followers and leaver not in followers and len(followers) == 450
+    assert newcomer in followers
+    assert leaver not in followers
+    assert len(followers) == 450
     assert network.user_info(acct.pk)["user"]["follower_count"] == 450
     with pytest.raises(UnknownUserError):
         network.follower_leaves("alpha_shop", "no.such.person")
@@ -284,7 +299,8 @@ def test_advance_on_a_large_account_renames_and_stays_small() -> None:
     network = SandboxNetwork(spec)
     result = network.advance("huge")
     assert result["renamed"] >= 5
-    assert result["followers_left"] == 2000 and result["followers_joined"] == 3000
+    assert result["followers_left"] == 2000
+    assert result["followers_joined"] == 3000
     assert network.account("huge").followers.count == 200_000 - 2000 + 3000
     assert len(json.dumps(network.state())) < 200_000  # the overlay, not the lists
 
@@ -317,7 +333,8 @@ def test_default_epoch_is_recorded_in_the_state_file(tmp_path) -> None:
     spec = DEMO_SPEC.model_copy(update={"accounts": DEMO_SPEC.accounts[:1]})
     created = SandboxNetwork.open(spec, tmp_path / "s.json")
     state = json.loads((tmp_path / "s.json").read_text())
-    assert state["epoch"] == created.epoch and created.epoch % 86400 == 0
+    assert state["epoch"] == created.epoch
+    assert created.epoch % 86400 == 0
     state["epoch"] -= 86400 * 3  # a later process must reuse the recorded epoch, not today's
     (tmp_path / "s.json").write_text(json.dumps(state))
     assert SandboxNetwork.open(spec, tmp_path / "s.json").epoch == created.epoch - 86400 * 3
@@ -331,7 +348,8 @@ def test_cookie_files_parse_with_the_pipeline_parser(network: SandboxNetwork, fm
     acct = network.account("beta.studio")
     cookies = network.session_cookies("beta.studio")
     assert re.fullmatch(rf"{acct.pk}%3A[A-Za-z0-9]{{14}}%3A\d{{1,2}}", cookies["sessionid"])
-    assert cookies["ds_user_id"] == str(acct.pk) and len(cookies["csrftoken"]) == 32
+    assert cookies["ds_user_id"] == str(acct.pk)
+    assert len(cookies["csrftoken"]) == 32
     path = network.write_cookie_file("beta.studio", tmp_path / f"c.{fmt}", fmt)  # type: ignore[arg-type]
     session = parse_cookie_file(path.read_text())
     assert session.user_pk == str(acct.pk)
@@ -341,15 +359,18 @@ def test_cookie_files_parse_with_the_pipeline_parser(network: SandboxNetwork, fm
     with pytest.raises(CookieFileError, match="expired"):
         parse_cookie_file(network.cookie_file("beta.studio", fmt, expired=True))  # type: ignore[arg-type]
     custom = parse_cookie_file(network.cookie_file("beta.studio", fmt, expires_at=4_102_444_800))  # type: ignore[arg-type]
-    assert custom.expires_at is not None and custom.expires_at.year == 2100
+    assert custom.expires_at is not None
+    assert custom.expires_at.year == 2100
 
 
 def test_json_cookie_export_looks_like_a_browser_export(network: SandboxNetwork) -> None:
     items = json.loads(network.cookie_file("alpha_shop", "json"))
     by_name = {i["name"]: i for i in items}
-    assert by_name["sessionid"]["httpOnly"] is True and by_name["csrftoken"]["httpOnly"] is False
+    assert by_name["sessionid"]["httpOnly"] is True
+    assert by_name["csrftoken"]["httpOnly"] is False
     assert all(i["domain"] == ".instagram.com" and i["path"] == "/" and i["secure"] for i in items)
-    assert by_name["rur"]["session"] is True and "expirationDate" not in by_name["rur"]
+    assert by_name["rur"]["session"] is True
+    assert "expirationDate" not in by_name["rur"]
 
 
 # -- memory ------------------------------------------------------------------------------------
@@ -375,7 +396,8 @@ def test_paging_200k_followers_keeps_memory_flat() -> None:
         current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert seen == 200_000 and pages == 1000
+    assert seen == 200_000
+    assert pages == 1000
     assert peak < 3_000_000, f"peak {peak} bytes"
     assert current < 500_000, f"retained {current} bytes"
 

@@ -41,7 +41,8 @@ def _page_through(
         requests += 1
         assert response.status_code == 200, response.text
         body = response.json()
-        assert body["has_more"] is False and body["status"] == "ok"
+        assert body["has_more"] is False
+        assert body["status"] == "ok"
         users += body["users"]
         cursor = body.get("next_max_id")
         if not cursor:
@@ -74,7 +75,8 @@ def test_200k_followers_and_following_page_exactly_over_keep_alive() -> None:
         assert len({u["pk"] for u in followers}) == len(followers) == n
         assert len({u["pk"] for u in following}) == len(following) == n
         assert len({u["pk"] for u in followers} & {u["pk"] for u in following}) == n // 4
-        assert server.request_counts["followers"] == r1 and server.request_counts["following"] == r2
+        assert server.request_counts["followers"] == r1
+        assert server.request_counts["following"] == r2
         assert server.connections_opened == 1  # keep-alive: one TCP connection for 2,000 requests
     print(f"\n200k/200k sync: {r1 + r2} requests in {elapsed:.2f}s = {(r1 + r2) / elapsed:.0f} req/s")
     assert elapsed < 60
@@ -84,13 +86,17 @@ def test_default_and_capped_page_sizes(client_for: ClientFactory, server: Sandbo
     client = client_for("beta.studio")
     pk = server.network.account("beta.studio").pk
     small = client.get(f"/api/v1/friendships/{pk}/followers/").json()
-    assert len(small["users"]) == 12 and small["page_size"] == 12
+    assert len(small["users"]) == 12
+    assert small["page_size"] == 12
     big = client.get(f"/api/v1/friendships/{pk}/followers/", params={"count": 999}).json()
-    assert len(big["users"]) == 200 and big["page_size"] == 200
+    assert len(big["users"]) == 200
+    assert big["page_size"] == 200
     users, requests = _page_through(client, pk, "followers", count=None)
-    assert len(users) == 1234 and requests == math.ceil(1234 / 12)
+    assert len(users) == 1234
+    assert requests == math.ceil(1234 / 12)
     bad = client.get(f"/api/v1/friendships/{pk}/followers/", params={"max_id": "garbage=="})
-    assert bad.status_code == 400 and bad.json()["status"] == "fail"
+    assert bad.status_code == 400
+    assert bad.json()["status"] == "fail"
 
 
 def test_other_users_lists(client_for: ClientFactory, server: SandboxServer) -> None:
@@ -102,12 +108,14 @@ def test_other_users_lists(client_for: ClientFactory, server: SandboxServer) -> 
     )
     stranger = network.universe.pk(network.strangers_start)
     refused = client.get(f"/api/v1/friendships/{stranger}/followers/")
-    assert refused.status_code == 400 and refused.json() == {
+    assert refused.status_code == 400
+    assert refused.json() == {
         "message": "Not authorized to view user",
         "status": "fail",
     }
     missing = client.get("/api/v1/friendships/999/followers/")
-    assert missing.status_code == 404 and missing.json() == {"message": "User not found", "status": "fail"}
+    assert missing.status_code == 404
+    assert missing.json() == {"message": "User not found", "status": "fail"}
 
 
 # -- profiles, inbox, tray ---------------------------------------------------------------------
@@ -130,13 +138,17 @@ def test_user_info_counts_follow_mutations(client_for: ClientFactory, server: Sa
     other = client.get(f"/api/v1/users/{newcomer['pk']}/info/").json()["user"]
     assert other["username"] == newcomer["username"]
     missing = client.get("/api/v1/users/12/info/")
-    assert missing.status_code == 404 and missing.json() == {"message": "User not found", "status": "fail"}
-    assert server.request_counts["current_user"] == 2 and server.request_counts["user_info"] == 2
+    assert missing.status_code == 404
+    assert missing.json() == {"message": "User not found", "status": "fail"}
+    assert server.request_counts["current_user"] == 2
+    assert server.request_counts["user_info"] == 2
     me = client.get("/api/v1/accounts/current_user/", params={"edit": "true"}).json()["user"]
     web = client.get("/api/v1/users/web_profile_info/", params={"username": "alpha_shop"}).json()["data"][
         "user"
     ]
-    assert me["pk"] == pk and web["id"] == str(pk) and web["edge_followed_by"]["count"] == 451
+    assert me["pk"] == pk
+    assert web["id"] == str(pk)
+    assert web["edge_followed_by"]["count"] == 451
 
 
 def test_inbox_paging_over_http(client_for: ClientFactory) -> None:
@@ -161,21 +173,25 @@ def test_inbox_paging_over_http(client_for: ClientFactory) -> None:
         ).json()
         threads += body["inbox"]["threads"]
         requests += 1
-    assert requests == 3 and len({t["thread_id"] for t in threads}) == 45
+    assert requests == 3
+    assert len({t["thread_id"] for t in threads}) == 45
     assert client.get("/api/v1/direct_v2/pending_inbox/").json()["inbox"]["threads"] == []
 
 
 def test_reels_tray_get_and_post_with_csrf(client_for: ClientFactory, server: SandboxServer) -> None:
     client = client_for("alpha_shop")
     got = client.get("/api/v1/feed/reels_tray/").json()
-    assert len(got["tray"]) == 9 and got["broadcasts"] == [] and got["status"] == "ok"
+    assert len(got["tray"]) == 9
+    assert got["broadcasts"] == []
+    assert got["status"] == "ok"
     refused = client.post("/api/v1/feed/reels_tray/", data={"reason": "cold_start"})
     assert refused.status_code == 403  # cookie-authenticated POST without X-CSRFToken
     csrf = server.network.session_cookies("alpha_shop")["csrftoken"]
     posted = client.post(
         "/api/v1/feed/reels_tray/", data={"reason": "pull_to_refresh"}, headers={"X-CSRFToken": csrf}
     )
-    assert posted.status_code == 200 and posted.json() == got
+    assert posted.status_code == 200
+    assert posted.json() == got
     assert server.request_counts["story_tray"] == 3
 
 
@@ -192,7 +208,8 @@ def test_requests_without_a_valid_session_are_logged_out(
         f"/api/v1/friendships/{server.network.account('alpha_shop').pk}/followers/",
     ):
         response = anonymous.get(path)
-        assert response.status_code == 403 and response.json() == expected
+        assert response.status_code == 403
+        assert response.json() == expected
     forged = dict(server.network.session_cookies("alpha_shop"), sessionid="1234567890%3AAAAAAAAAAAAAAA%3A1")
     assert client_for(cookies=forged).get("/api/v1/feed/reels_tray/").status_code == 403
 
@@ -200,7 +217,8 @@ def test_requests_without_a_valid_session_are_logged_out(
 def test_app_id_header_is_required(client_for: ClientFactory) -> None:
     for app_id in (None, "123"):
         response = client_for("alpha_shop", app_id=app_id).get("/api/v1/direct_v2/inbox/")
-        assert response.status_code == 400 and response.json() == {
+        assert response.status_code == 400
+        assert response.json() == {
             "message": "useragent mismatch",
             "status": "fail",
         }
@@ -216,7 +234,8 @@ def test_mobile_bearer_token_identifies_the_viewer(server: SandboxServer) -> Non
     ).decode()
     headers = {"X-IG-App-ID": "567067343352427", "Authorization": f"Bearer IGT:2:{token}"}
     response = httpx.get(f"{server.url}/api/v1/accounts/current_user/", headers=headers)
-    assert response.status_code == 200 and response.json()["user"]["username"] == "beta.studio"
+    assert response.status_code == 200
+    assert response.json()["user"]["username"] == "beta.studio"
 
 
 # -- faults ------------------------------------------------------------------------------------
@@ -257,7 +276,8 @@ def test_fault_kinds_answer_like_instagram(
     pk = server.network.account("alpha_shop").pk
     server.faults.add(Fault(kind, endpoint="followers"))
     response = client.get(f"/api/v1/friendships/{pk}/followers/", params={"count": 200})
-    assert response.status_code == status and check(response.json())
+    assert response.status_code == status
+    assert check(response.json())
     assert client.get(f"/api/v1/friendships/{pk}/following/").status_code == 200  # other endpoints unaffected
     assert client.get(f"/api/v1/friendships/{pk}/followers/").status_code == status  # forever until cleared
     server.faults.clear()
@@ -267,7 +287,8 @@ def test_fault_kinds_answer_like_instagram(
 def test_retry_after_header(client_for: ClientFactory, server: SandboxServer) -> None:
     server.faults.add(Fault("rate_limit_429", endpoint="inbox", retry_after=90))
     response = client_for("alpha_shop").get("/api/v1/direct_v2/inbox/")
-    assert response.status_code == 429 and response.headers["Retry-After"] == "90"
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "90"
 
 
 def test_truncated_body_is_half_of_the_real_one(client_for: ClientFactory, server: SandboxServer) -> None:
@@ -275,7 +296,8 @@ def test_truncated_body_is_half_of_the_real_one(client_for: ClientFactory, serve
     full = client.get("/api/v1/feed/reels_tray/").content
     server.faults.add(Fault("truncated_body", endpoint="story_tray", times=1))
     cut = client.get("/api/v1/feed/reels_tray/")
-    assert cut.status_code == 200 and cut.content == full[: len(full) // 2]
+    assert cut.status_code == 200
+    assert cut.content == full[: len(full) // 2]
     with pytest.raises(json.JSONDecodeError):
         json.loads(cut.content)
     assert client.get("/api/v1/feed/reels_tray/").content == full  # times=1: cleared itself
@@ -284,7 +306,8 @@ def test_truncated_body_is_half_of_the_real_one(client_for: ClientFactory, serve
 def test_malformed_html_variant(client_for: ClientFactory, server: SandboxServer) -> None:
     server.faults.add(Fault("malformed", endpoint="current_user", variant="html"))
     response = client_for("alpha_shop").get(f"/api/v1/users/{server.network.account('alpha_shop').pk}/info/")
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
     assert response.text.lstrip().startswith("<!DOCTYPE html>")
 
 
@@ -293,7 +316,8 @@ def test_truncated_list_silently_ends_early(client_for: ClientFactory, server: S
     pk = server.network.account("beta.studio").pk
     server.faults.add(Fault("truncated_list", endpoint="followers", after_pages=2, times=1))
     users, requests = _page_through(client, pk, "followers")
-    assert requests == 3 and len(users) == 200 + 200 + 100  # third page halved, no cursor: looks complete
+    assert requests == 3
+    assert len(users) == 200 + 200 + 100
     users, requests = _page_through(client, pk, "followers")
     assert len(users) == 1234  # fault cleared after firing once
 
@@ -311,7 +335,8 @@ def test_after_pages_and_times(client_for: ClientFactory, server: SandboxServer)
         if response.status_code == 200:
             cursor = response.json().get("next_max_id")
     assert statuses == [200, 200, 200, 429, 429, 200, 200]
-    assert fault.fired == 2 and len(server.faults) == 0
+    assert fault.fired == 2
+    assert len(server.faults) == 0
     assert server.stats()["faults_fired"] == {"rate_limit_429": 2}
 
 
@@ -348,7 +373,8 @@ def test_fault_validation() -> None:
 def test_admin_api(client_for: ClientFactory, server: SandboxServer, tmp_path) -> None:
     base = f"{server.url}/__sandbox__"
     added = httpx.post(f"{base}/faults", json={"kind": "please_wait_401", "endpoint": "inbox", "times": 1})
-    assert added.status_code == 200 and added.json()["added"][0]["kind"] == "please_wait_401"
+    assert added.status_code == 200
+    assert added.json()["added"][0]["kind"] == "please_wait_401"
     assert httpx.post(f"{base}/faults", json={"kind": "nope"}).status_code == 400
     assert len(httpx.get(f"{base}/faults").json()["faults"]) == 1
     client = client_for("alpha_shop")
@@ -359,7 +385,8 @@ def test_admin_api(client_for: ClientFactory, server: SandboxServer, tmp_path) -
     )
     assert httpx.delete(f"{base}/faults").json()["cleared"] == 2
     stats = httpx.get(f"{base}/stats").json()
-    assert stats["request_counts"] == {"inbox": 1} and stats["by_account"] == {"alpha_shop": {"inbox": 1}}
+    assert stats["request_counts"] == {"inbox": 1}
+    assert stats["by_account"] == {"alpha_shop": {"inbox": 1}}
     assert httpx.post(f"{base}/reset-stats").status_code == 200
     assert httpx.get(f"{base}/stats").json()["request_counts"] == {}
     renamed = httpx.post(
@@ -370,24 +397,23 @@ def test_admin_api(client_for: ClientFactory, server: SandboxServer, tmp_path) -
             "new_username": "beta.renamed",
         },
     )
-    assert (
-        renamed.status_code == 200 and renamed.json()["result"]["user"]["previous_username"] == "beta.studio"
-    )
+    assert renamed.status_code == 200
+    assert renamed.json()["result"]["user"]["previous_username"] == "beta.studio"
     advanced = httpx.post(
         f"{base}/mutate", json={"op": "advance", "account": "beta.studio", "generation": 2}
     ).json()["result"]
     assert advanced["applied"] == [1, 2]
     accounts = {a["account"]: a for a in httpx.get(f"{base}/accounts").json()["accounts"]}
-    assert (
-        accounts["beta.studio"]["username"] == "beta.renamed" and accounts["beta.studio"]["generation"] == 2
-    )
+    assert accounts["beta.studio"]["username"] == "beta.renamed"
+    assert accounts["beta.studio"]["generation"] == 2
     for bad in (
         {"op": "explode"},
         {"op": "follower_leaves", "account": "alpha_shop", "user": "ghost.person"},
         {},
     ):
         response = httpx.post(f"{base}/mutate", json=bad)
-        assert response.status_code == 400 and response.json()["status"] == "fail"
+        assert response.status_code == 400
+        assert response.json()["status"] == "fail"
     assert httpx.get(f"{base}/nothing").status_code == 404
     assert server.request_counts == {}  # admin calls are not Instagram requests
 

@@ -58,7 +58,9 @@ def test_followers_page_has_the_real_shape(
     assert_same_shape(real, body)
     assert set(body["users"][0]) >= set(real["users"][0]) - {"profile_pic_id"}
     page = FollowPage.model_validate(body)
-    assert len(page.users) == 200 and page.next_max_id == body["next_max_id"] and page.page_size == 200
+    assert len(page.users) == 200
+    assert page.next_max_id == body["next_max_id"]
+    assert page.page_size == 200
     assert all(u.pk.isdigit() and u.username for u in page.users)
 
 
@@ -87,7 +89,8 @@ def test_own_profile_has_the_real_shape(
         450,
         300,
     )
-    assert profile.profile_pic_url_hd and profile.profile_pic_url_hd != profile.profile_pic_url
+    assert profile.profile_pic_url_hd
+    assert profile.profile_pic_url_hd != profile.profile_pic_url
 
 
 def test_other_profiles_have_the_real_shape(
@@ -119,11 +122,9 @@ def test_web_profile_info_has_the_real_shape(
     )
     assert_same_shape(load_fixture("web_profile_info__pgrimaud.json"), body)
     profile = UserProfile.model_validate(body["data"]["user"])
-    assert (
-        profile.username == "beta.studio"
-        and profile.follower_count == 1234
-        and profile.following_count == 210
-    )
+    assert profile.username == "beta.studio"
+    assert profile.follower_count == 1234
+    assert profile.following_count == 210
 
 
 def test_reels_tray_has_the_real_shape(
@@ -138,7 +139,9 @@ def test_reels_tray_has_the_real_shape(
         "items" in body["tray"][5],
     )
     tray = StoryTray.model_validate(body)
-    assert len(tray.tray) == 9 and tray.tray[0].items and tray.tray[5].items is None
+    assert len(tray.tray) == 9
+    assert tray.tray[0].items
+    assert tray.tray[5].items is None
     assert all(
         r.expiring_at and r.latest_reel_media and r.expiring_at - r.latest_reel_media == 86400
         for r in tray.tray
@@ -150,10 +153,15 @@ def test_inbox_parses_with_the_models(client_for: ClientFactory) -> None:
     assert {"threads", "has_older", "oldest_cursor", "unseen_count", "prev_cursor"} <= set(body["inbox"])
     assert {"seq_id", "status"} <= set(body)
     page = InboxPage.model_validate(body)
-    assert len(page.threads) == 20 and page.has_older and page.oldest_cursor and page.seq_id == body["seq_id"]
+    assert len(page.threads) == 20
+    assert page.has_older
+    assert page.oldest_cursor
+    assert page.seq_id == body["seq_id"]
     for thread, raw in zip(page.threads, body["inbox"]["threads"], strict=True):
-        assert thread.thread_id == raw["thread_id"] and len(thread.thread_id) == 39
-        assert thread.last_activity_at is not None and thread.users
+        assert thread.thread_id == raw["thread_id"]
+        assert len(thread.thread_id) == 39
+        assert thread.last_activity_at is not None
+        assert thread.users
         assert thread.is_group == (len(thread.users) > 1 or raw["is_group"])
         expected = {
             "thread_id",
@@ -202,7 +210,9 @@ def test_error_bodies_have_the_real_shape(
     server.faults.add(Fault(fault))
     body: dict[str, Any] = client_for("alpha_shop").get("/api/v1/direct_v2/inbox/").json()
     assert_same_shape(real, body)
-    assert set(body) == set(real) and body["message"] == real["message"] and body["status"] == "fail"
+    assert set(body) == set(real)
+    assert body["message"] == real["message"]
+    assert body["status"] == "fail"
 
 
 def test_every_list_user_parses(network: SandboxNetwork) -> None:
@@ -231,7 +241,9 @@ def test_user_feed_has_the_real_shape_and_pages_to_the_end(
     total = network.user_info(owner["pk"])["user"]["media_count"]
     codes, cursor = [], None
     while True:
-        body = client.get(f"/api/v1/feed/user/{owner['pk']}/", params={"max_id": cursor} if cursor else {}).json()
+        body = client.get(
+            f"/api/v1/feed/user/{owner['pk']}/", params={"max_id": cursor} if cursor else {}
+        ).json()
         page = FeedPage.model_validate(body)
         codes += [p.code for p in page.items]
         if not page.more_available:
@@ -241,7 +253,9 @@ def test_user_feed_has_the_real_shape_and_pages_to_the_end(
     assert len(codes) == len(set(codes)) == total
 
 
-def test_feed_changes_with_new_posts_and_edited_counts(network: SandboxNetwork, client_for: ClientFactory) -> None:
+def test_feed_changes_with_new_posts_and_edited_counts(
+    network: SandboxNetwork, client_for: ClientFactory
+) -> None:
     owner = network.user_summary(next(iter(network.following_of("alpha_shop"))))
     client = client_for("alpha_shop")
 
@@ -251,7 +265,8 @@ def test_feed_changes_with_new_posts_and_edited_counts(network: SandboxNetwork, 
     before = page()
     network.new_post(owner["pk"])
     after = page()
-    assert after[1]["code"] == before[0]["code"] and after[0]["taken_at"] > before[0]["taken_at"]
+    assert after[1]["code"] == before[0]["code"]
+    assert after[0]["taken_at"] > before[0]["taken_at"]
     network.edit_counts(owner["pk"])
     edited = page()
     assert [p["code"] for p in edited] == [p["code"] for p in after]
@@ -260,11 +275,15 @@ def test_feed_changes_with_new_posts_and_edited_counts(network: SandboxNetwork, 
 
 def test_private_feed_needs_a_follow(network: SandboxNetwork, client_for: ClientFactory) -> None:
     stranger = next(
-        pk for pk in (network.universe.pk(i) for i in range(network.strangers_start, network.strangers_start + 200))
+        pk
+        for pk in (
+            network.universe.pk(i) for i in range(network.strangers_start, network.strangers_start + 200)
+        )
         if network.user_info(pk)["user"]["is_private"]
     )
     answer = client_for("alpha_shop").get(f"/api/v1/feed/user/{stranger}/")
-    assert answer.status_code == 400 and answer.json()["message"] == "Not authorized to view user"
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "Not authorized to view user"
 
 
 def test_media_comments_have_the_real_shape_and_page_to_the_end(
@@ -277,12 +296,17 @@ def test_media_comments_have_the_real_shape_and_page_to_the_end(
     feed = FeedPage.model_validate(client.get(f"/api/v1/feed/user/{owner['pk']}/").json())
     post = max(feed.items, key=lambda p: p.comment_count or 0)
     first = client.get(f"/api/v1/media/{post.pk}/comments/").json()
-    assert_same_shape(load_fixture("media_comments__instagram-clone.json"), first,
-                      # caption: the feed item's, checked there; anonymous pictures have no profile_pic_id
-                      ignore={"$.caption", "$.next_min_id", "$.comments[].user.profile_pic_id"})
+    assert_same_shape(
+        load_fixture("media_comments__instagram-clone.json"),
+        first,
+        # caption: the feed item's, checked there; anonymous pictures have no profile_pic_id
+        ignore={"$.caption", "$.next_min_id", "$.comments[].user.profile_pic_id"},
+    )
     seen, cursor = [], None
     while True:
-        body = client.get(f"/api/v1/media/{post.pk}/comments/", params={"min_id": cursor} if cursor else {}).json()
+        body = client.get(
+            f"/api/v1/media/{post.pk}/comments/", params={"min_id": cursor} if cursor else {}
+        ).json()
         seen += [c["pk"] for c in body["comments"]]
         cursor = body.get("next_min_id")
         if not cursor:

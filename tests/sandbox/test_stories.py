@@ -55,12 +55,15 @@ def test_reels_media_gives_the_tray_items_and_the_rest(server: SandboxServer, cl
     tray = client.story_tray()
     pks = [r.user.pk for r in tray.tray]
     reels = client.reels_media(pks)
-    assert list(reels) == pks and client.requests["reels_media"] == server.request_counts["reels_media"] == 1
+    assert list(reels) == pks
+    assert client.requests["reels_media"] == server.request_counts["reels_media"] == 1
     with_items = [r for r in tray.tray if r.items is not None]
-    assert len(with_items) == 3 and len(tray.tray) == 9
+    assert len(with_items) == 3
+    assert len(tray.tray) == 9
     for entry in tray.tray:
         reel = reels[entry.user.pk]
-        assert reel.user.pk == reel.id == entry.user.pk and reel.user.username == entry.user.username
+        assert reel.user.pk == reel.id == entry.user.pk
+        assert reel.user.username == entry.user.username
         assert len(reel.items) == reel.media_count == entry.media_count
         assert reel.latest_reel_media == entry.latest_reel_media
         assert reel.items[-1].taken_at.timestamp() == entry.latest_reel_media
@@ -77,14 +80,16 @@ def test_users_outside_the_tray_get_no_reel(network: SandboxNetwork, client: Web
     stranger = str(network.universe.pk(network.strangers_start))
     reels = client.reels_media([followed, stranger, sorted(tray_pks)[0]])
     assert list(reels) == [sorted(tray_pks)[0]]
-    assert client.reels_media([]) == {} and client.requests["reels_media"] == 1
+    assert client.reels_media([]) == {}
+    assert client.requests["reels_media"] == 1
     with pytest.raises(ValueError):
         client.reels_media(["12; DROP"])
 
 
 def test_more_than_twenty_users_are_asked_twenty_at_a_time() -> None:
     spec = NetworkSpec(
-        seed=5, epoch=EPOCH,
+        seed=5,
+        epoch=EPOCH,
         accounts=[AccountSpec(username="wide.tray", followers=80, following=120, tray_reels=45)],
     )
     with SandboxServer(SandboxNetwork(spec)) as server, web_client(server, "wide.tray") as client:
@@ -107,7 +112,8 @@ def test_reels_media_answers_every_way_the_clients_ask(
     answers = [
         http.post("/api/v1/feed/reels_media/", data=signed, headers={"X-CSRFToken": csrf}),
         http.post(
-            "/api/v1/feed/reels_media/", data={"user_ids": json.dumps(pks)},
+            "/api/v1/feed/reels_media/",
+            data={"user_ids": json.dumps(pks)},
             headers={"X-CSRFToken": csrf},
         ),
         http.post("/api/v1/feed/reels_media/", json={"reel_ids": pks}, headers={"X-CSRFToken": csrf}),
@@ -117,7 +123,8 @@ def test_reels_media_answers_every_way_the_clients_ask(
     assert [a.status_code for a in answers] == [200] * 5
     assert len({a.content for a in answers}) == 1
     body = answers[0].json()
-    assert list(body["reels"]) == pks and [r["id"] for r in body["reels_media"]] == [int(pk) for pk in pks]
+    assert list(body["reels"]) == pks
+    assert [r["id"] for r in body["reels_media"]] == [int(pk) for pk in pks]
     # The captured mobile shape (what its reels all have). Item `pk`/`device_timestamp` are text because
     # they are the tray's own items, whose capture (reels_tray__instagram-clone.json) has them as text.
     real = load_fixture("feed_reels_media__instagramkit.json")
@@ -125,7 +132,8 @@ def test_reels_media_answers_every_way_the_clients_ask(
     assert_same_shape({"reels_media": list(real["reels"].values()), "status": "ok"}, body, ignore=ignore)
     assert http.post("/api/v1/feed/reels_media/", data=signed).status_code == 403  # no CSRF header
     too_many = http.get("/api/v1/feed/reels_media/", params=[("reel_ids", str(n)) for n in range(51)])
-    assert too_many.status_code == 400 and too_many.json()["status"] == "fail"
+    assert too_many.status_code == 400
+    assert too_many.json()["status"] == "fail"
     assert http.get("/api/v1/feed/reels_media/").status_code == 400
 
 
@@ -139,10 +147,14 @@ def test_highlights_come_with_their_items(
     following = list(network.following_of("alpha_shop"))
     owner = next(pk for pk in following[:80] if len(network.highlights_tray(viewer, pk)[1]["tray"]) >= 3)
     folders = client.highlight_reels(str(owner))
-    assert len(folders) >= 3 and client.requests == {"highlights": 1, "reels_media": 1}
+    assert len(folders) >= 3
+    assert client.requests == {"highlights": 1, "reels_media": 1}
     for folder in folders:
-        assert folder.is_highlight and folder.id.removeprefix("highlight:").isdigit() and folder.title
-        assert folder.user.pk == str(owner) and folder.created_at is not None
+        assert folder.is_highlight
+        assert folder.id.removeprefix("highlight:").isdigit()
+        assert folder.title
+        assert folder.user.pk == str(owner)
+        assert folder.created_at is not None
         assert len(folder.items) == folder.media_count >= 1
         assert all(i.owner_pk == str(owner) and i.taken_at < folder.created_at for i in folder.items)
     assert client.highlight_reels(str(owner)) == folders  # deterministic
@@ -150,7 +162,8 @@ def test_highlights_come_with_their_items(
     body = httpx.get(
         f"{server.url}/api/v1/feed/reels_media/",
         params=[("reel_ids", folders[0].id), ("reel_ids", "highlight:1")],
-        headers={"X-IG-App-ID": "936619743392459"}, cookies=network.session_cookies("alpha_shop"),
+        headers={"X-IG-App-ID": "936619743392459"},
+        cookies=network.session_cookies("alpha_shop"),
     ).json()
     assert list(reels_from_mobile(body)) == [folders[0].id]
 
@@ -158,7 +171,8 @@ def test_highlights_come_with_their_items(
 def test_highlights_of_private_and_missing_people(network: SandboxNetwork, client: WebApiClient) -> None:
     acct = network.account("alpha_shop")
     private = next(
-        u for u in range(network.strangers_start, network.universe.total)
+        u
+        for u in range(network.strangers_start, network.universe.total)
         if network.universe.summary(u)["is_private"] and not acct.following.is_member(u)
     )
     with pytest.raises(PrivateAccountError):
@@ -196,15 +210,18 @@ def test_post_story_moves_the_poster_to_the_front(
     result = answer.json()["result"]
     assert result["user"] == {"pk": int(poster.user.pk), "username": poster.user.username}
     after_bytes = http.get("/api/v1/feed/reels_tray/").content
-    assert after_bytes != before_bytes and http.get("/api/v1/feed/reels_tray/").content == after_bytes
+    assert after_bytes != before_bytes
+    assert http.get("/api/v1/feed/reels_tray/").content == after_bytes
     after = StoryTray.model_validate_json(after_bytes)
     front = after.tray[0]
-    assert front.user.pk == poster.user.pk and front.seen == 0
+    assert front.user.pk == poster.user.pk
+    assert front.seen == 0
     newest_before = max(r.latest_reel_media or 0 for r in before.tray)
     assert front.latest_reel_media == result["latest_reel_media"] > newest_before
     assert front.media_count == result["media_count"] == (poster.media_count or 0) + 1
     items = front.story_items()
-    assert len(items) == front.media_count and items[-1].pk == result["media_id"]
+    assert len(items) == front.media_count
+    assert items[-1].pk == result["media_id"]
     others = [r.user.pk for r in before.tray if r.user.pk != poster.user.pk]
     assert [r.user.pk for r in after.tray[1:]] == others
     reel = client.reels_media([poster.user.pk])[poster.user.pk]
@@ -226,7 +243,8 @@ def test_post_story_needs_someone_the_account_follows(network: SandboxNetwork, s
         f"{server.url}/__sandbox__/mutate",
         json={"op": "post_story", "account": "alpha_shop", "username": stranger},
     )
-    assert refused.status_code == 400 and "does not follow" in refused.json()["message"]
+    assert refused.status_code == 400
+    assert "does not follow" in refused.json()["message"]
     assert httpx.post(f"{server.url}/__sandbox__/mutate", json={"op": "post_story"}).status_code == 400
 
 
@@ -240,12 +258,15 @@ def test_story_files_are_real_pictures_and_videos(server: SandboxServer, client:
     video = next(i for i in items if i.is_video)
     with httpx.Client(timeout=30) as cdn:
         first = cdn.get(picture.image_url or "")
-        assert first.status_code == 200 and first.headers["content-type"] == "image/jpeg"
+        assert first.status_code == 200
+        assert first.headers["content-type"] == "image/jpeg"
         assert cdn.get(picture.image_url or "").content == first.content  # same URL, same bytes
         image = cv2.imdecode(np.frombuffer(first.content, np.uint8), cv2.IMREAD_COLOR)
-        assert image is not None and image.shape == (1280, 720, 3)
+        assert image is not None
+        assert image.shape == (1280, 720, 3)
         clip = cdn.get(video.video_url or "")
-        assert clip.status_code == 200 and clip.headers["content-type"] == "video/mp4"
+        assert clip.status_code == 200
+        assert clip.headers["content-type"] == "video/mp4"
         assert cdn.get(video.video_url or "").content == clip.content
         cover = cdn.get(video.image_url or "")
         assert cover.headers["content-type"] == "image/jpeg"
@@ -271,14 +292,17 @@ def test_story_file_names_carry_owner_and_item() -> None:
     assert decode_story_name(f"{stem}.jpg") == (13320596140, 2336332851137925320, "jpg")
     assert decode_story_name(f"{stem}.mp4") == (13320596140, 2336332851137925320, "mp4")
     parts = stem.split("_")
-    assert len(parts) == 4 and parts[-1] == "n" and all(p.isdigit() for p in parts[:3])
+    assert len(parts) == 4
+    assert parts[-1] == "n"
+    assert all(p.isdigit() for p in parts[:3])
     forged = f"{parts[0]}_{parts[1]}_{int(parts[2]) + 1}_n.jpg"  # another item under the same check
     assert decode_story_name(forged) is None
     assert decode_story_name("94483183_110315820475537_345149024884223286_n.jpg") is None  # a post or avatar
 
 
-def test_about_half_the_post_photos_show_their_owner(network: SandboxNetwork, server: SandboxServer,
-                                                     client: WebApiClient) -> None:
+def test_about_half_the_post_photos_show_their_owner(
+    network: SandboxNetwork, server: SandboxServer, client: WebApiClient
+) -> None:
     me = client.current_user()
     people = [u for page in client.iter_following(me.pk) for u in page.users if not u.is_private][:12]
     first_pages = [next(iter(client.iter_user_feed(person.pk))) for person in people]
@@ -290,7 +314,8 @@ def test_about_half_the_post_photos_show_their_owner(network: SandboxNetwork, se
         answer = cdn.get(post.image_url or "")
         assert answer.headers["content-type"] == "image/jpeg"
         image = cv2.imdecode(np.frombuffer(answer.content, np.uint8), cv2.IMREAD_COLOR)
-        assert image is not None and image.shape == (900, 720, 3)
+        assert image is not None
+        assert image.shape == (900, 720, 3)
         other = next(p for p in photos if p not in of_owner)
         assert cdn.get(other.image_url or "").headers["content-type"] == "image/png"
     name = (post.image_url or "").split("?")[0].rsplit("/", 1)[-1]

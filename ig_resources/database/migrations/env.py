@@ -11,7 +11,9 @@ from ig_resources.database.engine import default_database_url, engine_for
 from ig_resources.database.models import Base
 
 config = context.config
-engine = config.attributes.get("engine") or engine_for(os.environ.get("IG_DATABASE_URL") or default_database_url())
+engine = config.attributes.get("engine") or engine_for(
+    os.environ.get("IG_DATABASE_URL") or default_database_url()
+)
 
 with engine.connect() as connection:
     context.configure(

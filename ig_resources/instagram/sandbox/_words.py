@@ -204,7 +204,24 @@ CAPTIONS = {
 
 #: short comments people leave under posts
 COMMENTS = [
-    "😍😍😍", "Amazing!", "Love this 🔥", "So beautiful", "Que lindo! ❤️", "Qué bonito", "Wunderschön",
-    "Magnifique 👏", "Красиво!", "すごい！", "Keren banget", "Harika 👌", "Wow", "Need this in my life",
-    "Where is this?", "Great shot", "👏👏", "Congrats!!", "Miss you", "Incrível!",
+    "😍😍😍",
+    "Amazing!",
+    "Love this 🔥",
+    "So beautiful",
+    "Que lindo! ❤️",
+    "Qué bonito",
+    "Wunderschön",
+    "Magnifique 👏",
+    "Красиво!",
+    "すごい！",
+    "Keren banget",
+    "Harika 👌",
+    "Wow",
+    "Need this in my life",
+    "Where is this?",
+    "Great shot",
+    "👏👏",
+    "Congrats!!",
+    "Miss you",
+    "Incrível!",
 ]

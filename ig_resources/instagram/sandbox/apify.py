@@ -40,40 +40,65 @@ def _best(candidates: list[dict[str, Any]] | None) -> dict[str, Any]:
 
 def apify_post(item: dict[str, Any], username: str) -> dict[str, Any]:
     """A sandbox feed item as `apify/instagram-scraper` emits a post."""
+
     def media(m: dict[str, Any]) -> dict[str, Any]:
         image = _best(m.get("image_versions2", {}).get("candidates"))
         video = _best(m.get("video_versions"))
-        return {"id": str(m["pk"]), "type": _TYPES.get(m.get("media_type", 1), "Image"),
-                "displayUrl": image.get("url"), "dimensionsWidth": image.get("width"),
-                "dimensionsHeight": image.get("height"), "videoUrl": video.get("url"),
-                "videoDuration": m.get("video_duration")}
+        return {
+            "id": str(m["pk"]),
+            "type": _TYPES.get(m.get("media_type", 1), "Image"),
+            "displayUrl": image.get("url"),
+            "dimensionsWidth": image.get("width"),
+            "dimensionsHeight": image.get("height"),
+            "videoUrl": video.get("url"),
+            "videoDuration": m.get("video_duration"),
+        }
 
     children = item.get("carousel_media") or []
     caption = (item.get("caption") or {}).get("text") or ""
     return {
-        **media({**item, **(children[0] if children else {}), "pk": item["pk"], "media_type": item["media_type"]}),
-        "shortCode": item["code"], "url": f"https://www.instagram.com/p/{item['code']}/", "caption": caption,
+        **media(
+            {**item, **(children[0] if children else {}), "pk": item["pk"], "media_type": item["media_type"]}
+        ),
+        "shortCode": item["code"],
+        "url": f"https://www.instagram.com/p/{item['code']}/",
+        "caption": caption,
         "hashtags": [w[1:] for w in caption.split() if w.startswith("#")],
         "mentions": [w[1:] for w in caption.split() if w.startswith("@")],
-        "commentsCount": item.get("comment_count", 0), "likesCount": item.get("like_count", -1),
-        "videoViewCount": item.get("view_count"), "timestamp": _iso(item["taken_at"]),
-        "productType": item.get("product_type"), "ownerId": str(item["user"]["pk"]), "ownerUsername": username,
-        "childPosts": [media(c) for c in children], "isPinned": False, "isSponsored": False,
+        "commentsCount": item.get("comment_count", 0),
+        "likesCount": item.get("like_count", -1),
+        "videoViewCount": item.get("view_count"),
+        "timestamp": _iso(item["taken_at"]),
+        "productType": item.get("product_type"),
+        "ownerId": str(item["user"]["pk"]),
+        "ownerUsername": username,
+        "childPosts": [media(c) for c in children],
+        "isPinned": False,
+        "isSponsored": False,
     }
 
 
 def apify_profile(user: dict[str, Any], posts: list[dict[str, Any]]) -> dict[str, Any]:
     """A sandbox profile as `apify/instagram-profile-scraper` emits it."""
     return {
-        "id": str(user["pk"]), "username": user["username"], "url": f"https://www.instagram.com/{user['username']}",
-        "fullName": user.get("full_name"), "biography": user.get("biography"),
-        "externalUrl": user.get("external_url") or None, "followersCount": user.get("follower_count"),
-        "followsCount": user.get("following_count"), "postsCount": user.get("media_count"),
-        "private": user.get("is_private"), "verified": user.get("is_verified"),
-        "isBusinessAccount": user.get("is_business"), "businessCategoryName": user.get("category") or None,
+        "id": str(user["pk"]),
+        "username": user["username"],
+        "url": f"https://www.instagram.com/{user['username']}",
+        "fullName": user.get("full_name"),
+        "biography": user.get("biography"),
+        "externalUrl": user.get("external_url") or None,
+        "followersCount": user.get("follower_count"),
+        "followsCount": user.get("following_count"),
+        "postsCount": user.get("media_count"),
+        "private": user.get("is_private"),
+        "verified": user.get("is_verified"),
+        "isBusinessAccount": user.get("is_business"),
+        "businessCategoryName": user.get("category") or None,
         "profilePicUrl": user.get("profile_pic_url"),
         "profilePicUrlHD": (user.get("hd_profile_pic_url_info") or {}).get("url"),
-        "highlightReelCount": 0, "igtvVideoCount": 0, "relatedProfiles": [],
+        "highlightReelCount": 0,
+        "igtvVideoCount": 0,
+        "relatedProfiles": [],
         "latestPosts": [apify_post(p, user["username"]) for p in posts],
     }
 
@@ -81,8 +106,16 @@ def apify_profile(user: dict[str, Any], posts: list[dict[str, Any]]) -> dict[str
 class ApifyStandIn:
     """`with ApifyStandIn(network, token="t") as apify:` serves on loopback at `apify.url`."""
 
-    def __init__(self, network: SandboxNetwork, *, token: str, cdn_url: str | None = None, polls: int = 0,
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        network: SandboxNetwork,
+        *,
+        token: str,
+        cdn_url: str | None = None,
+        polls: int = 0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
         self.network = network
         #: the sandbox server whose CDN serves the pictures (as its own answers point there)
         self.cdn_url = cdn_url
@@ -113,14 +146,20 @@ class ApifyStandIn:
 
     # -- the API --------------------------------------------------------------------------------
 
-    def answer(self, method: str, path: str, query: dict[str, str], body: Any, auth: str | None) -> tuple[int, Any]:
+    def answer(
+        self, method: str, path: str, query: dict[str, str], body: Any, auth: str | None
+    ) -> tuple[int, Any]:
         with self._lock:
             self.log.append((method, path, time.monotonic()))
             if self.faults:
                 status = self.faults.pop(0)
-                return status, _error("rate-limit-exceeded" if status == 429 else "internal-error", f"injected {status}")
+                return status, _error(
+                    "rate-limit-exceeded" if status == 429 else "internal-error", f"injected {status}"
+                )
         if auth != f"Bearer {self.token}":
-            return 401, _error("user-or-token-not-found", "User was not found or authentication token is not valid")
+            return 401, _error(
+                "user-or-token-not-found", "User was not found or authentication token is not valid"
+            )
         parts = path.strip("/").split("/")
         if method == "POST" and len(parts) == 4 and parts[:2] == ["v2", "acts"] and parts[3] == "runs":
             return self._start(parts[2], body)
@@ -131,7 +170,7 @@ class ApifyStandIn:
             if items is None:
                 return 404, _error("record-not-found", "Dataset was not found")
             offset, limit = int(query.get("offset", 0)), int(query.get("limit", 1000))
-            return 200, items[offset:offset + limit]
+            return 200, items[offset : offset + limit]
         return 404, _error("page-not-found", f"no route {method} {path}")
 
     def _start(self, actor: str, actor_input: Any) -> tuple[int, Any]:
@@ -143,7 +182,9 @@ class ApifyStandIn:
                 return 400, _error("invalid-input", "Input.usernames is required")
             items = [self._profile(str(n)) for n in names]
         elif actor == POST_ACTOR:
-            if actor_input.get("resultsType") != "posts" or not isinstance(actor_input.get("directUrls"), list):
+            if actor_input.get("resultsType") != "posts" or not isinstance(
+                actor_input.get("directUrls"), list
+            ):
                 return 400, _error("invalid-input", "Input.directUrls and resultsType=posts are required")
             limit = int(actor_input.get("resultsLimit", 200))
             items = [i for url in actor_input["directUrls"] for i in self._posts(str(url), limit)]
@@ -153,9 +194,14 @@ class ApifyStandIn:
             n = len(self.runs) + 1
             run_id, dataset_id = f"run{n:05d}", f"ds{n:05d}"
             self.datasets[dataset_id] = items
-            self.runs[run_id] = {"id": run_id, "actId": actor, "status": "RUNNING" if self.polls else "SUCCEEDED",
-                                 "startedAt": _iso(int(time.time())), "defaultDatasetId": dataset_id,
-                                 "_polls": self.polls}
+            self.runs[run_id] = {
+                "id": run_id,
+                "actId": actor,
+                "status": "RUNNING" if self.polls else "SUCCEEDED",
+                "startedAt": _iso(int(time.time())),
+                "defaultDatasetId": dataset_id,
+                "_polls": self.polls,
+            }
             return 201, {"data": _public(self.runs[run_id])}
 
     def _status(self, run_id: str) -> tuple[int, Any]:
@@ -216,7 +262,9 @@ def _handler(stand_in: ApifyStandIn) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 status, answer = 400, _error("invalid-input", "The body is not JSON")
             else:
-                status, answer = stand_in.answer(method, url.path, query, body, self.headers.get("Authorization"))
+                status, answer = stand_in.answer(
+                    method, url.path, query, body, self.headers.get("Authorization")
+                )
             data = json.dumps(answer).encode()
             if stand_in.cdn_url:
                 data = rewrite_cdn_urls(data, stand_in.cdn_url)

@@ -43,20 +43,31 @@ class WebReply:
 
 
 def is_web_route(path: str) -> bool:
-    return path in ("/", LOGIN_PATH, LOGIN_AJAX, TWO_FACTOR_PAGE, TWO_FACTOR_AJAX) or bool(_CHALLENGE.match(path))
+    return path in ("/", LOGIN_PATH, LOGIN_AJAX, TWO_FACTOR_PAGE, TWO_FACTOR_AJAX) or bool(
+        _CHALLENGE.match(path)
+    )
 
 
 def web_route(
-    network: SandboxNetwork, method: str, path: str, query: dict[str, str], body: bytes, cookies: dict[str, str],
+    network: SandboxNetwork,
+    method: str,
+    path: str,
+    query: dict[str, str],
+    body: bytes,
+    cookies: dict[str, str],
     headers: Any,
 ) -> WebReply:
     form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)) if body else {}
-    if method == "POST" and (not cookies.get("csrftoken") or headers.get("X-CSRFToken") != cookies.get("csrftoken")):
+    if method == "POST" and (
+        not cookies.get("csrftoken") or headers.get("X-CSRFToken") != cookies.get("csrftoken")
+    ):
         return _json(403, {"message": "CSRF token missing or incorrect", "status": "fail"})
     if path == "/":
         viewer = network.account_for_session(cookies.get("sessionid", ""))
         who = html.escape(viewer.name) if viewer else "nobody"
-        return WebReply(200, _page("Instagram", f'<main id="home" data-viewer="{who}">Logged in as {who}</main>'))
+        return WebReply(
+            200, _page("Instagram", f'<main id="home" data-viewer="{who}">Logged in as {who}</main>')
+        )
     if path == LOGIN_PATH and method == "GET":
         return WebReply(200, _page("Login • Instagram", _LOGIN_FORM), headers=[_csrf_cookie(cookies)])
     if path == LOGIN_AJAX and method == "POST":
@@ -82,24 +93,57 @@ def _login(network: SandboxNetwork, form: dict[str, str]) -> WebReply:
     if account.spec.two_factor:
         network.send_code(account, "sms")
         identifier = f"{account.pk:x}{secrets.token_hex(4)}"
-        return _json(400, {
-            "message": "", "two_factor_required": True,
-            "two_factor_info": {"username": account.name, "two_factor_identifier": identifier,
-                                "obfuscated_phone_number": "**77", "sms_two_factor_on": True},
-            "status": "fail", "error_type": "two_factor_required",
-        })
-    return _logged_in(network, account, {"authenticated": True, "user": True, "userId": str(account.pk),
-                                         "oneTapPrompt": False, "status": "ok"})
+        return _json(
+            400,
+            {
+                "message": "",
+                "two_factor_required": True,
+                "two_factor_info": {
+                    "username": account.name,
+                    "two_factor_identifier": identifier,
+                    "obfuscated_phone_number": "**77",
+                    "sms_two_factor_on": True,
+                },
+                "status": "fail",
+                "error_type": "two_factor_required",
+            },
+        )
+    return _logged_in(
+        network,
+        account,
+        {
+            "authenticated": True,
+            "user": True,
+            "userId": str(account.pk),
+            "oneTapPrompt": False,
+            "status": "ok",
+        },
+    )
 
 
 def _two_factor(network: SandboxNetwork, form: dict[str, str]) -> WebReply:
     account = _managed(network, form.get("username", ""))
     code = network.last_code(account, "sms") if account else None
     if account is None or code is None or not secrets.compare_digest(form.get("verificationCode", ""), code):
-        return _json(400, {"message": "Please check the security code and try again.", "status": "fail",
-                           "error_type": "invalid_verification_code"})
-    return _logged_in(network, account, {"authenticated": True, "user": True, "userId": str(account.pk),
-                                         "oneTapPrompt": False, "status": "ok"})
+        return _json(
+            400,
+            {
+                "message": "Please check the security code and try again.",
+                "status": "fail",
+                "error_type": "invalid_verification_code",
+            },
+        )
+    return _logged_in(
+        network,
+        account,
+        {
+            "authenticated": True,
+            "user": True,
+            "userId": str(account.pk),
+            "oneTapPrompt": False,
+            "status": "ok",
+        },
+    )
 
 
 def _challenge(network: SandboxNetwork, method: str, pk: int, nonce: str, form: dict[str, str]) -> WebReply:
@@ -110,30 +154,77 @@ def _challenge(network: SandboxNetwork, method: str, pk: int, nonce: str, form: 
         return WebReply(200, _page("Security check • Instagram", _CHALLENGE_FORM))
     if "choice" in form:  # send the code (1 = e-mail, the only method offered)
         if form["choice"] != "1":
-            return _json(400, {"status": "fail", "message": "", "challenge": {
-                "challengeType": "SelectVerificationMethodForm",
-                "errors": [f"Select a valid choice. {form['choice'][:8]} is not one of the available choices."]}})
+            return _json(
+                400,
+                {
+                    "status": "fail",
+                    "message": "",
+                    "challenge": {
+                        "challengeType": "SelectVerificationMethodForm",
+                        "errors": [
+                            f"Select a valid choice. {form['choice'][:8]} is not one of the available choices."
+                        ],
+                    },
+                },
+            )
         network.send_code(account, "email")
         where = f"/{pk}/{nonce}/"
         contact = f"{account.name[0]}*****@e****.com"
-        return _json(200, {  # challenge_send_code_email__instagramkit.json, trimmed of its page layout
-            "challengeType": "VerifyEmailCodeForm", "errors": [], "experiments": {},
-            "extraData": {"__typename": "GraphChallengePage", "content": [
-                {"__typename": "GraphChallengePageHeader", "description": None, "title": "Enter Your Security Code"},
-                {"__typename": "GraphChallengePageText", "alignment": "center", "html": None,
-                 "text": f"Enter the 6-digit code we sent to the email address {contact}."}]},
-            "fields": {"security_code": "None", "resend_delay": 60, "contact_point": contact, "form_type": "email"},
-            "navigation": {"forward": f"/challenge{where}", "replay": f"/challenge/replay{where}",
-                           "back": f"/challenge/reset{where}"},
-            "privacyPolicyUrl": "/about/legal/privacy/", "type": "CHALLENGE", "status": "ok"})
+        return _json(
+            200,
+            {  # challenge_send_code_email__instagramkit.json, trimmed of its page layout
+                "challengeType": "VerifyEmailCodeForm",
+                "errors": [],
+                "experiments": {},
+                "extraData": {
+                    "__typename": "GraphChallengePage",
+                    "content": [
+                        {
+                            "__typename": "GraphChallengePageHeader",
+                            "description": None,
+                            "title": "Enter Your Security Code",
+                        },
+                        {
+                            "__typename": "GraphChallengePageText",
+                            "alignment": "center",
+                            "html": None,
+                            "text": f"Enter the 6-digit code we sent to the email address {contact}.",
+                        },
+                    ],
+                },
+                "fields": {
+                    "security_code": "None",
+                    "resend_delay": 60,
+                    "contact_point": contact,
+                    "form_type": "email",
+                },
+                "navigation": {
+                    "forward": f"/challenge{where}",
+                    "replay": f"/challenge/replay{where}",
+                    "back": f"/challenge/reset{where}",
+                },
+                "privacyPolicyUrl": "/about/legal/privacy/",
+                "type": "CHALLENGE",
+                "status": "ok",
+            },
+        )
     code = network.last_code(account, "email")
     if code is None or not secrets.compare_digest(form.get("security_code", ""), code):
-        return _json(400, {"status": "fail", "message": "", "challenge": {
-            "challengeType": "VerifyEmailCodeForm", "errors": [BAD_CODE_TEXT]}})
+        return _json(
+            400,
+            {
+                "status": "fail",
+                "message": "",
+                "challenge": {"challengeType": "VerifyEmailCodeForm", "errors": [BAD_CODE_TEXT]},
+            },
+        )
     with network.lock:
         network.checkpoints.pop(account.index, None)
-    return _logged_in(network, account, {"location": "https://www.instagram.com/", "type": "CHALLENGE_REDIRECTION",
-                                         "status": "ok"})
+    return _logged_in(
+        network,
+        account,
+        {"location": "https://www.instagram.com/", "type": "CHALLENGE_REDIRECTION", "status": "ok"},
+    )
 
 
 def _logged_in(network: SandboxNetwork, account: ManagedAccount, body: dict[str, Any]) -> WebReply:
@@ -147,7 +238,7 @@ def _logged_in(network: SandboxNetwork, account: ManagedAccount, body: dict[str,
 def _managed(network: SandboxNetwork, username: str) -> ManagedAccount | None:
     try:
         return network.account(username.strip().lower())
-    except Exception:  # noqa: BLE001 - unknown user: Instagram answers "user": false
+    except Exception:
         return None
 
 
@@ -226,7 +317,7 @@ _TWO_FACTOR_FORM = (
     f'<button type="submit">Confirm</button></form>{_ALERT}'
 )
 _CHALLENGE_FORM = (
-    '<h2>We Detected An Unusual Login Attempt</h2>'
+    "<h2>We Detected An Unusual Login Attempt</h2>"
     '<form id="choiceForm" method="post"><label><input type="radio" name="choice" value="1" checked> Email</label>'
     '<button type="submit">Send Security Code</button></form>'
     '<form id="codeForm" method="post" hidden><p>Enter the 6-digit code we sent to your email.</p>'

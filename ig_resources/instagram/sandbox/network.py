@@ -586,8 +586,14 @@ class SandboxNetwork:
         followers = int(self._profile(index)["follower_count"])
         return [
             posts.post(
-                self.universe._key, index, k, user=user, epoch=self.epoch, followers=followers,
-                new_posts=self.new_posts.get(index, 0), count_generation=self.count_generations.get(index, 0),
+                self.universe._key,
+                index,
+                k,
+                user=user,
+                epoch=self.epoch,
+                followers=followers,
+                new_posts=self.new_posts.get(index, 0),
+                count_generation=self.count_generations.get(index, 0),
             )
             for k in ks
         ]
@@ -596,7 +602,9 @@ class SandboxNetwork:
         """The first posts a web profile body carries (newest first), as web timeline edges."""
         return [posts.web_edge(item) for item in self._posts(index, range(min(12, int(p["media_count"]))))]
 
-    def public_profile(self, username: str, posts_limit: int = 0) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    def public_profile(
+        self, username: str, posts_limit: int = 0
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
         """What an anonymous visitor sees of `username` (Apify's scrapers): the profile in the mobile
         vocabulary and its newest `posts_limit` posts (none when private); None if there is no one."""
         with self.lock:
@@ -607,7 +615,9 @@ class SandboxNetwork:
             shown = 0 if p["is_private"] else min(posts_limit, int(p["media_count"]))
             return p, self._posts(index, range(shown))
 
-    def user_feed(self, viewer: ManagedAccount, pk: int | str, max_id: str | None, count: int = 12) -> tuple[int, dict[str, Any]]:
+    def user_feed(
+        self, viewer: ManagedAccount, pk: int | str, max_id: str | None, count: int = 12
+    ) -> tuple[int, dict[str, Any]]:
         """(status, body) of `feed/user/{pk}/`: newest first, `next_max_id` = the last item's id."""
         with self.lock:
             index = self.universe.index_of_pk(int(pk))
@@ -626,8 +636,13 @@ class SandboxNetwork:
             count = max(1, min(count, 33))
             items = self._posts(index, range(start, min(total, start + count)))
             more = start + count < total
-            body: dict[str, Any] = {"items": items, "num_results": len(items), "more_available": more,
-                                    "auto_load_more_enabled": True, "status": "ok"}
+            body: dict[str, Any] = {
+                "items": items,
+                "num_results": len(items),
+                "more_available": more,
+                "auto_load_more_enabled": True,
+                "status": "ok",
+            }
             if more:
                 # The real cursor is the last item's id; the position rides along so paging stays cheap.
                 body["next_max_id"] = f"{start + count - 1}~{items[-1]['id']}"
@@ -659,7 +674,9 @@ class SandboxNetwork:
                     "count": p["media_count"],
                     "page_info": {"has_next_page": p["media_count"] > 12, "end_cursor": None},
                     # A private profile's posts are hidden unless the viewer follows it.
-                    "edges": self._recent_posts(index, p) if followed_by_viewer or not p["is_private"] else [],
+                    "edges": self._recent_posts(index, p)
+                    if followed_by_viewer or not p["is_private"]
+                    else [],
                 },
                 "is_private": p["is_private"],
                 "is_verified": p["is_verified"],
@@ -1427,7 +1444,10 @@ class SandboxNetwork:
         with self.lock:
             u = self.find_user(user)
             self.avatar_versions[u] = self.avatar_versions.get(u, 0) + 1
-            return {"op": "change_avatar", "user": {"pk": self.universe.pk(u), "version": self.avatar_versions[u]}}
+            return {
+                "op": "change_avatar",
+                "user": {"pk": self.universe.pk(u), "version": self.avatar_versions[u]},
+            }
 
     def media_comments(
         self, viewer: ManagedAccount, media_pk: int | str, min_id: str | None, count: int = 20
@@ -1454,22 +1474,46 @@ class SandboxNetwork:
                     return 400, {"message": "Invalid min_id", "status": "fail"}
             stop = min(total, start + max(1, min(count, 50)))
             # Commenters: anyone in the universe, found again for the same comment on every read.
-            authors = [mix64(self.universe._key ^ int(media_pk) ^ j) % self.universe.total for j in range(start, stop)]
+            authors = [
+                mix64(self.universe._key ^ int(media_pk) ^ j) % self.universe.total
+                for j in range(start, stop)
+            ]
             comments = [
-                posts.comment(self.universe._key, int(media_pk), j, taken_at=item["taken_at"], user=self.universe.summary(u))
+                posts.comment(
+                    self.universe._key,
+                    int(media_pk),
+                    j,
+                    taken_at=item["taken_at"],
+                    user=self.universe.summary(u),
+                )
                 for j, u in zip(range(start, stop), authors, strict=True)
             ]
             more = stop < total
             body: dict[str, Any] = {
-                "comment_likes_enabled": True, "comments": comments, "comment_count": total,
-                "caption": item["caption"], "caption_is_edited": False, "has_more_comments": False,
-                "has_more_headload_comments": more, "threading_enabled": True, "media_header_display": "none",
-                "initiate_at_top": True, "insert_new_comment_to_top": True, "quick_response_emojis": [],
-                "preview_comments": [], "can_view_more_preview_comments": False, "scroll_behavior": 1,
-                "comment_cover_pos": "bottom", "is_ranked": True, "comment_filter_param": "no_filter", "status": "ok",
+                "comment_likes_enabled": True,
+                "comments": comments,
+                "comment_count": total,
+                "caption": item["caption"],
+                "caption_is_edited": False,
+                "has_more_comments": False,
+                "has_more_headload_comments": more,
+                "threading_enabled": True,
+                "media_header_display": "none",
+                "initiate_at_top": True,
+                "insert_new_comment_to_top": True,
+                "quick_response_emojis": [],
+                "preview_comments": [],
+                "can_view_more_preview_comments": False,
+                "scroll_behavior": 1,
+                "comment_cover_pos": "bottom",
+                "is_ranked": True,
+                "comment_filter_param": "no_filter",
+                "status": "ok",
             }
             if more:
-                body["next_min_id"] = json.dumps({"cached_comments_cursor": str(stop - 1), "bifilter_token": "KKEBAA"})
+                body["next_min_id"] = json.dumps(
+                    {"cached_comments_cursor": str(stop - 1), "bifilter_token": "KKEBAA"}
+                )
             return 200, body
 
     def chaining(self, viewer: ManagedAccount, target_pk: int | str) -> tuple[int, dict[str, Any]]:
@@ -1506,8 +1550,11 @@ class SandboxNetwork:
             if username is None:
                 rng = Rng(derive_key(self.seed, "post_story", acct.name, len(acct.story_posts)))
                 u = next(
-                    (c for c in (acct.following.random_member(rng) for _ in range(64))
-                     if c is not None and c not in self._by_index),
+                    (
+                        c
+                        for c in (acct.following.random_member(rng) for _ in range(64))
+                        if c is not None and c not in self._by_index
+                    ),
                     None,
                 )
                 if u is None:
@@ -1538,14 +1585,20 @@ class SandboxNetwork:
         with self.lock:
             u = self.find_user(user)
             self.count_generations[u] = self.count_generations.get(u, 0) + 1
-            return {"op": "edit_counts", "user": {"pk": self.universe.pk(u), "generation": self.count_generations[u]}}
+            return {
+                "op": "edit_counts",
+                "user": {"pk": self.universe.pk(u), "generation": self.count_generations[u]},
+            }
 
     def gain_followers(self, user: str | int, count: int) -> dict[str, Any]:
         """A person's follower count moves by `count` (negative: followers lost), as profile reads show."""
         with self.lock:
             u = self.find_user(user)
             self.follower_deltas[u] = self.follower_deltas.get(u, 0) + count
-            return {"op": "gain_followers", "user": {"pk": self.universe.pk(u), "delta": self.follower_deltas[u]}}
+            return {
+                "op": "gain_followers",
+                "user": {"pk": self.universe.pk(u), "delta": self.follower_deltas[u]},
+            }
 
     def resign_urls(self) -> dict[str, Any]:
         """The CDN signs every picture URL anew (as its `oe` expiry passes): same files, new URLs."""
@@ -1560,10 +1613,16 @@ class SandboxNetwork:
             acct = self.account(account)
             nonce = f"{mix64(acct.keys['session'] + len(self.outbox)) & 0xFFFFFFFFFF:010x}"
             self.checkpoints[acct.index] = nonce
-            return {"op": "checkpoint", "account": acct.name, "checkpoint_url": f"/challenge/{acct.pk}/{nonce}/"}
+            return {
+                "op": "checkpoint",
+                "account": acct.name,
+                "checkpoint_url": f"/challenge/{acct.pk}/{nonce}/",
+            }
 
     def password(self, account: ManagedAccount) -> str:
-        return account.spec.password.get_secret_value() if account.spec.password else f"sandbox-{account.name}"
+        return (
+            account.spec.password.get_secret_value() if account.spec.password else f"sandbox-{account.name}"
+        )
 
     def send_code(self, account: ManagedAccount, channel: str) -> str:
         """A new 6-digit code for `account`, "sent" to its outbox (the admin API shows it)."""
@@ -1577,7 +1636,11 @@ class SandboxNetwork:
     def last_code(self, account: ManagedAccount, channel: str) -> str | None:
         with self.lock:
             return next(
-                (m["code"] for m in reversed(self.outbox) if m["account"] == account.name and m["channel"] == channel),
+                (
+                    m["code"]
+                    for m in reversed(self.outbox)
+                    if m["account"] == account.name and m["channel"] == channel
+                ),
                 None,
             )
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Final
 
 from ._mix import mix64
@@ -85,7 +85,7 @@ def scene_of(owner_pk: int, media_pk: int) -> tuple[str, tuple[str, ...]]:
 # -- sources -----------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _t1() -> np.ndarray:
     from insightface.data import get_image
 
@@ -103,7 +103,7 @@ def _square_around(image: np.ndarray, box: tuple[int, int, int, int], margin: fl
     return image[top : top + side, left : left + side]
 
 
-@lru_cache(maxsize=None)
+@cache
 def source(name: str) -> np.ndarray:
     """A BGR picture of the pool: an identity's face crop, the whole group, or a no-face picture."""
     import cv2

@@ -48,7 +48,14 @@ def language_of(key: int, index: int) -> str:
 
 
 def post(
-    key: int, index: int, k: int, *, user: dict[str, Any], epoch: int, followers: int, new_posts: int = 0,
+    key: int,
+    index: int,
+    k: int,
+    *,
+    user: dict[str, Any],
+    epoch: int,
+    followers: int,
+    new_posts: int = 0,
     count_generation: int = 0,
 ) -> dict[str, Any]:
     """Post number `k` (0 = newest) of person `index` (`user`: their list-shaped user object, with
@@ -103,8 +110,10 @@ def post(
         "can_see_insights_as_brand": False,
     }
     if media_type == 8:
-        children = [_resource(mix64(h + c), 1 if c % 3 else 2, f"{mix64(h + c) % 10**18 + 10**18}_{pk}")
-                    for c in range(2 + h % 4)]
+        children = [
+            _resource(mix64(h + c), 1 if c % 3 else 2, f"{mix64(h + c) % 10**18 + 10**18}_{pk}")
+            for c in range(2 + h % 4)
+        ]
         item.update(carousel_media_count=len(children), carousel_media=children)
     else:
         item.update(_resource(h, media_type, item["id"]))
@@ -115,31 +124,50 @@ def post(
 
 def web_edge(item: dict[str, Any]) -> dict[str, Any]:
     """The same post as a `web_profile_info` timeline edge (web vocabulary)."""
-    url = item.get("image_versions2", {}).get("candidates", [{}])[0].get("url") or item["carousel_media"][0][
-        "image_versions2"]["candidates"][0]["url"]
+    url = (
+        item.get("image_versions2", {}).get("candidates", [{}])[0].get("url")
+        or item["carousel_media"][0]["image_versions2"]["candidates"][0]["url"]
+    )
     caption = item["caption"]["text"] if item.get("caption") else None
     return {
         "node": {
             "__typename": {1: "GraphImage", 2: "GraphVideo", 8: "GraphSidecar"}[item["media_type"]],
-            "id": str(item["pk"]), "shortcode": item["code"], "dimensions": {"height": 1350, "width": 1080},
-            "display_url": url, "edge_media_to_tagged_user": {"edges": []}, "fact_check_overall_rating": None,
-            "fact_check_information": None, "gating_info": None,
+            "id": str(item["pk"]),
+            "shortcode": item["code"],
+            "dimensions": {"height": 1350, "width": 1080},
+            "display_url": url,
+            "edge_media_to_tagged_user": {"edges": []},
+            "fact_check_overall_rating": None,
+            "fact_check_information": None,
+            "gating_info": None,
             "sharing_friction_info": {"should_have_sharing_friction": False, "bloks_app_url": None},
-            "media_overlay_info": None, "media_preview": None,
+            "media_overlay_info": None,
+            "media_preview": None,
             "owner": {"id": str(item["user"]["pk"]), "username": item["user"]["username"]},
-            "is_video": item["media_type"] == 2, "has_upcoming_event": False, "accessibility_caption": None,
+            "is_video": item["media_type"] == 2,
+            "has_upcoming_event": False,
+            "accessibility_caption": None,
             "edge_media_to_caption": {"edges": [{"node": {"text": caption}}] if caption else []},
-            "edge_media_to_comment": {"count": item["comment_count"]}, "comments_disabled": False,
-            "taken_at_timestamp": item["taken_at"], "edge_liked_by": {"count": item["like_count"]},
-            "edge_media_preview_like": {"count": item["like_count"]}, "location": None, "nft_asset_info": None,
+            "edge_media_to_comment": {"count": item["comment_count"]},
+            "comments_disabled": False,
+            "taken_at_timestamp": item["taken_at"],
+            "edge_liked_by": {"count": item["like_count"]},
+            "edge_media_preview_like": {"count": item["like_count"]},
+            "location": None,
+            "nft_asset_info": None,
             "thumbnail_src": url,
-            "thumbnail_resources": [{"src": url, "config_width": px, "config_height": px} for px in (150, 240, 320, 480, 640)],
-            "coauthor_producers": [], "pinned_for_users": [],
+            "thumbnail_resources": [
+                {"src": url, "config_width": px, "config_height": px} for px in (150, 240, 320, 480, 640)
+            ],
+            "coauthor_producers": [],
+            "pinned_for_users": [],
         }
     }
 
 
-def _caption(key: int, index: int, h: int, media_pk: int, pk: int, taken: int, user: dict[str, Any]) -> dict[str, Any] | None:
+def _caption(
+    key: int, index: int, h: int, media_pk: int, pk: int, taken: int, user: dict[str, Any]
+) -> dict[str, Any] | None:
     if h % 17 == 0:
         return None  # some posts have no caption (a null `caption`, as captured)
     language = language_of(key, index) if (h >> 8) % 10 < 8 else _LANGUAGES[(h >> 12) % len(_LANGUAGES)]
@@ -150,10 +178,21 @@ def _caption(key: int, index: int, h: int, media_pk: int, pk: int, taken: int, u
     tags = dict.fromkeys(_HASHTAGS[(h >> (32 + 3 * i)) % len(_HASHTAGS)] for i in range((h >> 40) % 3))
     text += " " + " ".join(tags)
     return {
-        "pk": 17_800_000_000_000_000 + h % 10**15, "user_id": pk, "text": text.strip(), "type": 1,
-        "created_at": taken, "created_at_utc": taken, "content_type": "comment", "status": "Active", "bit_flags": 0,
-        "did_report_as_spam": False, "share_enabled": False, "user": user, "is_covered": False,
-        "media_id": media_pk, "private_reply_status": 0,
+        "pk": 17_800_000_000_000_000 + h % 10**15,
+        "user_id": pk,
+        "text": text.strip(),
+        "type": 1,
+        "created_at": taken,
+        "created_at_utc": taken,
+        "content_type": "comment",
+        "status": "Active",
+        "bit_flags": 0,
+        "did_report_as_spam": False,
+        "share_enabled": False,
+        "user": user,
+        "is_covered": False,
+        "media_id": media_pk,
+        "private_reply_status": 0,
     }
 
 
@@ -161,8 +200,10 @@ def _url(h: int, kind: str, size: str = "", name: str | None = None) -> str:
     site = _SITES[h % len(_SITES)]
     name = name or f"{h % 10**9}_{mix64(h) % 10**16}_{mix64(~h & (2**64 - 1)) % 10**19}_n"
     ext = "mp4" if kind.startswith("t50") else "jpg"
-    return (f"https://scontent-{site}.cdninstagram.com/v/{kind}/{size}e35/{name}.{ext}?_nc_ht=scontent-{site}"
-            f".cdninstagram.com&_nc_cat={100 + h % 12}&oh={mix64(h ^ 5):016x}&oe={0x5F000000 + h % 0xFFFFFF:08X}")
+    return (
+        f"https://scontent-{site}.cdninstagram.com/v/{kind}/{size}e35/{name}.{ext}?_nc_ht=scontent-{site}"
+        f".cdninstagram.com&_nc_cat={100 + h % 12}&oh={mix64(h ^ 5):016x}&oe={0x5F000000 + h % 0xFFFFFF:08X}"
+    )
 
 
 def _resource(h: int, media_type: int, media_id: str) -> dict[str, Any]:
@@ -170,19 +211,31 @@ def _resource(h: int, media_type: int, media_id: str) -> dict[str, Any]:
     # About half of the photos are of their owner: the file name carries who, for the CDN to draw.
     name = post_file_stem(int(owner), int(media_pk)) if media_type == 1 and owner and h >> 62 & 1 else None
     resource: dict[str, Any] = {
-        "id": media_id, "pk": int(media_pk), "media_type": media_type,
-        "original_width": 1080, "original_height": 1350,
-        "image_versions2": {"candidates": [
-            {"width": px, "height": round(px * 1.25),
-             "url": _url(h, "t51.2885-15", f"p{px}x{px}/" if px < 1080 else "", name)}
-            for px in (1080, 640, 320)
-        ]},
+        "id": media_id,
+        "pk": int(media_pk),
+        "media_type": media_type,
+        "original_width": 1080,
+        "original_height": 1350,
+        "image_versions2": {
+            "candidates": [
+                {
+                    "width": px,
+                    "height": round(px * 1.25),
+                    "url": _url(h, "t51.2885-15", f"p{px}x{px}/" if px < 1080 else "", name),
+                }
+                for px in (1080, 640, 320)
+            ]
+        },
     }
     if media_type == 2:
         resource.update(
-            video_versions=[{"type": 101 + i, "width": w, "height": round(w * 1.25), "url": _url(h + i, "t50.2886-16")}
-                            for i, w in enumerate((720, 480))],
-            video_duration=round(5 + (h % 5500) / 100, 3), has_audio=True, number_of_qualities=2,
+            video_versions=[
+                {"type": 101 + i, "width": w, "height": round(w * 1.25), "url": _url(h + i, "t50.2886-16")}
+                for i, w in enumerate((720, 480))
+            ],
+            video_duration=round(5 + (h % 5500) / 100, 3),
+            has_audio=True,
+            number_of_qualities=2,
         )
     return resource
 
@@ -192,10 +245,26 @@ def comment(key: int, media_pk: int, j: int, *, taken_at: int, user: dict[str, A
     h = mix64(key ^ media_pk ^ (j * 0x9E3779B97F4A7C15))
     created = taken_at + 3600 * 24 * 30 - j * 3600 - h % 3000
     return {
-        "pk": 17_900_000_000_000_000 + h % 10**16, "user_id": user["pk"], "text": COMMENTS[h % len(COMMENTS)],
-        "type": 0, "created_at": created, "created_at_utc": created, "content_type": "comment", "status": "Active",
-        "bit_flags": 0, "did_report_as_spam": False, "share_enabled": True, "is_covered": False,
-        "user": {**user, "is_mentionable": True, "latest_besties_reel_media": 0}, "is_ranked_comment": False, "has_liked_comment": False, "comment_like_count": h % 25,
-        "child_comment_count": 0, "preview_child_comments": [], "other_preview_users": [],
-        "inline_composer_display_condition": "never", "private_reply_status": 0, "comment_index": j,
+        "pk": 17_900_000_000_000_000 + h % 10**16,
+        "user_id": user["pk"],
+        "text": COMMENTS[h % len(COMMENTS)],
+        "type": 0,
+        "created_at": created,
+        "created_at_utc": created,
+        "content_type": "comment",
+        "status": "Active",
+        "bit_flags": 0,
+        "did_report_as_spam": False,
+        "share_enabled": True,
+        "is_covered": False,
+        "user": {**user, "is_mentionable": True, "latest_besties_reel_media": 0},
+        "is_ranked_comment": False,
+        "has_liked_comment": False,
+        "comment_like_count": h % 25,
+        "child_comment_count": 0,
+        "preview_child_comments": [],
+        "other_preview_users": [],
+        "inline_composer_display_condition": "never",
+        "private_reply_status": 0,
+        "comment_index": j,
     }

@@ -230,7 +230,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(reply.status, reply.body, reply.headers)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        except Exception as exc:  # noqa: BLE001 - a sandbox bug must not kill the connection silently
+        except Exception as exc:
             sys.stderr.write(
                 f"sandbox: internal error on {method} {urlsplit(self.path).path}: {type(exc).__name__}: {exc}\n"
             )

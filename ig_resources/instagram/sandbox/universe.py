@@ -377,8 +377,12 @@ class Universe:
         bio = W.BIO_PARTS[(h5 >> 16) % len(W.BIO_PARTS)]
         handle = base["username"].replace("_", "").replace(".", "")
         if (h5 >> 44) % 100 < 12:  # some people publish an address, often written to dodge scrapers
-            forms = (f"{handle}@mail.example.com", f"{handle} [at] mail [dot] com", f"{handle}(at)studio.example.org",
-                     f"bookings: {handle} @ agency . example . net")
+            forms = (
+                f"{handle}@mail.example.com",
+                f"{handle} [at] mail [dot] com",
+                f"{handle}(at)studio.example.org",
+                f"bookings: {handle} @ agency . example . net",
+            )
             bio = f"{bio} · 📩 {forms[(h5 >> 50) % len(forms)]}"
         external = (
             f"https://{base['username'].replace('_', '').replace('.', '')}.example.com"

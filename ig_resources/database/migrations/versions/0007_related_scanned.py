@@ -10,19 +10,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('instagram_profiles', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('related_scanned_at', sa.DateTime(timezone=True), nullable=True))
-
+    with op.batch_alter_table("instagram_profiles", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("related_scanned_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('instagram_profiles', schema=None) as batch_op:
-        batch_op.drop_column('related_scanned_at')
-
+    with op.batch_alter_table("instagram_profiles", schema=None) as batch_op:
+        batch_op.drop_column("related_scanned_at")
