@@ -210,7 +210,7 @@ def measure_scan(args: argparse.Namespace) -> dict[str, Any]:
 
     database = DatabaseResource(url=args.db, secret_key=generate_key())
     database.migrate()
-    database.register_account(USERNAME, parse_cookie_file((Path(args.workdir) / "cookies.json").read_text()))
+    database.accounts.register(USERNAME, parse_cookie_file((Path(args.workdir) / "cookies.json").read_text()))
     resources = {
         "database": database,
         "apify": ApifyInstagramClient(),
@@ -264,7 +264,7 @@ def measure_writes(args: argparse.Namespace) -> dict[str, Any]:
         InstagramProfilePost,
         InstagramProfilePostComment,
     )
-    from ig_resources.database.records import CommentScanWrite, CommentWrite, PostScanWrite, PostWrite
+    from ig_resources.records import CommentScanWrite, CommentWrite, PostScanWrite, PostWrite
 
     database = DatabaseResource(url=args.db)
     database.migrate()
@@ -347,7 +347,7 @@ def measure_writes(args: argparse.Namespace) -> dict[str, Any]:
                     ],
                 )
         else:
-            database.apply_post_scan(account_id, write)
+            database.content.apply_post_scan(account_id, write)
         seconds += time.perf_counter() - began
         rows += sum(len(p) for p in write.posts.values())
     with database.session() as s:
@@ -377,7 +377,7 @@ def measure_writes(args: argparse.Namespace) -> dict[str, Any]:
                     ],
                 )
         else:
-            database.apply_comment_scan(account_id, cwrite)
+            database.content.apply_comment_scan(account_id, cwrite)
         seconds += time.perf_counter() - began
         rows += sum(len(c) for c in cwrite.comments.values())
     return {"rows": rows, "seconds": seconds, "max_rss_mb": _max_rss_mb()}

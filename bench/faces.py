@@ -164,16 +164,16 @@ def measure_detect(args: argparse.Namespace) -> dict[str, Any]:
     from ig_assets.faces import story_faces
     from ig_resources.database import DatabaseResource, generate_key
     from ig_resources.database.models import InstagramProfile
-    from ig_resources.database.records import MediaResult, StoryWrite
     from ig_resources.faces import FaceAnalysisResource
     from ig_resources.instagram.session import SessionCookies
     from ig_resources.media import MediaStore
+    from ig_resources.records import MediaResult, StoryWrite
 
     work = Path(args.workdir)
     media = MediaStore(root=str(work / "media"))
     database = DatabaseResource(url=f"sqlite:///{work / 'faces.sqlite3'}", secret_key=generate_key())
     database.migrate()
-    account = database.register_account(
+    account = database.accounts.register(
         "bench", SessionCookies(cookies={"sessionid": SecretStr("1%3Ax%3A1"), "ds_user_id": SecretStr("1")})
     )
     with database.session() as s:
@@ -185,7 +185,7 @@ def measure_detect(args: argparse.Namespace) -> dict[str, Any]:
         profile_id = profile.id
     now = datetime.now(UTC)
     paths, results = [], []
-    database.apply_stories(
+    database.stories.apply_stories(
         account.id,
         [
             StoryWrite(
@@ -216,7 +216,7 @@ def measure_detect(args: argparse.Namespace) -> dict[str, Any]:
         path.write_bytes(data)
         paths.append(path)
         results.append(MediaResult(ids[str(i)], "succeeded", None, sha, "image/jpeg", len(data)))
-    database.apply_story_media(account.id, results, [])
+    database.stories.apply_story_media(account.id, results, [])
 
     faces = FaceAnalysisResource()
     app = faces.analyzer()
@@ -299,7 +299,7 @@ def measure_sensor(args: argparse.Namespace) -> dict[str, Any]:
     database.migrate()
     names = [a.username for a in spec.accounts]
     for name in names:
-        database.register_account(name, parse_cookie_file(network.cookie_file(name)))
+        database.accounts.register(name, parse_cookie_file(network.cookie_file(name)))
     resources = {
         "database": database,
         "instagram": InstagramClientResource(api_base_url=args.url, web_base_url=args.url),

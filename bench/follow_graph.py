@@ -258,7 +258,7 @@ def _setup(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     database = DatabaseResource(url=args.db, secret_key=generate_key())
     database.migrate()
-    database.register_account(USERNAME, _session(args))
+    database.accounts.register(USERNAME, _session(args))
     return database
 
 
@@ -307,14 +307,14 @@ def measure_write(args: argparse.Namespace) -> dict[str, Any]:
     from ig_resources.instagram import WebApiClient
 
     database = _setup(args)
-    account = database.account(USERNAME)
+    account = database.accounts.get(USERNAME)
     with WebApiClient(_session(args), api_base_url=args.url, web_base_url=args.url) as client:
         graph = fetch_graph(client)
-    baseline, stored = database.follow_state(account.id)
+    baseline, stored = database.graph.follow_state(account.id)
     write, _ = plan_rebuild(graph, stored, baseline=baseline, now=datetime.now(UTC))
-    run = database.open_sync_run(account.id, "follow_graph", None)
+    run = database.runs.open(account.id, "follow_graph", None)
     started = time.perf_counter()
-    database.apply_follow_graph(account.id, run, write, expected_version=baseline, stats={})
+    database.graph.apply_follow_graph(account.id, run, write, expected_version=baseline, stats={})
     write_seconds = time.perf_counter() - started
 
     rows = list(profile_insert_rows(account.id, run, write.profiles, datetime.now(UTC)))

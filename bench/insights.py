@@ -196,9 +196,9 @@ def tasks_of(database: Any, work: Path) -> list[Any]:
     from ig_resources.media import MediaStore
 
     media = MediaStore(root=str(work / "media"))
-    account = database.account(USERNAME)
+    account = database.accounts.get(USERNAME)
     return [
-        t for p in database.posts_for_insights(account.id) if (t := post_task(p, media.path_of)) is not None
+        t for p in database.insights.posts_for_insights(account.id) if (t := post_task(p, media.path_of)) is not None
     ]
 
 

@@ -173,7 +173,7 @@ def measure_materialize(args: argparse.Namespace) -> dict[str, Any]:
 
     database = DatabaseResource(url=args.db, secret_key=generate_key())
     database.migrate()
-    database.register_account(USERNAME, _session(args))
+    database.accounts.register(USERNAME, _session(args))
     resources = {
         "database": database,
         "instagram": InstagramClientResource(api_base_url=args.url, web_base_url=args.url, pacing=False),

@@ -73,7 +73,7 @@ def add_account(
 
 def login_account(username: str, password: str, *, headed: bool = False) -> str:
     """Log in through the browser (asking the person for any code), then store the session."""
-    database_from_env().check_secret_key()  # fail before the person types a code
+    database_from_env().accounts.check_secret_key()  # fail before the person types a code
     login = browser_login(
         username.strip().lstrip("@").lower(),
         password,
@@ -87,14 +87,14 @@ def login_account(username: str, password: str, *, headed: bool = False) -> str:
 def store_session(username: str, cookies: SessionCookies, *, user_agent: str | None, verify: bool) -> str:
     username = username.strip().lstrip("@").lower()
     db = database_from_env()
-    db.check_secret_key()  # a wrong key would leave accounts encrypted under two keys
+    db.accounts.check_secret_key()  # a wrong key would leave accounts encrypted under two keys
     note = ""
     if verify:
         with instagram_from_env().open(cookies, user_agent) as client:
             me = client.current_user()
         if me.username.lower() != username:
             note = f" (Instagram now calls it '{me.username}')"
-    account = db.register_account(username, cookies, user_agent)
+    account = db.accounts.register(username, cookies, user_agent)
     return f"registered {account.username} (Instagram user {account.ig_user_id}){note}"
 
 

@@ -205,7 +205,7 @@ def _reset_throttling(usernames: list[str]) -> None:
 
     db = database_from_env()
     for username in usernames:
-        db.clear_cooldown(db.account(username).id)
+        db.accounts.clear_cooldown(db.accounts.get(username).id)
 
 
 def _accounts_table(usernames: list[str]) -> str:
@@ -215,7 +215,7 @@ def _accounts_table(usernames: list[str]) -> str:
 
     now = datetime.now(UTC)
     table: list[tuple[Any, ...]] = [("ACCOUNT", "LOGIN", "COOLING DOWN UNTIL", "REASON")]
-    for a in database_from_env().accounts():
+    for a in database_from_env().accounts.all():
         if a.username in usernames:
             cooling = a.cooldown_until is not None and a.cooldown_until > now
             until = f"{a.cooldown_until:%Y-%m-%d %H:%M} UTC" if cooling and a.cooldown_until else "-"
@@ -365,7 +365,7 @@ def _stories_by_sensor(instance: Any, defs: Any, rows: list[dict[str, Any]], san
 def _move_counts(database: Any, username: str, sandbox_url: str) -> list[str]:
     """The sandbox gives the account's most-followed refreshed profiles a few more (or fewer)
     followers, as days would; returns their usernames for a second refresh."""
-    top = database.most_followed(database.account(username).id, DEMO_HISTORY_PROFILES)
+    top = database.graph.most_followed(database.accounts.get(username).id, DEMO_HISTORY_PROFILES)
     for rank, (name, followers) in enumerate(top):
         change = round(followers * (0.01 * (rank + 1))) * (-1 if rank == 3 else 1)
         _admin(sandbox_url, "mutate", {"op": "gain_followers", "user": name, "count": change})
@@ -476,9 +476,9 @@ def _content_table(rows: list[dict[str, Any]]) -> str:
         p, c, m, k = (
             row.get(a, {}) for a in ("profile_posts", "post_comments", "post_media", "account_metrics")
         )
-        account = db.account(row["account"])
-        found = db.discovered_summary(account.id)
-        emails = db.profiles_with_email(account.id)
+        account = db.accounts.get(row["account"])
+        found = db.discovery.summary(account.id)
+        emails = db.graph.profiles_with_email(account.id)
         languages = {lang: n for lang, n in (p.get("caption_languages") or {}).items() if lang != "unknown"}
         total = sum(languages.values()) or 1
         top = " ".join(f"{lang} {n / total:.0%}" for lang, n in list(languages.items())[:3]) or "-"
@@ -522,17 +522,17 @@ def _stories_table(rows: list[dict[str, Any]]) -> str:
     ]
     for row in rows:
         s, p = row.get("stories", {}), row.get("story_people", {})
-        account = db.account(row["account"])
-        faces = db.faces_summary(account.id)
+        account = db.accounts.get(row["account"])
+        faces = db.faces.summary(account.id)
         roles = p.get("roles") or {}
-        people = db.people(account.id)
+        people = db.people.of_account(account.id)
         ticks = row.get("story_runs", [])
         table.append(
             (
                 row["account"],
                 f"{len(ticks)} (ticks {', '.join(map(str, ticks)) or '-'})",
                 _n(s, "tray_owners"),
-                f"{sum(db.stories_summary(account.id).values()):,}",
+                f"{sum(db.stories.summary(account.id).values()):,}",
                 _n(s, "items_new") if 2 in ticks else "0",
                 f"{faces['story_faces']:,}/{faces['post_faces']:,}",
                 f"{len(people):,}",
@@ -549,8 +549,8 @@ def _people_table(rows: list[dict[str, Any]], limit: int = 8) -> str:
     from .common import database_from_env
 
     db = database_from_env()
-    account = db.account(rows[0]["account"])
-    people = sorted(db.people(account.id), key=lambda r: -r["appearance_count"])[:limit]
+    account = db.accounts.get(rows[0]["account"])
+    people = sorted(db.people.of_account(account.id), key=lambda r: -r["appearance_count"])[:limit]
     table: list[tuple[Any, ...]] = [("PROFILE", "PERSON", "ROLE", "APPEARANCES", "APPEARS WITH")]
     for r in people:
         together = ", ".join(
@@ -592,9 +592,9 @@ def _insights_table(rows: list[dict[str, Any]]) -> str:
     ]
     for row in rows:
         p = row.get("post_insights", {})
-        account = db.account(row["account"])
-        counts = db.insights_summary(account.id)
-        ex = db.insight_examples(account.id, limit=0)
+        account = db.accounts.get(row["account"])
+        counts = db.insights.summary(account.id)
+        ex = db.insights.insight_examples(account.id, limit=0)
         sentiment = ex["sentiments"]
         ai = [
             row.get(a, {})
@@ -625,8 +625,8 @@ def _insight_examples(rows: list[dict[str, Any]], limit: int = 4) -> str:
     from .common import database_from_env
 
     db = database_from_env()
-    account = db.account(rows[0]["account"])
-    ex = db.insight_examples(account.id, limit=limit)
+    account = db.accounts.get(rows[0]["account"])
+    ex = db.insights.insight_examples(account.id, limit=limit)
     table: list[tuple[Any, ...]] = [("POST", "SENTIMENT", "TOPICS", "WHAT IT SHOWS", "A COMMENT IDEA")]
     for post in ex["posts"]:
         table.append(

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ig_resources.database.engine import redact
-from ig_resources.database.records import CONTENT_SOURCES
+from ig_resources.records import CONTENT_SOURCES
 
 from .common import (
     add_account,
@@ -96,7 +96,7 @@ def accounts_login(username: str, password_stdin: bool, headed: bool) -> None:
 @user_errors
 def accounts_list(include_removed: bool) -> None:
     """List managed accounts, their login state and last follow-graph sync."""
-    rows = database_from_env().accounts(include_removed=include_removed)
+    rows = database_from_env().accounts.all(include_removed=include_removed)
     if not rows:
         click.echo("no accounts (add one: ig-pipeline accounts add USERNAME --cookies-file FILE)")
         return
@@ -152,8 +152,8 @@ def _clip(text: str, width: int) -> str:
 def accounts_resume(username: str) -> None:
     """End an account's cool-down now (after checking that Instagram no longer throttles it)."""
     db = database_from_env()
-    account = db.account(username)
-    db.clear_cooldown(account.id)
+    account = db.accounts.get(username)
+    db.accounts.clear_cooldown(account.id)
     click.echo(f"{account.username} may run again")
 
 
@@ -165,8 +165,8 @@ def accounts_source(username: str, source: str) -> None:
     """Read USERNAME's profiles and posts from Instagram's web API or from Apify (seed 002; needs
     APIFY_TOKEN). The follow graph, inbox, comments and stories always come from Instagram."""
     db = database_from_env()
-    account = db.account(username)
-    db.set_content_source(account.id, source)
+    account = db.accounts.get(username)
+    db.accounts.set_content_source(account.id, source)
     click.echo(f"{account.username} reads profiles and posts from {source}")
 
 
@@ -176,7 +176,7 @@ def accounts_source(username: str, source: str) -> None:
 @user_errors
 def accounts_remove(username: str, purge: bool) -> None:
     """Stop managing USERNAME (its partition goes on the next sensor tick; data stays unless --purge)."""
-    database_from_env().remove_account(username.strip().lstrip("@").lower(), purge=purge)
+    database_from_env().accounts.remove(username.strip().lstrip("@").lower(), purge=purge)
     click.echo(
         f"removed {username}" + (" and purged its data" if purge else " (data kept; --purge deletes it)")
     )
@@ -188,10 +188,10 @@ def accounts_remove(username: str, purge: bool) -> None:
 def accounts_check(username: str) -> None:
     """Decrypt USERNAME's stored session and ask Instagram who it logs in as."""
     db = database_from_env()
-    account = db.account(username.strip().lstrip("@").lower())
-    with instagram_from_env().open(db.session_cookies(account), account.user_agent) as client:
+    account = db.accounts.get(username.strip().lstrip("@").lower())
+    with instagram_from_env().open(db.accounts.session_cookies(account), account.user_agent) as client:
         me = client.current_user()
-    db.record_identity(account.id, me.pk, me.username)
+    db.accounts.record_identity(account.id, me.pk, me.username)
     click.echo(
         f"{account.username}: logged in as {me.username} (user {me.pk}), "
         f"{me.follower_count or 0:,} followers, {me.following_count or 0:,} following"
@@ -214,7 +214,7 @@ def people() -> None:
 def people_list(account: str, profile: str | None) -> None:
     """List the people of ACCOUNT's profiles, most seen first within each profile."""
     db = database_from_env()
-    rows = db.people(db.account(account).id, profile)
+    rows = db.people.of_account(db.accounts.get(account).id, profile)
     if not rows:
         click.echo("no people yet (they come from the faces in stories and posts: stories_job, faces_job)")
         return
@@ -247,7 +247,7 @@ def people_list(account: str, profile: str | None) -> None:
 def people_faces(account: str, person_id: int) -> None:
     """List a person's faces (the KIND:ID that `people split` takes)."""
     db = database_from_env()
-    faces = db.person_faces(db.account(account).id, person_id)
+    faces = db.people.person_faces(db.accounts.get(account).id, person_id)
     table = [("FACE", "TAKEN", "SIZE PX", "SIMILARITY", "PLACED BY")]
     for f in faces:
         taken = f["taken_at"].strftime("%Y-%m-%d %H:%M") if f["taken_at"] else "-"
@@ -264,7 +264,7 @@ def people_faces(account: str, person_id: int) -> None:
 def people_rename(account: str, person_id: int, name: str) -> None:
     """Give a person a name (an empty NAME removes it); the label stays."""
     db = database_from_env()
-    db.rename_person(db.account(account).id, person_id, name)
+    db.people.rename_person(db.accounts.get(account).id, person_id, name)
     click.echo(f"person {person_id} is now {name or 'unnamed'}")
 
 
@@ -276,7 +276,7 @@ def people_rename(account: str, person_id: int, name: str) -> None:
 def people_merge(account: str, keep_id: int, other_id: int) -> None:
     """Make OTHER_ID the same person as KEEP_ID, for good: later clustering keeps them together."""
     db = database_from_env()
-    moved = db.merge_people(db.account(account).id, keep_id, other_id)
+    moved = db.people.merge_people(db.accounts.get(account).id, keep_id, other_id)
     click.echo(f"merged person {other_id} into {keep_id} ({moved} faces)")
 
 
@@ -294,7 +294,7 @@ def people_split(account: str, person_id: int, faces: tuple[str, ...]) -> None:
             raise click.BadParameter(f"{face!r} is not KIND:ID (story:12, post:7)", param_hint="FACES")
         parsed.append((kind, int(face_id)))
     db = database_from_env()
-    label = db.split_person(db.account(account).id, person_id, parsed)
+    label = db.people.split_person(db.accounts.get(account).id, person_id, parsed)
     click.echo(f"{len(parsed)} faces are now {label}")
 
 
@@ -306,7 +306,7 @@ def people_split(account: str, person_id: int, faces: tuple[str, ...]) -> None:
 def people_forget(account: str, person_id: int) -> None:
     """Do not track a person: their face vectors are deleted now and no clustering picks them up again."""
     db = database_from_env()
-    emptied = db.forget_person(db.account(account).id, person_id)
+    emptied = db.people.forget_person(db.accounts.get(account).id, person_id)
     click.echo(f"person {person_id} is not tracked any more ({emptied} face vectors deleted)")
 
 
@@ -322,7 +322,7 @@ def ai() -> None:
 @user_errors
 def ai_list() -> None:
     """The providers by priority: enabled, model, server, whether a key is stored (never the key)."""
-    rows = database_from_env().ai_provider_settings()
+    rows = database_from_env().ai.settings()
     table: list[tuple[object, ...]] = [("PROVIDER", "ENABLED", "PRIORITY", "MODEL", "BASE URL", "KEY")]
     for r in rows:
         if r.provider == "heuristic":
@@ -372,7 +372,7 @@ def ai_set(
 ) -> None:
     """Add or change PROVIDER in ai_provider_settings."""
     db = database_from_env()
-    current = next((r.config for r in db.ai_provider_settings() if r.provider == provider), {})
+    current = next((r.config for r in db.ai.settings() if r.provider == provider), {})
     config = {
         **current,
         **{k: v for k, v in (("model", model), ("base_url", base_url), ("api_key_env", api_key_env)) if v},
@@ -380,7 +380,7 @@ def ai_set(
     key = sys.stdin.readline().strip() if api_key_stdin else None
     if api_key_stdin and not key:
         raise click.ClickException("--api-key-stdin: no key on stdin")
-    db.set_ai_provider(provider, enabled=enabled, priority=priority, config=config, api_key=key)
+    db.ai.set_provider(provider, enabled=enabled, priority=priority, config=config, api_key=key)
     click.echo(f"{provider}: saved" + (" (key stored encrypted)" if key else ""))
 
 
@@ -389,7 +389,7 @@ def ai_set(
 @user_errors
 def ai_remove(provider: str) -> None:
     """Remove PROVIDER from ai_provider_settings (with its stored key)."""
-    if not database_from_env().remove_ai_provider(provider):
+    if not database_from_env().ai.remove_provider(provider):
         raise click.ClickException(f"no AI provider '{provider}' is configured")
     click.echo(f"{provider}: removed")
 

@@ -17,7 +17,7 @@ def account_run_requests(
         return dg.SkipReason("no managed accounts yet (ig-pipeline accounts add ...)")
     now = datetime.now(UTC)
     due, held = [], []
-    for account in database.accounts():
+    for account in database.accounts.all():
         if account.username not in keys:
             continue
         reason = blocked_reason(account, now)

@@ -17,7 +17,7 @@ from ig_resources.database import DatabaseResource
 def account_partitions_sensor(
     context: dg.SensorEvaluationContext, database: DatabaseResource
 ) -> dg.SensorResult:
-    wanted = {a.username for a in database.accounts()}
+    wanted = {a.username for a in database.accounts.all()}
     have = set(account_partitions.get_partition_keys(dynamic_partitions_store=context.instance))
     added, removed = sorted(wanted - have), sorted(have - wanted)
     if not added and not removed:

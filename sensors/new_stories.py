@@ -14,9 +14,9 @@ from ig_assets.content.story_rules import changed_states, merge_cursor, tray_sta
 from ig_assets.faces import stories_job
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.database.records import AccountRecord
 from ig_resources.instagram import InstagramClientResource, InstagramError
 from ig_resources.instagram.pacing import Budget, BudgetStore
+from ig_resources.records import AccountRecord
 
 #: trays asked at once: the tick is bound by Instagram's latency, not by this process
 TRAY_WORKERS = 32
@@ -52,9 +52,9 @@ def ask_tray(
     policy = replace(instagram.policy(), pause_rate=0, max_retries=0)
     try:
         with instagram.open(
-            database.session_cookies(account),
+            database.accounts.session_cookies(account),
             account.user_agent,
-            budgets=_NoWait(database.budget_store(account.id)),
+            budgets=_NoWait(database.accounts.budget_store(account.id)),
             policy=policy,
         ) as client:
             tray = client.story_tray()
@@ -62,7 +62,7 @@ def ask_tray(
         return TrayOutcome(account.username, skipped=str(exc))
     except InstagramError as exc:
         if change := health_after(exc, datetime.now(UTC)):
-            database.record_health(
+            database.accounts.record_health(
                 account.id,
                 login_state=change.login_state,
                 cooldown_until=change.cooldown_until,
@@ -87,7 +87,7 @@ def new_stories_sensor(
 ) -> dg.SensorResult:
     previous: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     partitions = set(account_partitions.get_partition_keys(dynamic_partitions_store=context.instance))
-    accounts = [a for a in database.accounts() if a.has_cookies and a.username in partitions]
+    accounts = [a for a in database.accounts.all() if a.has_cookies and a.username in partitions]
     now = datetime.now(UTC)
     blocked = {a.username: reason for a in accounts if (reason := blocked_reason(a, now))}
     ready = [a for a in accounts if a.username not in blocked]

@@ -87,7 +87,7 @@ def deployment(tmp_path: Path) -> Iterator[tuple[str, DatabaseResource, Path]]:
     database = DatabaseResource(url=f"sqlite:///{tmp_path / 'app.sqlite3'}", secret_key=key)
     database.migrate()
     for account in SPEC.accounts:
-        database.register_account(
+        database.accounts.register(
             account.username, parse_cookie_file(render_cookie_file(network.session_cookies(account.username)))
         )
     with SandboxServer(network) as server:
@@ -178,7 +178,7 @@ def test_a_backfill_launched_like_the_ui_materializes_both_partitions(
     assert status == "COMPLETED_SUCCESS", (logs / "dagster-daemon.log").read_text()[-4000:]
 
     with database.session() as s:
-        for account in database.accounts():
+        for account in database.accounts.all():
             posts = s.scalar(
                 select(func.count())
                 .select_from(InstagramProfilePost)

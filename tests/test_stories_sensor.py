@@ -58,7 +58,7 @@ def sandbox(database: DatabaseResource) -> Iterator[Sandbox]:
     )
     with SandboxServer(network) as server, dg.instance_for_test() as instance:
         for name in NAMES:
-            database.register_account(
+            database.accounts.register(
                 name, parse_cookie_file(render_cookie_file(network.session_cookies(name)))
             )
         instance.add_dynamic_partitions("instagram_accounts", list(NAMES))
@@ -94,14 +94,14 @@ def test_a_run_per_new_tray_state_and_never_twice(sandbox: Sandbox) -> None:
 
 def test_cooling_and_logged_out_accounts_are_not_asked(sandbox: Sandbox) -> None:
     db = sandbox.database
-    ana, cy = db.account("ana"), db.account("cy")
-    db.record_health(ana.id, cooldown_until=datetime.now(UTC) + timedelta(hours=1), reason="429")
+    ana, cy = db.accounts.get("ana"), db.accounts.get("cy")
+    db.accounts.record_health(ana.id, cooldown_until=datetime.now(UTC) + timedelta(hours=1), reason="429")
     sandbox.server.faults.add(Fault("login_required", endpoint="story_tray", account="cy"))
     first = sandbox.tick(None)
     assert [r.partition_key for r in first.run_requests] == ["bo"]
     assert sandbox.tray_requests().get("ana", 0) == 0
     # cy was asked once, answered "logged out", and is now stopped: the next tick does not ask it.
-    assert db.account("cy").login_state != cy.login_state
+    assert db.accounts.get("cy").login_state != cy.login_state
     sandbox.tick(first.cursor)
     assert sandbox.tray_requests().get("cy") == 1
     assert "cy" not in json.loads(first.cursor)
@@ -109,8 +109,8 @@ def test_cooling_and_logged_out_accounts_are_not_asked(sandbox: Sandbox) -> None
 
 def test_retention_schedule_runs_every_account_even_cooling(sandbox: Sandbox) -> None:
     db = sandbox.database
-    db.record_health(
-        db.account("ana").id, cooldown_until=datetime.now(UTC) + timedelta(hours=1), reason="429"
+    db.accounts.record_health(
+        db.accounts.get("ana").id, cooldown_until=datetime.now(UTC) + timedelta(hours=1), reason="429"
     )
     when = datetime(2026, 11, 30, 4, 30, tzinfo=UTC)
     with dg.build_schedule_context(instance=sandbox.instance, scheduled_execution_time=when) as context:

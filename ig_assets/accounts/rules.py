@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ig_resources.database.records import AccountRecord
 from ig_resources.instagram.errors import (
     ActionBlockedError,
     AuthenticationError,
@@ -19,6 +18,7 @@ from ig_resources.instagram.errors import (
     InstagramError,
     RateLimitedError,
 )
+from ig_resources.records import AccountRecord
 
 LOGGED_IN = "logged_in"
 LOGIN_REQUIRED = "login_required"

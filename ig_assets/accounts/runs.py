@@ -14,10 +14,10 @@ from typing import Any
 import dagster as dg
 
 from ig_resources.database import ConcurrentSyncError, DatabaseResource, SecretKeyError, UnknownAccountError
-from ig_resources.database.records import AccountRecord
 from ig_resources.instagram import InstagramClientResource, InstagramError
 from ig_resources.instagram.apify import ApifyInstagramClient
 from ig_resources.instagram.protocol import InstagramClient
+from ig_resources.records import AccountRecord
 
 from .rules import blocked_reason, health_after
 
@@ -25,7 +25,7 @@ from .rules import blocked_reason, health_after
 def known_account(database: DatabaseResource, username: str) -> AccountRecord:
     """The partition's account (for assets that send nothing to Instagram), or a Failure naming it."""
     try:
-        return database.account(username)
+        return database.accounts.get(username)
     except LookupError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from None
 
@@ -33,7 +33,7 @@ def known_account(database: DatabaseResource, username: str) -> AccountRecord:
 def runnable_account(database: DatabaseResource, username: str) -> AccountRecord:
     """The partition's account, or a Failure when it is unknown or must not send anything now."""
     try:
-        account = database.account(username)
+        account = database.accounts.get(username)
     except UnknownAccountError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from None
     if reason := blocked_reason(account, datetime.now(UTC)):
@@ -50,7 +50,7 @@ def instagram_client(
 ) -> AbstractContextManager[InstagramClient]:
     """Instagram's web API with the account's own session and request budget."""
     return instagram.open(
-        database.session_cookies(account), account.user_agent, budgets=database.budget_store(account.id)
+        database.accounts.session_cookies(account), account.user_agent, budgets=database.accounts.budget_store(account.id)
     )
 
 
@@ -80,18 +80,18 @@ def sync_run(
     database: DatabaseResource, account: AccountRecord, kind: str, dagster_run_id: str
 ) -> Iterator[RunState]:
     """queued -> running -> succeeded (the body commits) | failed (with the reason and requests)."""
-    run = RunState(database.open_sync_run(account.id, kind, dagster_run_id))
-    database.mark_sync_running(run.id)
+    run = RunState(database.runs.open(account.id, kind, dagster_run_id))
+    database.runs.start(run.id)
     try:
         yield run
     except BaseException as exc:
         if not run.committed:
             stats = run.stats or ({"requests": dict(run.client.requests)} if run.client else {})
             reason = exc.description if isinstance(exc, dg.Failure) else str(exc) or type(exc).__name__
-            database.fail_sync_run(run.id, reason, stats)
+            database.runs.fail(run.id, reason, stats)
         consequence, state = "", {}
         if isinstance(exc, InstagramError) and (change := health_after(exc, datetime.now(UTC))):
-            database.record_health(
+            database.accounts.record_health(
                 account.id,
                 login_state=change.login_state,
                 cooldown_until=change.cooldown_until,

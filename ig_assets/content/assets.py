@@ -11,10 +11,10 @@ from ig_assets.network.profiles import profile_details
 from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.database.records import ActionLogWrite, PostScanWrite
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
 from ig_resources.instagram.apify import ApifyInstagramClient
 from ig_resources.languages import caption_languages, primary_language
+from ig_resources.records import ActionLogWrite, PostScanWrite
 
 from .rules import OVERLAP, FeedRead, post_write, read_until_known, skip_reason
 
@@ -61,8 +61,8 @@ def profile_posts(
     way get fresh like/comment counts. Page-like, private-not-followed and post-less profiles are
     skipped with the reason; each caption gets its language and each profile a primary language."""
     account = runnable_account(database, context.partition_key)
-    due = database.posts_to_scan(account.id, config.batch_size)
-    known = database.known_shortcodes([p.id for p in due])
+    due = database.content.posts_to_scan(account.id, config.batch_size)
+    known = database.content.known_shortcodes([p.id for p in due])
     now = datetime.now(UTC)
     source, run_id = trigger_source(context.run.tags), context.run.run_id
     write = PostScanWrite(scanned_at=now)
@@ -121,15 +121,15 @@ def profile_posts(
             finally:
                 # Whatever was read before an account-level stop is stored.
                 _attach_posts(write, reads, config.low_accuracy_languages)
-                database.apply_post_scan(account.id, write)
+                database.content.apply_post_scan(account.id, write)
             requests = dict(client.requests)
             pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
         primary = {
-            pid: primary_language(langs) for pid, langs in database.caption_languages_of(list(reads)).items()
+            pid: primary_language(langs) for pid, langs in database.content.caption_languages_of(list(reads)).items()
         }
-        database.set_primary_languages(primary)
+        database.content.set_primary_languages(primary)
         stats = _stats(write, reads, requests)
-        database.complete_sync_run(run.id, {**stats, "pacing": pacing})
+        database.runs.complete(run.id, {**stats, "pacing": pacing})
         run.committed = True
     names = {p.id: p.username for p in due}
     context.log.info(f"{account.username}: {stats['posts_new']} new posts from {stats['scanned']} profiles")

@@ -11,8 +11,8 @@ from ig_assets.discovery.rules import COMMENTS, MIN_COMMENTS, comment_write, dis
 from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.database.records import ActionLogWrite, CommentScanWrite
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
+from ig_resources.records import ActionLogWrite, CommentScanWrite
 
 from .assets import profile_posts
 
@@ -43,7 +43,7 @@ def post_comments(
     row with source COMMENTS (once per person, seen again on later finds, linked to the network
     profile when they already are one)."""
     account = runnable_account(database, context.partition_key)
-    due = database.posts_needing_comments(account.id, config.batch_size, MIN_COMMENTS)
+    due = database.content.posts_needing_comments(account.id, config.batch_size, MIN_COMMENTS)
     now = datetime.now(UTC)
     source, run_id = trigger_source(context.run.tags), context.run.run_id
     write = CommentScanWrite(scanned_at=now)
@@ -86,7 +86,7 @@ def post_comments(
                         )
                     )
             finally:
-                database.apply_comment_scan(account.id, write)
+                database.content.apply_comment_scan(account.id, write)
             requests = dict(client.requests)
         stats = {
             "posts": len(write.searched),
@@ -95,7 +95,7 @@ def post_comments(
             "failures": dict(failures),
             "requests_total": sum(requests.values()),
         }
-        database.complete_sync_run(run.id, stats)
+        database.runs.complete(run.id, stats)
         run.committed = True
     context.log.info(f"{account.username}: {stats['comments']} comments of {stats['posts']} posts")
     return dg.MaterializeResult(

@@ -9,8 +9,8 @@ from ig_assets.network.profiles import download_media
 from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.database.records import MediaResult
 from ig_resources.media import MediaStore
+from ig_resources.records import MediaResult
 
 from .assets import profile_posts
 
@@ -31,7 +31,7 @@ def post_media(
     into the media store; a file another post already stored (same `media_url_fingerprint`) is not
     downloaded again. Refusals of the trust policy or the store are recorded with their reason."""
     account = known_account(database, context.partition_key)
-    due = database.posts_needing_media(account.id, config.batch_size)
+    due = database.content.posts_needing_media(account.id, config.batch_size)
     # A file another post already stored (same fingerprint) is not fetched again.
     reused = [MediaResult(c.id, "succeeded", None, c.stored_sha256) for c in due if c.stored_sha256]
     with media.downloader() as downloader:
@@ -44,7 +44,7 @@ def post_media(
             item_key="post_id",
         )
     results += reused
-    database.apply_post_media(account.id, results, actions)
+    database.content.apply_post_media(account.id, results, actions)
     outcomes = Counter("stored" if r.sha256 else f"{r.status}:{r.reason}" for r in results)
     return dg.MaterializeResult(
         metadata={

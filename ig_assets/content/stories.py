@@ -13,9 +13,9 @@ from ig_assets.network.profiles import download_media
 from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.database.records import StoryWrite
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
 from ig_resources.media import MediaStore
+from ig_resources.records import StoryWrite
 
 from .story_rules import DOWNLOAD_GRACE, reels_to_read, story_write
 
@@ -57,8 +57,8 @@ def stories(
         with instagram_client(database, instagram, account) as client:
             run.client = client
             tray = client.story_tray()
-            owners = database.profile_ids(account.id, (r.user.pk for r in tray.tray))  # user pk -> profile id
-            newest = database.newest_story_times(owners.values())
+            owners = database.graph.profile_ids(account.id, (r.user.pk for r in tray.tray))  # user pk -> profile id
+            newest = database.stories.newest_story_times(owners.values())
             complete, to_read = reels_to_read(
                 tray, {pk: newest[pid] for pk, pid in owners.items() if pid in newest}
             )
@@ -82,15 +82,15 @@ def stories(
                     except (NotFoundError, MalformedResponseError, ServerError) as exc:
                         failures[f"highlights:{exc.reason}"] += 1
             requests = dict(client.requests)
-        new = database.apply_stories(account.id, writes)
-        due = database.stories_needing_media(
+        new = database.stories.apply_stories(account.id, writes)
+        due = database.stories.stories_needing_media(
             account.id, config.media_batch_size, give_up_before=datetime.now(UTC) - DOWNLOAD_GRACE
         )
         with media.downloader() as downloader:
             results, actions = download_media(
                 downloader, due, DOWNLOAD_STORY_MEDIA, source, run_id, item_key="story_id"
             )
-        database.apply_story_media(account.id, results, actions)
+        database.stories.apply_story_media(account.id, results, actions)
         stats = {
             "tray_owners": len(tray.tray),
             "owners_not_in_network": len({r.user.pk for r in tray.tray} - set(owners)),
@@ -101,7 +101,7 @@ def stories(
             "failures": dict(failures),
             "requests": requests,
         }
-        database.complete_sync_run(run.id, stats)
+        database.runs.complete(run.id, stats)
         run.committed = True
     context.log.info(f"{account.username}: {new} new story items from {len(tray.tray)} tray owners")
     return dg.MaterializeResult(
@@ -109,7 +109,7 @@ def stories(
             **{k: v for k, v in stats.items() if not isinstance(v, dict)},
             "media": dg.MetadataValue.json(stats["media"]),
             "requests": dg.MetadataValue.json(requests),
-            "status": dg.MetadataValue.json(database.stories_summary(account.id)),
+            "status": dg.MetadataValue.json(database.stories.summary(account.id)),
             "dagster/row_count": new,
         }
     )
@@ -133,10 +133,10 @@ def story_retention(
     account = known_account(database, context.partition_key)
     now = datetime.now(UTC)
     retention = timedelta(hours=config.retention_hours)
-    purge = database.stories_to_purge(account.id, now - retention)
+    purge = database.stories.stories_to_purge(account.id, now - retention)
     deleted = [(sha, media.delete(sha, content_type)) for sha, content_type in purge.files]
-    embeddings = database.delete_forgotten_embeddings(account.id)
-    database.finish_purge(account.id, purge, retention, now, deleted, embeddings)
+    embeddings = database.faces.delete_forgotten_embeddings(account.id)
+    database.stories.finish_purge(account.id, purge, retention, now, deleted, embeddings)
     metadata: dict[str, Any] = {
         "stories_purged": len(purge.story_ids),
         "files_deleted": len(deleted),

@@ -7,8 +7,8 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from ig_resources.database.records import StoryWrite
 from ig_resources.instagram.models import Reel, StoryItem, StoryTray
+from ig_resources.records import StoryWrite
 
 #: how long after a story expired its file is still tried: signed CDN links outlive a story by a few
 #: days, not more; after that the item fails instead of holding a place in every batch

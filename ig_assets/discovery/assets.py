@@ -15,8 +15,8 @@ from ig_assets.network.profiles import profile_details
 from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.database.records import ActionLogWrite, DiscoveryWrite
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
+from ig_resources.records import ActionLogWrite, DiscoveryWrite
 
 from .charts import follower_history, history_markdown
 from .metrics import MetricsPolicy, account_summary, profile_metrics
@@ -50,7 +50,7 @@ def discovered_accounts(
     later finds, linked to their profile when already in the network. A new account's first run
     starts from its own mutuals and followings: no manual seeding (seed 001's cold start)."""
     account = runnable_account(database, context.partition_key)
-    seeds = database.profiles_to_chain(account.id, config.batch_size)
+    seeds = database.discovery.profiles_to_chain(account.id, config.batch_size)
     source, run_id = trigger_source(context.run.tags), context.run.run_id
     found: list[DiscoveryWrite] = []
     actions: list[ActionLogWrite] = []
@@ -84,15 +84,15 @@ def discovered_accounts(
                         )
                     )
             finally:
-                database.apply_related_scan(account.id, scanned, found, actions)
+                database.discovery.apply_related_scan(account.id, scanned, found, actions)
             requests = dict(client.requests)
-        summary = database.discovered_summary(account.id)
+        summary = database.discovery.summary(account.id)
         stats = {
             "seeds": len(scanned),
             "related_found": len({d.ig_user_id for d in found}),
             "requests_total": sum(requests.values()),
         }
-        database.complete_sync_run(run.id, {**stats, "by_source": summary})
+        database.runs.complete(run.id, {**stats, "by_source": summary})
         run.committed = True
     lines = ["| source | people | already in the network |", "|---|---:|---:|"]
     lines += [f"| {src} | {n['found']:,} | {n['in_network']:,} |" for src, n in sorted(summary.items())]
@@ -131,13 +131,13 @@ def account_metrics(
     followed profiles as a chart. Reads only the database: no request to Instagram."""
     account = known_account(database, context.partition_key)
     policy = MetricsPolicy(**config.model_dump())
-    profiles, posts, snapshots = database.metrics_inputs(account.id)
+    profiles, posts, snapshots = database.discovery.metrics_inputs(account.id)
     now = datetime.now(UTC)
     metrics = profile_metrics(profiles, posts, snapshots, now, policy)
     summary = account_summary(metrics)
     usernames = profiles.set_index("profile_id")["username"]
     top = metrics.assign(username=metrics["profile_id"].map(usernames)).nlargest(10, "score")
-    database.apply_metrics(account.id, now, _records(metrics), summary, {"top_profiles": _records(top)})
+    database.discovery.apply_metrics(account.id, now, _records(metrics), summary, {"top_profiles": _records(top)})
     history = follower_history(snapshots, usernames)
     return dg.MaterializeResult(
         metadata={

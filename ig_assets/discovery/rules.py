@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ig_resources.database.records import CommentWrite, DiscoveryWrite
 from ig_resources.instagram.models import Comment, UserSummary
+from ig_resources.records import CommentWrite, DiscoveryWrite
 
 COMMENTS, RELATED = "COMMENTS", "RELATED"
 #: seed 001: a post's comments are read when it has more than this many and they were not read yet

@@ -16,10 +16,10 @@ from ig_assets.content.stories import stories
 from ig_assets.network.profiles import avatars
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.database.records import FaceScan, FaceWrite, MediaForFaces
 from ig_resources.face_models import FaceModelError
 from ig_resources.faces import FaceAnalysisResource
 from ig_resources.media import EXTENSIONS, MediaStore
+from ig_resources.records import FaceScan, FaceWrite, MediaForFaces
 
 from .contact_sheet import contact_sheet, sheet_markdown
 from .people import recluster_profile
@@ -131,8 +131,8 @@ def story_faces(
     account_id = known_account(database, context.partition_key).id
     _loaded(faces)
     started = time.perf_counter()
-    scans = scan_faces(faces, media, database.stories_needing_faces(account_id, config.batch_size), config)
-    database.apply_face_scans(account_id, "story", scans)
+    scans = scan_faces(faces, media, database.faces.stories_needing_faces(account_id, config.batch_size), config)
+    database.faces.apply_face_scans(account_id, "story", scans)
     return dg.MaterializeResult(metadata=_scan_metadata(scans, time.perf_counter() - started, faces))
 
 
@@ -148,8 +148,8 @@ def post_faces(
     account_id = known_account(database, context.partition_key).id
     _loaded(faces)
     started = time.perf_counter()
-    scans = scan_faces(faces, media, database.posts_needing_faces(account_id, config.batch_size), config)
-    database.apply_face_scans(account_id, "post", scans)
+    scans = scan_faces(faces, media, database.faces.posts_needing_faces(account_id, config.batch_size), config)
+    database.faces.apply_face_scans(account_id, "post", scans)
     return dg.MaterializeResult(metadata=_scan_metadata(scans, time.perf_counter() - started, faces))
 
 
@@ -183,22 +183,22 @@ def story_people(
     a person's command stay where they were put. The contact sheet shows the most-seen people."""
     account_id = known_account(database, context.partition_key).id
     _loaded(faces)
-    profiles = database.profiles_with_unclustered_faces(account_id, faces.model_name)
+    profiles = database.faces.profiles_with_unclustered_faces(account_id, faces.model_name)
     roles: Counter[str] = Counter()
     people_total = 0
     for profile_id in profiles:
         plan = recluster_profile(
-            database.profile_faces(profile_id, faces.model_name),
-            database.people_of_profile(profile_id),
+            database.faces.profile_faces(profile_id, faces.model_name),
+            database.people.people_of_profile(profile_id),
             embedding_version=faces.model_name,
             max_distance=config.max_distance,
             min_faces=config.min_faces,
             avatar_embedding=_avatar_embedding(database, media, faces, profile_id),
         )
-        database.apply_people(account_id, profile_id, plan.people, plan.assignments, plan.emptied)
+        database.people.apply_people(account_id, profile_id, plan.people, plan.assignments, plan.emptied)
         roles.update(p.role for p in plan.people)
         people_total += len(plan.people)
-    samples = database.person_face_samples(account_id, config.sheet_people, config.sheet_faces)
+    samples = database.people.person_face_samples(account_id, config.sheet_people, config.sheet_faces)
     metadata: dict[str, Any] = {
         "profiles_clustered": len(profiles),
         "people": people_total,
@@ -221,7 +221,7 @@ def _avatar_embedding(
     database: DatabaseResource, media: MediaStore, faces: FaceAnalysisResource, profile_id: int
 ) -> list[float] | None:
     """The largest face of the profile's stored avatar, read once per avatar file."""
-    avatar_sha, content_type, read_sha, embedding = database.avatar_face(profile_id)
+    avatar_sha, content_type, read_sha, embedding = database.faces.avatar_face(profile_id)
     if avatar_sha is None:
         return None
     if avatar_sha == read_sha and (embedding is None or len(embedding) == faces.embedding_dim):
@@ -231,5 +231,5 @@ def _avatar_embedding(
     image = cv2.imread(str(path), cv2.IMREAD_COLOR) if path and path.exists() else None
     if image is not None and (found := faces.analyze_image(image)):
         embedding = [round(float(x), 6) for x in np.asarray(found[0].embedding)]
-    database.set_avatar_face(profile_id, avatar_sha, embedding)
+    database.faces.set_avatar_face(profile_id, avatar_sha, embedding)
     return embedding

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ig_resources.database.records import FaceAssignment, PersonWrite, StoredFace, StoredPerson
 from ig_resources.embeddings import unit, unit_mean
+from ig_resources.records import FaceAssignment, PersonWrite, StoredFace, StoredPerson
 
 from .clustering import cluster_faces
 

@@ -24,8 +24,8 @@ from ig_resources.ai import AIResource, AIRun
 from ig_resources.ai.provider import Task
 from ig_resources.ai.rules import BudgetExceeded
 from ig_resources.database import DatabaseResource
-from ig_resources.database.ai_records import BehaviorWrite
 from ig_resources.media import MediaStore
+from ig_resources.records import BehaviorWrite
 
 from .rules import CHUNK_WORDS, CONTEXT_WORDS, behavior_summary, engagement_score
 from .rules import history_chunks as chunk_history
@@ -104,7 +104,7 @@ def post_insights(
     account = known_account(database, context.partition_key)
     run = ai.run(database, account.id, context.log, context.run.run_id)
     items = []
-    posts = database.posts_for_insights(account.id)
+    posts = database.insights.posts_for_insights(account.id)
     for post in posts:
         if (task := post_task(post, media.path_of)) is not None:
             items.append(
@@ -117,7 +117,7 @@ def post_insights(
         score = engagement_score(post.likes_count, post.comments_count, post.owner_follower_count)
         if post.has_insight and score != post.engagement_score:
             moved[post.id] = score
-    database.set_engagement_scores(moved)
+    database.insights.set_engagement_scores(moved)
     return dg.MaterializeResult(
         metadata={**meta, **_summary(database, account.id, "post_insights", "post_entities")}
     )
@@ -135,9 +135,9 @@ def history_chunks(context: dg.AssetExecutionContext, database: DatabaseResource
     account = known_account(database, context.partition_key)
     chunks = {
         pid: chunk_history(entries, max_words=CHUNK_WORDS)
-        for pid, entries in database.history_entries(account.id).items()
+        for pid, entries in database.history.history_entries(account.id).items()
     }
-    changed = database.replace_history_chunks(account.id, chunks)
+    changed = database.history.replace_history_chunks(account.id, chunks)
     return dg.MaterializeResult(
         metadata={
             "profiles": len(chunks),
@@ -161,9 +161,9 @@ def behavior_profiles(context: dg.AssetExecutionContext, database: DatabaseResou
     now = datetime.now(UTC)
     rows = [
         BehaviorWrite(pid, *behavior_summary(activity, now))
-        for pid, activity in database.story_activity(account.id).items()
+        for pid, activity in database.insights.story_activity(account.id).items()
     ]
-    changed = database.save_behavior_profiles(account.id, rows)
+    changed = database.insights.save_behavior_profiles(account.id, rows)
     scores = sorted(r.activity_score for r in rows)
     return dg.MaterializeResult(
         metadata={
@@ -187,12 +187,12 @@ def profile_insights(
     the evidence behind each (`instagram_profile_insights`, `instagram_profile_signal_evidences`)."""
     account = known_account(database, context.partition_key)
     run = ai.run(database, account.id, context.log, context.run.run_id)
-    profiles = database.profiles_for_insights(account.id)
+    profiles = database.insights.profiles_for_insights(account.id)
     ids = [p.id for p in profiles]
-    summaries = database.post_insight_summaries(ids)
-    behavior = database.behavior_summaries(ids)
-    history = database.history_chunks(ids, max_words=CONTEXT_WORDS)
-    current = database.current_fingerprints("profile_insight", ids)
+    summaries = database.insights.post_insight_summaries(ids)
+    behavior = database.insights.behavior_summaries(ids)
+    history = database.history.history_chunks(ids, max_words=CONTEXT_WORDS)
+    current = database.insights.current_fingerprints("profile_insight", ids)
     items = []
     for p in profiles:
         if (
@@ -215,11 +215,11 @@ def message_strategies(
     templates (`instagram_profile_message_strategies`). Guidance for a person; nothing is sent."""
     account = known_account(database, context.partition_key)
     run = ai.run(database, account.id, context.log, context.run.run_id)
-    profiles = database.profiles_for_insights(account.id)
+    profiles = database.insights.profiles_for_insights(account.id)
     ids = [p.id for p in profiles]
-    insights = database.profile_insights_of(ids)
-    summaries = database.post_insight_summaries(list(insights))
-    current = database.current_fingerprints("message_strategy", list(insights))
+    insights = database.insights.profile_insights_of(ids)
+    summaries = database.insights.post_insight_summaries(list(insights))
+    current = database.insights.current_fingerprints("message_strategy", list(insights))
     items = [
         (
             strategy_task(p, insights[p.id], summaries.get(p.id)),
@@ -246,11 +246,11 @@ def profile_demographics(
     where what the person published says it with enough confidence; otherwise empty, never a guess."""
     account = known_account(database, context.partition_key)
     run = ai.run(database, account.id, context.log, context.run.run_id)
-    profiles = database.profiles_for_insights(account.id)
+    profiles = database.insights.profiles_for_insights(account.id)
     ids = [p.id for p in profiles]
-    summaries = database.post_insight_summaries(ids)
-    history = database.history_chunks(ids, max_words=CONTEXT_WORDS)
-    current = database.current_fingerprints("profile_demographics", ids)
+    summaries = database.insights.post_insight_summaries(ids)
+    history = database.history.history_chunks(ids, max_words=CONTEXT_WORDS)
+    current = database.insights.current_fingerprints("profile_demographics", ids)
     items = []
     for p in profiles:
         if (task := demographics_task(p, summaries.get(p.id), history.get(p.id, []))) is not None:
@@ -262,5 +262,5 @@ def profile_demographics(
 
 
 def _summary(database: DatabaseResource, account_id: int, *keys: str) -> dict[str, int]:
-    counts = database.insights_summary(account_id)
+    counts = database.insights.summary(account_id)
     return {f"rows.{key}": counts[key] for key in keys}

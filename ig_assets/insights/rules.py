@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ig_resources.ai.schemas import Estimate
-from ig_resources.database.ai_records import ChunkWrite, HistoryEntry, StoryActivity
+from ig_resources.records import ChunkWrite, HistoryEntry, StoryActivity
 
 #: words per history chunk: a chunk is a unit of context a prompt can take or leave
 CHUNK_WORDS = 250

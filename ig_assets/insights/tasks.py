@@ -21,7 +21,7 @@ from ig_resources.ai.schemas import (
     ProfileInsight,
     StrategyInput,
 )
-from ig_resources.database.ai_records import (
+from ig_resources.records import (
     DemographicsWrite,
     MessageStrategyWrite,
     PostForInsight,
@@ -30,8 +30,8 @@ from ig_resources.database.ai_records import (
     ProfileForInsight,
     ProfileInsightWrite,
     StoredProfileInsight,
+    media_kind,
 )
-from ig_resources.database.insights import media_kind
 
 from .rules import accepted, behavior_digest, engagement_score
 

@@ -12,14 +12,7 @@ from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource
 from ig_resources.instagram.protocol import InstagramClient
 
-from .rules import (
-    FetchedGraph,
-    ShrinkPolicy,
-    collect_users,
-    judge_graph,
-    plan_rebuild,
-    summarise,
-)
+from .rules import FetchedGraph, ShrinkPolicy, collect_users, judge_graph, plan_rebuild, summarise
 
 PLAUSIBLE_SIZE = "plausible_size"
 
@@ -66,14 +59,14 @@ def follow_graph(
     """
     account = runnable_account(database, context.partition_key)
     with sync_run(database, account, "follow_graph", context.run.run_id) as run:
-        cookies = database.session_cookies(account)
-        with instagram.open(cookies, account.user_agent, budgets=database.budget_store(account.id)) as client:
+        cookies = database.accounts.session_cookies(account)
+        with instagram.open(cookies, account.user_agent, budgets=database.accounts.budget_store(account.id)) as client:
             run.client = client
             graph = fetch_graph(client)
             requests = dict(client.requests)
             pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
-        database.record_identity(account.id, graph.viewer_pk, graph.viewer_username)
-        baseline, stored = database.follow_state(account.id)
+        database.accounts.record_identity(account.id, graph.viewer_pk, graph.viewer_username)
+        baseline, stored = database.graph.follow_state(account.id)
         verdicts = judge_graph(graph, stored, config.policy(), has_baseline=baseline is not None)
         refused = [v for v in verdicts if not v.passed]
         check_metadata = {
@@ -93,7 +86,7 @@ def follow_graph(
             )
         write, changes = plan_rebuild(graph, stored, baseline=baseline, now=datetime.now(UTC))
         stats = {**summarise(graph, changes, verdicts, requests, baseline=baseline), "pacing": pacing}
-        database.apply_follow_graph(account.id, run.id, write, expected_version=baseline, stats=stats)
+        database.graph.apply_follow_graph(account.id, run.id, write, expected_version=baseline, stats=stats)
         run.committed = True
 
     context.log.info(

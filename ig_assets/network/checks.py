@@ -13,8 +13,8 @@ from .assets import follow_graph
 def follow_graph_unique_keys(
     context: dg.AssetCheckExecutionContext, database: DatabaseResource
 ) -> dg.AssetCheckResult:
-    account = database.account(context.partition_key)
-    duplicates = database.duplicate_keys(account.id)
+    account = database.accounts.get(context.partition_key)
+    duplicates = database.graph.duplicate_keys(account.id)
     return dg.AssetCheckResult(
         passed=not any(duplicates.values()),
         metadata=dict(duplicates.items()),
@@ -28,11 +28,11 @@ def follow_graph_unique_keys(
 def follow_graph_flags_consistent(
     context: dg.AssetCheckExecutionContext, database: DatabaseResource
 ) -> dg.AssetCheckResult:
-    account = database.account(context.partition_key)
-    last = database.last_sync_run(account.id, "follow_graph", status="succeeded")
+    account = database.accounts.get(context.partition_key)
+    last = database.runs.last(account.id, "follow_graph", status="succeeded")
     if last is None or not last.stats_json:
         return dg.AssetCheckResult(passed=False, metadata={"reason": "no successful follow-graph sync yet"})
-    stored = database.network_counts(account.id)
+    stored = database.graph.network_counts(account.id)
     fetched = last.stats_json
     mismatches = {
         name: f"stored {got:,}, fetched {fetched[name]:,}"

@@ -12,22 +12,17 @@ import dagster as dg
 from ig_assets.accounts.runs import content_client, known_account, runnable_account, sync_run
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.database.records import (
+from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
+from ig_resources.instagram.apify import ApifyInstagramClient
+from ig_resources.instagram.protocol import InstagramClient
+from ig_resources.media import MediaDownloader, MediaRejectedError, MediaStore
+from ig_resources.records import (
     ActionLogWrite,
     AvatarCandidate,
     MediaResult,
     ProfileRefreshWrite,
     ProfileToRefresh,
 )
-from ig_resources.instagram import (
-    InstagramClientResource,
-    MalformedResponseError,
-    NotFoundError,
-    ServerError,
-)
-from ig_resources.instagram.apify import ApifyInstagramClient
-from ig_resources.instagram.protocol import InstagramClient
-from ig_resources.media import MediaDownloader, MediaRejectedError, MediaStore
 
 from .assets import follow_graph
 from .refresh import DOWNLOAD_AVATAR, FETCH_DETAILS, MALFORMED, NOT_FOUND, plan_update, trigger_source
@@ -69,7 +64,7 @@ def profile_details(
     each. A missing or malformed profile is recorded on it and the batch goes on; an account-level
     stop keeps what was refreshed before it."""
     account = runnable_account(database, context.partition_key)
-    due = database.profiles_to_refresh(
+    due = database.profiles.profiles_to_refresh(
         account.id, config.batch_size, [u.strip().lstrip("@").lower() for u in config.usernames]
     )
     now = datetime.now(UTC)
@@ -89,7 +84,7 @@ def profile_details(
                         source,
                         context.run.run_id,
                         flush=lambda w: pending.append(
-                            writer.submit(database.apply_profile_refresh, account.id, w)
+                            writer.submit(database.profiles.apply_profile_refresh, account.id, w)
                         ),
                     )
                 finally:
@@ -98,7 +93,7 @@ def profile_details(
             requests = dict(client.requests)
             pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
         stats = _refresh_stats(done, requests, len(due))
-        database.complete_sync_run(run.id, {**stats, "pacing": pacing})
+        database.runs.complete(run.id, {**stats, "pacing": pacing})
         run.committed = True
     context.log.info(
         f"{account.username}: {stats['refreshed']} profiles refreshed, {stats['not_found']} not found, "
@@ -183,11 +178,11 @@ def avatars(
     under `MediaDownloadTrustPolicy` (connected profiles only, never promotional URLs). A picture
     whose URL was only re-signed keeps its fingerprint and is not downloaded again."""
     account = known_account(database, context.partition_key)
-    candidates = database.avatars_to_download(account.id, config.batch_size)
+    candidates = database.profiles.avatars_to_download(account.id, config.batch_size)
     source = trigger_source(context.run.tags)
     with media.downloader() as downloader:
         results, actions = download_media(downloader, candidates, DOWNLOAD_AVATAR, source, context.run.run_id)
-    database.apply_avatar_results(account.id, results, actions)
+    database.profiles.apply_avatar_results(account.id, results, actions)
 
     stored = [r for r in results if r.sha256]
     outcome: dict[str, int] = {}

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from ig_assets.discovery.emails import profile_emails
-from ig_resources.database.records import ProfileToRefresh, ProfileUpdate
 from ig_resources.instagram.models import ProfileDetails
 from ig_resources.media import url_fingerprint
+from ig_resources.records import ProfileToRefresh, ProfileUpdate
 
 from .interaction import dm_state, story_state
 from .scan_policy import PROFILE_SCAN_EXCLUDED, scan_verdict

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ig_resources.database.records import (
+from ig_resources.instagram.models import FollowPage, InboxThread, TrayReel, UserSummary, from_unix_seconds
+from ig_resources.records import (
     DmStateWrite,
     EventWrite,
     FollowGraphWrite,
@@ -20,13 +21,6 @@ from ig_resources.database.records import (
     ProfileWrite,
     StoredProfile,
     StorySighting,
-)
-from ig_resources.instagram.models import (
-    FollowPage,
-    InboxThread,
-    TrayReel,
-    UserSummary,
-    from_unix_seconds,
 )
 
 from .interaction import dm_state

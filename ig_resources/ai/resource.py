@@ -22,7 +22,7 @@ import dagster as dg
 from pydantic import BaseModel, Field, ValidationError
 
 from ig_resources.database import DatabaseResource, SecretKeyError
-from ig_resources.database.ai_records import AnalysisWrite, ApiCallWrite, Projection
+from ig_resources.records import AnalysisWrite, ApiCallWrite, Projection
 
 from .provider import Answer, Provider, ProviderCallError, Task
 from .rules import (
@@ -97,7 +97,7 @@ class AIResource(dg.ConfigurableResource):
     def providers(self, database: DatabaseResource) -> tuple[list[str], dict[str, Provider], dict[str, str]]:
         """The chain (names, preferred first), each provider built from its settings row, and the
         providers that cannot be built, with why (a stored key IG_SECRET_KEY cannot decrypt)."""
-        rows = database.ai_provider_settings()
+        rows = database.ai.settings()
         if rows:
             settings = [ProviderSetting(r.provider, r.enabled, r.priority) for r in rows]
             configs = {r.provider: r.config for r in rows}
@@ -123,7 +123,7 @@ class AIResource(dg.ConfigurableResource):
         from .openai_provider import OpenAIProvider
 
         # The key: stored encrypted in the settings row, else the variable the row names, else ours.
-        key = database.ai_provider_api_key(name)
+        key = database.ai.api_key(name)
         if key is None and (env := config.get("api_key_env")):
             key = os.environ.get(str(env))
         if key is None and (name == "openai" or not config.get("base_url")):
@@ -173,7 +173,7 @@ class AIRun:
         if dagster_run_id and (
             resource.max_calls_per_run is not None or resource.max_tokens_per_run is not None
         ):
-            self.budget.calls, self.budget.tokens = database.run_spend(dagster_run_id)
+            self.budget.calls, self.budget.tokens = database.ai.run_spend(dagster_run_id)
         self.commit_every = resource.commit_every
         self.stats: Counter[str] = Counter()
         self.passed_over: dict[str, str] = {}
@@ -245,7 +245,7 @@ class AIRun:
         """Look up the cache for all of these tasks at once, instead of once per analysis."""
         keys = {self.fingerprint(task) for task in tasks}
         self._prefetched |= keys
-        self._cached_keys |= self.database.cached_fingerprints(keys)
+        self._cached_keys |= self.database.ai.cached_fingerprints(keys)
 
     def analyze(self, task: Task, project: Callable[[Any], Projection]) -> AnalysisWrite:
         """Analyse `task` (or reuse a cached answer) and queue the row with its projection.
@@ -267,7 +267,7 @@ class AIRun:
     ) -> tuple[AnalysisWrite, BaseModel] | None:
         if key in self._prefetched and key not in self._cached_keys:
             return None
-        cached = self.database.cached_analysis(key)
+        cached = self.database.ai.cached_analysis(key)
         if cached is None:
             return None
         try:
@@ -322,7 +322,7 @@ class AIRun:
                 self.budget.before_call()
             except BudgetExceeded:
                 if calls:  # the attempts this item already made are spent all the same
-                    self.database.record_api_calls(self.account_id, calls)
+                    self.database.ai.record_api_calls(self.account_id, calls)
                 raise
             self.stats["calls"] += 1
             t0 = time.perf_counter()
@@ -514,7 +514,7 @@ class AIRun:
     def flush(self) -> None:
         """Write the queued analyses, their calls and projections in one transaction."""
         if self._pending:
-            self.database.save_analyses(self._pending)
+            self.database.ai.save_analyses(self._pending)
             self._cached_keys |= {w.input_fingerprint for w in self._pending if w.status == "completed"}
             self._pending, self._pending_keys = [], set()
 

@@ -1,14 +1,12 @@
 """The app database: schema (seed 004), migrations, bulk upserts, and the Dagster resource."""
 
+from ig_resources.records import AccountRecord, FollowGraphWrite, NetworkCounts, StoredProfile
+
+from .accounts import UnknownAccountError
 from .crypto import CookieCipher, SecretKeyError, generate_key
 from .engine import DatabaseConfigError, default_database_url, state_dir
-from .records import AccountRecord, FollowGraphWrite, NetworkCounts, StoredProfile
-from .resource import (
-    ConcurrentSyncError,
-    DatabaseResource,
-    DatabaseUnavailableError,
-    UnknownAccountError,
-)
+from .graph import ConcurrentSyncError
+from .resource import DatabaseResource, DatabaseUnavailableError
 
 __all__ = [
     "AccountRecord",

@@ -1,40 +1,34 @@
-"""Content storage: whose feed is due, which posts are known, and the write of a scanned batch.
-
-A mixin of `DatabaseResource` (it uses only `self.session()`).
-"""
+"""The content store: `instagram_profile_posts`, their comments and media files."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from contextlib import AbstractContextManager
 from dataclasses import asdict
-from datetime import datetime
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import bindparam, exists, or_, select, update
+from sqlalchemy.orm import aliased
 
-from .models import (
-    ConversationPeer,
-    DiscoveredAccount,
-    InstagramProfile,
-    InstagramProfilePost,
-    InstagramProfilePostComment,
-    MediaBlob,
-    utcnow,
-)
-from .profiles import _insert_actions, _tags_of
-from .records import (
+from ig_resources.records import (
     ActionLogWrite,
     CommentScanWrite,
-    DiscoveryWrite,
     MediaCandidate,
     MediaResult,
     PostForComments,
     PostScanCandidate,
     PostScanWrite,
 )
-from .upsert import batches, upsert
+
+from .base import Store, insert_actions, tags_of
+from .discovery import _upsert_discovered
+from .models import (
+    ConversationPeer,
+    InstagramProfile,
+    InstagramProfilePost,
+    InstagramProfilePostComment,
+    MediaBlob,
+    utcnow,
+)
+from .upsert import upsert
 
 _POST_UPDATE = (
     "caption",
@@ -49,9 +43,8 @@ _POST_UPDATE = (
 )
 
 
-class ContentStore:
-    def session(self) -> AbstractContextManager[Session]:  # provided by DatabaseResource
-        raise NotImplementedError
+class ContentStore(Store):
+    """Posts, their comments and media files."""
 
     def posts_to_scan(self, account_id: int, limit: int) -> list[PostScanCandidate]:
         """Up to `limit` profiles of the network, never scanned first, then least recently."""
@@ -70,7 +63,7 @@ class ContentStore:
                 .order_by(p.posts_scanned_at.is_not(None), p.posts_scanned_at, p.id)
                 .limit(limit)
             ).all()
-            tags = _tags_of(s, [r.id for r in rows])
+            tags = tags_of(s, [r.id for r in rows])
         return [PostScanCandidate(*row, tags=frozenset(tags.get(row.id, {}))) for row in rows]
 
     def known_shortcodes(self, profile_ids: list[int]) -> dict[int, set[str]]:
@@ -118,7 +111,7 @@ class ContentStore:
                     .values(posts_scanned_at=now, posts_scan_status=bindparam("v_status"), updated_at=now),
                     [{"pid": pid, "v_status": status} for pid, status in write.outcomes.items()],
                 )
-            _insert_actions(s, account_id, write.actions, now)
+            insert_actions(s, account_id, write.actions, now)
 
     def caption_languages_of(self, profile_ids: list[int]) -> dict[int, list[str | None]]:
         """Each profile's stored caption languages, newest post first."""
@@ -144,8 +137,6 @@ class ContentStore:
                     .values(primary_language=bindparam("v_lang")),
                     [{"pid": pid, "v_lang": lang} for pid, lang in languages.items()],
                 )
-
-    # -- comments and discovery -----------------------------------------------------------------
 
     def posts_needing_comments(self, account_id: int, limit: int, min_comments: int) -> list[PostForComments]:
         """Newest posts first with more than `min_comments` comments, not read yet or grown since."""
@@ -208,7 +199,7 @@ class ContentStore:
                 )
             if write.discovered:
                 _upsert_discovered(s, account_id, write.discovered, now)
-            _insert_actions(s, account_id, write.actions, now)
+            insert_actions(s, account_id, write.actions, now)
 
     def posts_needing_media(self, account_id: int, limit: int) -> list[MediaCandidate]:
         post, p = InstagramProfilePost, InstagramProfile
@@ -239,7 +230,7 @@ class ContentStore:
                 .order_by(post.taken_at.desc(), post.id)
                 .limit(limit)
             ).all()
-            tags = _tags_of(s, list({r.instagram_profile_id for r in rows}))
+            tags = tags_of(s, list({r.instagram_profile_id for r in rows}))
         return [
             MediaCandidate(
                 r.id,
@@ -287,90 +278,4 @@ class ContentStore:
                     ),
                     [{"pid": r.id, "v_sha": r.sha256, "v_reason": r.reason} for r in results],
                 )
-            _insert_actions(s, account_id, actions, now)
-
-    def profiles_to_chain(self, account_id: int, limit: int) -> list[tuple[int, str]]:
-        """(id, ig_user_id) of network profiles to ask related accounts for: never asked first, and on
-        a new account's first run its mutuals, then whom it follows (no manual seeding)."""
-        p = InstagramProfile
-        with self.session() as s:
-            rows = s.execute(
-                select(p.id, p.ig_user_id)
-                .where(
-                    p.instagram_account_id == account_id,
-                    p.ig_user_id.is_not(None),
-                    or_(p.following.is_(True), p.follows_you.is_(True)),
-                    # a private profile's suggestions are refused unless the account follows it
-                    or_(p.is_private.is_not(True), p.following.is_(True)),
-                )
-                .order_by(
-                    p.related_scanned_at.is_not(None),
-                    p.related_scanned_at,
-                    and_(p.following.is_(True), p.follows_you.is_(True)).desc(),
-                    p.following.desc(),
-                    p.id,
-                )
-                .limit(limit)
-            ).all()
-        return [(pid, pk) for pid, pk in rows]
-
-    def apply_related_scan(
-        self, account_id: int, scanned: list[int], found: list[DiscoveryWrite], actions: list[ActionLogWrite]
-    ) -> None:
-        now = utcnow()
-        with self.session() as s:
-            if found:
-                _upsert_discovered(s, account_id, found, now)
-            if scanned:
-                table = InstagramProfile.__table__
-                s.execute(update(table).where(table.c.id.in_(scanned)).values(related_scanned_at=now))
-            _insert_actions(s, account_id, actions, now)
-
-    def discovered_summary(self, account_id: int) -> dict[str, dict[str, int]]:
-        """Per source: people found, and how many of them are already in the network."""
-        d = DiscoveredAccount
-        with self.session() as s:
-            rows = s.execute(
-                select(d.source, func.count(), func.count(d.instagram_profile_id))
-                .where(d.instagram_account_id == account_id)
-                .group_by(d.source)
-            ).all()
-        return {source: {"found": n, "in_network": linked} for source, n, linked in rows}
-
-
-def _upsert_discovered(s: Session, account_id: int, found: list[DiscoveryWrite], now: datetime) -> None:
-    """New people inserted, known ones seen again; then linked to their network profile if any."""
-    table = DiscoveredAccount.__table__
-    insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["instagram_account_id", "ig_user_id", "source"],
-        set_={
-            "username": stmt.excluded.username,
-            "last_seen_at": stmt.excluded.last_seen_at,
-            "seen_count": table.c.seen_count + 1,
-        },
-    )
-    rows = [
-        {
-            **asdict(d),
-            "instagram_account_id": account_id,
-            "seen_count": 1,
-            "first_seen_at": now,
-            "last_seen_at": now,
-        }
-        for d in found
-    ]
-    for chunk in batches(rows):
-        s.execute(stmt, chunk)
-    # A discovered person already in the network is linked to that profile, not duplicated.
-    p = InstagramProfile.__table__
-    s.execute(
-        update(table)
-        .where(table.c.instagram_account_id == account_id, table.c.instagram_profile_id.is_(None))
-        .values(
-            instagram_profile_id=select(p.c.id)
-            .where(and_(p.c.instagram_account_id == account_id, p.c.ig_user_id == table.c.ig_user_id))
-            .scalar_subquery()
-        )
-    )
+            insert_actions(s, account_id, actions, now)

@@ -1,42 +1,38 @@
-"""Profile refresh storage: which profiles are due, and the one-transaction write of a refreshed batch.
-
-A mixin of `DatabaseResource` (it uses only `self.session()`), kept apart so the resource module
-stays about accounts, sync runs and the follow graph.
-"""
+"""The profiles store: profile details, snapshots, scan tags and avatars."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from ig_resources.records import (
+    ActionLogWrite,
+    AvatarCandidate,
+    MediaResult,
+    ProfileRefreshWrite,
+    ProfileToRefresh,
+)
+
+from .base import Store, insert_actions, tag_id, tags_of
 from .models import (
     ConversationPeer,
     InstagramProfile,
-    InstagramProfileActionLog,
     InstagramProfileSnapshot,
     InstagramProfileTagging,
     MediaBlob,
-    ProfileTag,
     utcnow,
 )
-from .records import ActionLogWrite, AvatarCandidate, MediaResult, ProfileRefreshWrite, ProfileToRefresh
 from .upsert import upsert
 
 _PROFILES = InstagramProfile.__table__
 
 
-class ProfileStore:
-    """Reads and writes of `profile_details` and `avatars`."""
-
-    def session(self) -> AbstractContextManager[Session]:  # provided by DatabaseResource
-        raise NotImplementedError
-
-    # -- profile_details ----------------------------------------------------------------------
+class ProfileStore(Store):
+    """Profile details and avatars of the network."""
 
     def profiles_to_refresh(
         self, account_id: int, limit: int, usernames: list[str] | None = None
@@ -74,7 +70,7 @@ class ProfileStore:
                 .order_by(p.details_refreshed_at.is_not(None), p.details_refreshed_at, p.id)
                 .limit(limit)
             ).all()
-            tags = _tags_of(s, [r.id for r in rows])
+            tags = tags_of(s, [r.id for r in rows])
         return [ProfileToRefresh(*row, tags=tags.get(row.id, {})) for row in rows]
 
     def apply_profile_refresh(self, account_id: int, write: ProfileRefreshWrite) -> None:
@@ -119,16 +115,16 @@ class ProfileStore:
                     conflict=("instagram_profile_id", "captured_at"),
                 )
             self._apply_scan_tags(s, write, now)
-            _insert_actions(s, account_id, write.actions, now)
+            insert_actions(s, account_id, write.actions, now)
 
     def _apply_scan_tags(self, s: Session, write: ProfileRefreshWrite, now: datetime) -> None:
         if not any(u.scan_excluded is not None for u in write.updates):
             return
-        tag_id = _tag_id(s, write.scan_tag)
+        scan_tag = tag_id(s, write.scan_tag)
         tagged = [
             {
                 "instagram_profile_id": u.id,
-                "profile_tag_id": tag_id,
+                "profile_tag_id": scan_tag,
                 "source": "policy",
                 "reason": u.scan_reason,
                 "created_at": now,
@@ -149,11 +145,9 @@ class ProfileStore:
             t = InstagramProfileTagging
             s.execute(
                 delete(t).where(
-                    t.profile_tag_id == tag_id, t.source == "policy", t.instagram_profile_id.in_(cleared)
+                    t.profile_tag_id == scan_tag, t.source == "policy", t.instagram_profile_id.in_(cleared)
                 )
             )
-
-    # -- avatars --------------------------------------------------------------------------------
 
     def avatars_to_download(self, account_id: int, limit: int) -> list[AvatarCandidate]:
         """Profiles whose current avatar is not stored: never tried, or refused only because the
@@ -175,7 +169,7 @@ class ProfileStore:
                 .order_by(p.id)
                 .limit(limit)
             ).all()
-            tags = _tags_of(s, [r.id for r in rows])
+            tags = tags_of(s, [r.id for r in rows])
         return [AvatarCandidate(*row, tags=frozenset(tags.get(row.id, {}))) for row in rows]
 
     def apply_avatar_results(
@@ -219,42 +213,4 @@ class ProfileStore:
                         for r in results
                     ],
                 )
-            _insert_actions(s, account_id, actions, now)
-
-
-def _tags_of(s: Session, profile_ids: list[int]) -> dict[int, dict[str, str]]:
-    if not profile_ids:
-        return {}
-    t = InstagramProfileTagging
-    found: dict[int, dict[str, str]] = defaultdict(dict)
-    for pid, name, source in s.execute(
-        select(t.instagram_profile_id, ProfileTag.name, t.source)
-        .join(ProfileTag, ProfileTag.id == t.profile_tag_id)
-        .where(t.instagram_profile_id.in_(profile_ids))
-    ):
-        found[pid][name] = source
-    return found
-
-
-def _tag_id(s: Session, name: str) -> int:
-    upsert(s, ProfileTag.__table__, [{"name": name, "created_at": utcnow()}], conflict=("name",))
-    return s.scalar(select(ProfileTag.id).where(ProfileTag.name == name))  # type: ignore[return-value]
-
-
-def _insert_actions(s: Session, account_id: int, actions: list[ActionLogWrite], now: datetime) -> None:
-    if actions:
-        s.execute(
-            InstagramProfileActionLog.__table__.insert(),
-            [
-                {
-                    "instagram_account_id": account_id,
-                    "instagram_profile_id": a.profile_id,
-                    "action": a.action,
-                    "status": a.status,
-                    "trigger_source": a.trigger_source,
-                    "metadata": a.metadata,
-                    "created_at": now,
-                }
-                for a in actions
-            ],
-        )
+            insert_actions(s, account_id, actions, now)

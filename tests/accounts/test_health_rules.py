@@ -6,13 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ig_assets.accounts.rules import (
-    ACTION_BLOCKED_COOLDOWN,
-    THROTTLE_COOLDOWN,
-    blocked_reason,
-    health_after,
-)
-from ig_resources.database.records import AccountRecord
+from ig_assets.accounts.rules import ACTION_BLOCKED_COOLDOWN, THROTTLE_COOLDOWN, blocked_reason, health_after
 from ig_resources.instagram.errors import (
     ActionBlockedError,
     AuthenticationError,
@@ -23,6 +17,7 @@ from ig_resources.instagram.errors import (
     RateLimitedError,
     ServerError,
 )
+from ig_resources.records import AccountRecord
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -95,13 +95,13 @@ def test_login_stores_the_session_and_the_browsers_user_agent(
     assert done.returncode == 0, done.stderr
     assert "registered erin" in done.stdout
     assert PASSWORD not in done.stdout + done.stderr
-    account = database.account("erin")
+    account = database.accounts.get("erin")
     assert account.login_state == "logged_in"
     assert account.ig_user_id == str(network.account("erin").pk)
     assert account.user_agent
     assert "Chrome/" in account.user_agent
     assert "Headless" not in account.user_agent
-    cookies = database.session_cookies(account)
+    cookies = database.accounts.session_cookies(account)
     assert cookies.plain()["sessionid"] == network.session_cookies("erin")["sessionid"]
     with database.session() as s:  # encrypted at rest
         from ig_resources.database.models import InstagramAccount
@@ -120,7 +120,7 @@ def test_a_wrong_password_is_one_clear_line_and_stores_nothing(
     assert "Traceback" not in done.stderr
     assert "password was incorrect" in done.stderr
     assert "not the password" not in done.stderr
-    assert database.accounts() == []
+    assert database.accounts.all() == []
 
 
 def test_checkpoint_stops_the_account_until_login_passes_the_challenge(
@@ -128,20 +128,20 @@ def test_checkpoint_stops_the_account_until_login_passes_the_challenge(
 ) -> None:
     server, network = sandbox
     assert login_cli(cli_env, network, "erin", PASSWORD).returncode == 0
-    account = database.account("erin")
+    account = database.accounts.get("erin")
     network.checkpoint("erin")
-    with WebApiClient(database.session_cookies(account), api_base_url=server.url) as client:
+    with WebApiClient(database.accounts.session_cookies(account), api_base_url=server.url) as client:
         with pytest.raises(CheckpointRequiredError) as raised:
             client.current_user()
-    database.record_health(account.id, login_state="checkpoint_required", reason=str(raised.value))
-    assert database.account("erin").login_state == "checkpoint_required"
+    database.accounts.record_health(account.id, login_state="checkpoint_required", reason=str(raised.value))
+    assert database.accounts.get("erin").login_state == "checkpoint_required"
 
     done = login_cli(cli_env, network, "erin", PASSWORD, channel="email")
     assert done.returncode == 0, done.stderr
     assert "Security code" in done.stdout
-    assert database.account("erin").login_state == "logged_in"
+    assert database.accounts.get("erin").login_state == "logged_in"
     assert not network.checkpoints
-    with WebApiClient(database.session_cookies(account), api_base_url=server.url) as client:
+    with WebApiClient(database.accounts.session_cookies(account), api_base_url=server.url) as client:
         assert client.current_user().username == "erin"
 
 

@@ -80,7 +80,7 @@ class World:
 def world(database: DatabaseResource, tmp_path: Path) -> Iterator[World]:
     network = SandboxNetwork(SPEC)
     with SandboxServer(network) as server, dg.instance_for_test() as instance:
-        database.register_account(
+        database.accounts.register(
             "hana", parse_cookie_file(render_cookie_file(network.session_cookies("hana")))
         )
         instance.add_dynamic_partitions("instagram_accounts", ["hana"])

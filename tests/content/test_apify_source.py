@@ -22,8 +22,8 @@ TOKEN = "apify_api_StandInToken42"
 @pytest.fixture
 def stand_in(world: World) -> Iterator[ApifyStandIn]:
     with ApifyStandIn(world.network, token=TOKEN, cdn_url=world.server.url) as s:
-        account = world.database.account("hana")
-        world.database.set_content_source(account.id, "apify")
+        account = world.database.accounts.get("hana")
+        world.database.accounts.set_content_source(account.id, "apify")
         yield s
 
 
@@ -84,6 +84,6 @@ def test_a_refused_token_stops_the_run_but_not_the_account(world: World, stand_i
     assert "account 'hana'" in text
     assert "authentication token is not valid" in text
     assert "Revoked" not in text
-    account = world.database.account("hana")
+    account = world.database.accounts.get("hana")
     assert account.login_state == "logged_in"
     assert account.cooldown_until is None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ig_assets.content.rules import post_write, read_until_known, skip_reason
-from ig_resources.database.records import PostScanCandidate
 from ig_resources.instagram.models import FeedPage
+from ig_resources.records import PostScanCandidate
 
 
 def candidate(**kw: object) -> PostScanCandidate:

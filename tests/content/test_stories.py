@@ -17,11 +17,11 @@ from ig_resources.database.models import (
     InstagramStoryFace,
     InstagramStoryPerson,
 )
-from ig_resources.database.records import StoryWrite
 from ig_resources.faces import FaceAnalysisResource
 from ig_resources.instagram import WebApiClient
 from ig_resources.instagram.sandbox import render_cookie_file
 from ig_resources.instagram.session import parse_cookie_file
+from ig_resources.records import StoryWrite
 
 from .conftest import World, meta
 
@@ -150,6 +150,6 @@ def test_a_retry_or_an_item_read_twice_never_duplicates(world: World) -> None:
         for r in stored[:3]
     ]
     # The same items twice in one batch (a highlight repeating a live item) and again in a retry.
-    assert world.database.apply_stories(world.database.account("hana").id, again + again) == 0
+    assert world.database.stories.apply_stories(world.database.accounts.get("hana").id, again + again) == 0
     assert len(rows(world)) == len(stored)
     assert events(world, "story_uploaded") == len(stored)

@@ -10,13 +10,7 @@ from typing import Any
 
 import pytest
 
-from ig_assets.content.story_rules import (
-    changed_states,
-    merge_cursor,
-    reels_to_read,
-    story_write,
-    tray_state,
-)
+from ig_assets.content.story_rules import changed_states, merge_cursor, reels_to_read, story_write, tray_state
 from ig_resources.instagram import StoryTray, reels_from_mobile
 from tests.conftest import FIXTURES
 

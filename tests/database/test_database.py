@@ -19,7 +19,9 @@ from ig_resources.database import (
 )
 from ig_resources.database.migrations import current_revision, head_revision
 from ig_resources.database.models import InstagramAccount, InstagramProfile
-from ig_resources.database.records import (
+from ig_resources.database.upsert import upsert
+from ig_resources.instagram.session import SessionCookies
+from ig_resources.records import (
     DmStateWrite,
     EventWrite,
     FollowGraphWrite,
@@ -27,8 +29,6 @@ from ig_resources.database.records import (
     ProfileWrite,
     StorySighting,
 )
-from ig_resources.database.upsert import upsert
-from ig_resources.instagram.session import SessionCookies
 
 COOKIE_VALUE = "4242%3AsEcReTsEsSiOnVaLuE%3A27"
 
@@ -74,56 +74,56 @@ def test_migrations_build_exactly_the_models(database: DatabaseResource) -> None
 
 
 def test_cookies_are_encrypted_at_rest_and_round_trip(database: DatabaseResource) -> None:
-    account = database.register_account("alice", cookies(), "Mozilla/5.0 test")
+    account = database.accounts.register("alice", cookies(), "Mozilla/5.0 test")
     with database.engine.connect() as c:
         stored = c.execute(text("SELECT cookies_json FROM instagram_accounts")).scalar_one()
     assert "sEcReT" not in stored
     assert "4242" not in stored
-    assert database.session_cookies(account).plain()["sessionid"] == COOKIE_VALUE
+    assert database.accounts.session_cookies(account).plain()["sessionid"] == COOKIE_VALUE
     assert account.ig_user_id == "4242"
     assert account.login_state == "logged_in"
 
 
 def test_wrong_secret_key_names_the_account_not_the_cookie(database: DatabaseResource) -> None:
-    account = database.register_account("alice", cookies())
+    account = database.accounts.register("alice", cookies())
     wrong = DatabaseResource(url=database.url, secret_key=generate_key())
     with pytest.raises(SecretKeyError, match="cannot decrypt the cookies of account 'alice'") as err:
-        wrong.session_cookies(account)
+        wrong.accounts.session_cookies(account)
     with pytest.raises(SecretKeyError):
-        wrong.check_secret_key()
+        wrong.accounts.check_secret_key()
     assert COOKIE_VALUE not in str(err.value)
     with pytest.raises(SecretKeyError, match="not a valid Fernet key"):
-        DatabaseResource(url=database.url, secret_key="short").register_account("bob", cookies("7"))
+        DatabaseResource(url=database.url, secret_key="short").accounts.register("bob", cookies("7"))
 
 
 def test_remove_keeps_data_unless_purged(database: DatabaseResource) -> None:
-    alice = database.register_account("alice", cookies())
-    database.register_account("bob", cookies("7"))
-    run = database.open_sync_run(alice.id, "follow_graph", None)
-    database.apply_follow_graph(
+    alice = database.accounts.register("alice", cookies())
+    database.accounts.register("bob", cookies("7"))
+    run = database.runs.open(alice.id, "follow_graph", None)
+    database.graph.apply_follow_graph(
         alice.id, run, FollowGraphWrite(profiles=[profile(1)]), expected_version=None, stats={}
     )
-    database.remove_account("alice")
-    assert [a.username for a in database.accounts()] == ["bob"]
-    assert [a.username for a in database.accounts(include_removed=True)] == ["alice", "bob"]
-    assert database.network_counts(alice.id).profiles == 1
+    database.accounts.remove("alice")
+    assert [a.username for a in database.accounts.all()] == ["bob"]
+    assert [a.username for a in database.accounts.all(include_removed=True)] == ["alice", "bob"]
+    assert database.graph.network_counts(alice.id).profiles == 1
     with pytest.raises(UnknownAccountError):
-        database.account("alice")
-    database.remove_account("alice", purge=True)
+        database.accounts.get("alice")
+    database.accounts.remove("alice", purge=True)
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(InstagramProfile)) == 0
         assert s.scalar(select(func.count()).select_from(InstagramAccount)) == 1
 
 
 def test_registering_cookies_of_another_instagram_user_is_refused(database: DatabaseResource) -> None:
-    database.register_account("alice", cookies("4242"))
+    database.accounts.register("alice", cookies("4242"))
     with pytest.raises(ValueError, match="Instagram user 4242"):
-        database.register_account("alice", cookies("5555"))
+        database.accounts.register("alice", cookies("5555"))
 
 
 def test_apply_rebuild_is_atomic_and_guarded_by_version(database: DatabaseResource) -> None:
-    alice = database.register_account("alice", cookies())
-    first = database.open_sync_run(alice.id, "follow_graph", "run-1")
+    alice = database.accounts.register("alice", cookies())
+    first = database.runs.open(alice.id, "follow_graph", "run-1")
     write = FollowGraphWrite(
         profiles=[profile(1), profile(2, following=True), profile(3, follows_you=False, following=True)],
         dm_states=[DmStateWrite("2", "messageable", "inbox_thread", None)],
@@ -131,38 +131,38 @@ def test_apply_rebuild_is_atomic_and_guarded_by_version(database: DatabaseResour
         stories=[StorySighting("3", datetime(2026, 11, 23, tzinfo=UTC))],
         events=[EventWrite("3", "story_seen", "1763856000", datetime(2026, 11, 23, tzinfo=UTC))],
     )
-    database.apply_follow_graph(alice.id, first, write, expected_version=None, stats={"followers": 2})
-    counts = database.network_counts(alice.id)
+    database.graph.apply_follow_graph(alice.id, first, write, expected_version=None, stats={"followers": 2})
+    counts = database.graph.network_counts(alice.id)
     assert (counts.followers, counts.following, counts.mutuals, counts.profiles) == (2, 2, 1, 3)
-    assert database.sync_run(first).status == "succeeded"
+    assert database.runs.get(first).status == "succeeded"
 
     # A plan computed against the state before `first` must not be applied on top of it.
-    stale = database.open_sync_run(alice.id, "follow_graph", "run-2")
+    stale = database.runs.open(alice.id, "follow_graph", "run-2")
     with pytest.raises(ConcurrentSyncError):
-        database.apply_follow_graph(
+        database.graph.apply_follow_graph(
             alice.id, stale, FollowGraphWrite(reset_ids=[1]), expected_version=None, stats={}
         )
-    assert database.network_counts(alice.id) == counts
+    assert database.graph.network_counts(alice.id) == counts
 
     # A failing statement in the middle rolls back everything before it.
-    broken = database.open_sync_run(alice.id, "follow_graph", "run-3")
+    broken = database.runs.open(alice.id, "follow_graph", "run-3")
     bad = FollowGraphWrite(profiles=[profile(9), profile(10, username="user1")])  # username clash
     with pytest.raises(Exception):
-        database.apply_follow_graph(alice.id, broken, bad, expected_version=first, stats={})
-    assert database.network_counts(alice.id) == counts
-    assert database.sync_run(broken).status == "queued"
+        database.graph.apply_follow_graph(alice.id, broken, bad, expected_version=first, stats={})
+    assert database.graph.network_counts(alice.id) == counts
+    assert database.runs.get(broken).status == "queued"
 
     # Re-applying the same events and peers duplicates nothing.
-    again = database.open_sync_run(alice.id, "follow_graph", "run-4")
-    database.apply_follow_graph(
+    again = database.runs.open(alice.id, "follow_graph", "run-4")
+    database.graph.apply_follow_graph(
         alice.id,
         again,
         FollowGraphWrite(dm_states=write.dm_states, peers=write.peers, events=write.events),
         expected_version=first,
         stats={},
     )
-    assert database.duplicate_keys(alice.id) == dict.fromkeys(database.duplicate_keys(alice.id), 0)
-    assert database.events(alice.id) == [("user3", "story_seen", "1763856000")]
+    assert database.graph.duplicate_keys(alice.id) == dict.fromkeys(database.graph.duplicate_keys(alice.id), 0)
+    assert database.graph.events(alice.id) == [("user3", "story_seen", "1763856000")]
     with database.session() as s:
         states = dict(
             s.execute(select(InstagramProfile.username, InstagramProfile.dm_interaction_state)).all()
@@ -171,7 +171,7 @@ def test_apply_rebuild_is_atomic_and_guarded_by_version(database: DatabaseResour
 
 
 def test_upsert_updates_on_conflict(database: DatabaseResource) -> None:
-    alice = database.register_account("alice", cookies())
+    alice = database.accounts.register("alice", cookies())
     table = InstagramProfile.__table__
     now = datetime.now(UTC)
     base = {
@@ -209,16 +209,16 @@ def test_bad_database_urls_give_one_clear_line(tmp_path) -> None:  # type: ignor
 
 
 def test_bulk_insert_round_trips_awkward_text(database: DatabaseResource) -> None:
-    alice = database.register_account("alice", cookies())
+    alice = database.accounts.register("alice", cookies())
     nasty = "tab\there, new\nline, back\\slash, \\N, 'quote\", ✨ ünïcödé"
-    run = database.open_sync_run(alice.id, "follow_graph", None)
+    run = database.runs.open(alice.id, "follow_graph", None)
     write = FollowGraphWrite(
         profiles=[
             ProfileWrite(None, "1", "user1", nasty, None, True, "https://x/y?a=1&b=\t2", True, False),
             ProfileWrite(None, "2", "user2", None, False, None, None, False, True),
         ]
     )
-    database.apply_follow_graph(alice.id, run, write, expected_version=None, stats={})
+    database.graph.apply_follow_graph(alice.id, run, write, expected_version=None, stats={})
     with database.session() as s:
         rows = s.execute(
             select(

@@ -13,16 +13,6 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ig_resources.database import DatabaseResource, SecretKeyError, generate_key
-from ig_resources.database.ai_records import (
-    AnalysisWrite,
-    ApiCallWrite,
-    BehaviorWrite,
-    ChunkWrite,
-    DemographicsWrite,
-    MessageStrategyWrite,
-    PostInsightWrite,
-    ProfileInsightWrite,
-)
 from ig_resources.database.models import (
     AIAnalysis,
     AIApiCall,
@@ -35,17 +25,25 @@ from ig_resources.database.models import (
     InstagramStory,
     InstagramStoryFace,
 )
-from ig_resources.database.records import (
+from ig_resources.records import (
+    AnalysisWrite,
+    ApiCallWrite,
+    BehaviorWrite,
+    ChunkWrite,
     CommentScanWrite,
     CommentWrite,
+    DemographicsWrite,
     FaceAssignment,
     FaceScan,
     FaceWrite,
     FollowGraphWrite,
     MediaResult,
+    MessageStrategyWrite,
     PersonWrite,
+    PostInsightWrite,
     PostScanWrite,
     PostWrite,
+    ProfileInsightWrite,
     StoryWrite,
 )
 
@@ -104,9 +102,9 @@ def face(index: int, *, prominent: bool = False) -> FaceWrite:
 def seed(db: DatabaseResource) -> Seeded:
     """alice's network: user1 (posts A photo, B video, C undated carousel; two stories with people),
     user2 (post D; comments under A), user3 (no ig id on its comment: matched by username)."""
-    account_id = db.register_account("alice", cookies()).id
-    run = db.open_sync_run(account_id, "follow_graph", None)
-    db.apply_follow_graph(
+    account_id = db.accounts.register("alice", cookies()).id
+    run = db.runs.open(account_id, "follow_graph", None)
+    db.graph.apply_follow_graph(
         account_id,
         run,
         FollowGraphWrite(profiles=[profile(1), profile(2), profile(3)]),
@@ -119,7 +117,7 @@ def seed(db: DatabaseResource) -> Seeded:
             update(InstagramProfile).where(InstagramProfile.username == "user1").values(follower_count=1000)
         )
     u1, u2 = profiles["user1"], profiles["user2"]
-    db.apply_post_scan(
+    db.content.apply_post_scan(
         account_id,
         PostScanWrite(
             posts={
@@ -134,17 +132,17 @@ def seed(db: DatabaseResource) -> Seeded:
     )
     with db.session() as s:
         posts = dict(s.execute(select(InstagramProfilePost.shortcode, InstagramProfilePost.id)).all())
-    db.apply_post_media(account_id, [MediaResult(posts["A"], "succeeded", None, SHA, "image/jpeg", 100)], [])
-    db.apply_face_scans(account_id, "post", [FaceScan(posts["A"], u1, [face(0, prominent=True), face(1)])])
+    db.content.apply_post_media(account_id, [MediaResult(posts["A"], "succeeded", None, SHA, "image/jpeg", 100)], [])
+    db.faces.apply_face_scans(account_id, "post", [FaceScan(posts["A"], u1, [face(0, prominent=True), face(1)])])
     comments = [
         CommentWrite(str(i), f"comment {i}", f"fan{i}", f"9{i}", T0 + timedelta(days=1, minutes=i), 0)
         for i in range(25)
     ]
     comments[3] = CommentWrite("3", "lovely", "user2", "2", T0 + timedelta(days=1, minutes=3), 0)
     comments[5] = CommentWrite("5", "nice one", "USER3", None, T0 + timedelta(days=1, minutes=5), 0)
-    db.apply_comment_scan(account_id, CommentScanWrite(comments={posts["A"]: comments[::-1]}))
+    db.content.apply_comment_scan(account_id, CommentScanWrite(comments={posts["A"]: comments[::-1]}))
 
-    db.apply_stories(
+    db.stories.apply_stories(
         account_id,
         [
             StoryWrite(u1, "s1", 1, T0 + timedelta(hours=1), None, None, None, None, None),
@@ -153,7 +151,7 @@ def seed(db: DatabaseResource) -> Seeded:
     )
     with db.session() as s:
         stories = dict(s.execute(select(InstagramStory.story_id, InstagramStory.id)).all())
-    db.apply_face_scans(
+    db.faces.apply_face_scans(
         account_id,
         "story",
         [FaceScan(stories["s1"], u1, [face(0), face(1), face(2)]), FaceScan(stories["s2"], u1, [face(0)])],
@@ -177,7 +175,7 @@ def seed(db: DatabaseResource) -> Seeded:
             ("person-10", "primary_person"),
         )
     ]
-    ids = db.apply_people(
+    ids = db.people.apply_people(
         account_id,
         u1,
         people,
@@ -189,7 +187,7 @@ def seed(db: DatabaseResource) -> Seeded:
         ],
         [],
     )
-    db.forget_person(account_id, ids["person-2"])
+    db.people.forget_person(account_id, ids["person-2"])
     return Seeded(account_id, profiles, posts, stories, ids)
 
 
@@ -267,19 +265,19 @@ def count(db: DatabaseResource, model: Any, *where: Any) -> int:
 
 
 def test_api_key_is_stored_encrypted_and_settings_keep_their_order(database: DatabaseResource) -> None:
-    database.set_ai_provider("openai", priority=10, config={"model": "gpt-4o-mini"}, api_key="sk-very-secret")
-    database.set_ai_provider("heuristic", priority=1000)
-    database.set_ai_provider("anthropic", priority=10, enabled=False)
+    database.ai.set_provider("openai", priority=10, config={"model": "gpt-4o-mini"}, api_key="sk-very-secret")
+    database.ai.set_provider("heuristic", priority=1000)
+    database.ai.set_provider("anthropic", priority=10, enabled=False)
     with database.engine.connect() as c:
         raw = c.execute(
             text("SELECT api_key FROM ai_provider_settings WHERE provider = 'openai'")
         ).scalar_one()
     assert raw
     assert "very-secret" not in raw
-    assert database.ai_provider_api_key("openai") == "sk-very-secret"
-    assert database.ai_provider_api_key("heuristic") is None
-    assert database.ai_provider_api_key("nobody") is None
-    settings = database.ai_provider_settings()
+    assert database.ai.api_key("openai") == "sk-very-secret"
+    assert database.ai.api_key("heuristic") is None
+    assert database.ai.api_key("nobody") is None
+    settings = database.ai.settings()
     assert [(r.provider, r.priority, r.enabled, r.has_api_key) for r in settings] == [
         ("anthropic", 10, False, False),
         ("openai", 10, True, True),
@@ -289,8 +287,8 @@ def test_api_key_is_stored_encrypted_and_settings_keep_their_order(database: Dat
     assert settings[0].config == {}
 
     # None leaves a setting as it is.
-    database.set_ai_provider("openai", enabled=False)
-    (openai,) = [r for r in database.ai_provider_settings() if r.provider == "openai"]
+    database.ai.set_provider("openai", enabled=False)
+    (openai,) = [r for r in database.ai.settings() if r.provider == "openai"]
     assert (openai.enabled, openai.priority, openai.config, openai.has_api_key) == (
         False,
         10,
@@ -300,14 +298,14 @@ def test_api_key_is_stored_encrypted_and_settings_keep_their_order(database: Dat
 
     wrong = DatabaseResource(url=database.url, secret_key=generate_key())
     with pytest.raises(SecretKeyError, match="API key of AI provider 'openai'"):
-        wrong.ai_provider_api_key("openai")
+        wrong.ai.api_key("openai")
     with pytest.raises(ValueError):
-        database.set_ai_provider("openai", api_key="x", clear_api_key=True)
+        database.ai.set_provider("openai", api_key="x", clear_api_key=True)
 
-    database.set_ai_provider("openai", clear_api_key=True)
-    assert database.ai_provider_api_key("openai") is None
-    assert database.remove_ai_provider("heuristic")
-    assert not database.remove_ai_provider("heuristic")
+    database.ai.set_provider("openai", clear_api_key=True)
+    assert database.ai.api_key("openai") is None
+    assert database.ai.remove_provider("heuristic")
+    assert not database.ai.remove_provider("heuristic")
     assert count(database, AIProviderSetting) == 2
 
 
@@ -318,7 +316,7 @@ def test_save_analyses_writes_rows_calls_and_projections(database: DatabaseResou
     w = seed(database)
     acc, u1 = w.account_id, w.profiles["user1"]
     a, b = w.posts["A"], w.posts["B"]
-    ids = database.save_analyses(
+    ids = database.ai.save_analyses(
         [
             analysis(
                 POST,
@@ -427,12 +425,12 @@ def test_save_analyses_writes_rows_calls_and_projections(database: DatabaseResou
         ("message_strategy", "fp-m1"),
         ("profile_demographics", "fp-d1"),
     ):
-        assert database.current_fingerprints(purpose, [u1, w.profiles["user2"]]) == {u1: fp}
+        assert database.insights.current_fingerprints(purpose, [u1, w.profiles["user2"]]) == {u1: fp}
     with pytest.raises(ValueError):
-        database.current_fingerprints("post_insight", [u1])
-    stored = database.profile_insights_of([u1])[u1]
+        database.insights.current_fingerprints("post_insight", [u1])
+    stored = database.insights.profile_insights_of([u1])[u1]
     assert (stored.profile_type, stored.interests, stored.fingerprint) == ("creator", ["beach"], "fp-p1")
-    summary = database.insights_summary(acc)
+    summary = database.insights.summary(acc)
     assert summary == {
         "post_insights": 1,
         "post_entities": 2,
@@ -450,7 +448,7 @@ def test_save_analyses_writes_rows_calls_and_projections(database: DatabaseResou
     }
 
     # A new analysis of A replaces its insight and its entities; a new profile insight its signals.
-    database.save_analyses(
+    database.ai.save_analyses(
         [
             analysis(
                 POST, a, "post_insight", "fp-a2", post_insight(a, "surf", topics=("surf",)), account_id=acc
@@ -496,7 +494,7 @@ def test_save_analyses_writes_rows_calls_and_projections(database: DatabaseResou
     assert count(database, InstagramPostInsight) == 1
 
     # A failed re-analysis marks the post failed and keeps the insight it had.
-    database.save_analyses([analysis(POST, a, "post_insight", "fp-a3", status="failed", account_id=acc)])
+    database.ai.save_analyses([analysis(POST, a, "post_insight", "fp-a3", status="failed", account_id=acc)])
     with database.session() as s:
         assert (
             s.scalar(select(InstagramProfilePost.ai_status).where(InstagramProfilePost.id == a)) == "failed"
@@ -504,17 +502,17 @@ def test_save_analyses_writes_rows_calls_and_projections(database: DatabaseResou
         assert s.scalar(
             select(InstagramPostInsight.topics).where(InstagramPostInsight.instagram_profile_post_id == a)
         ) == ["surf"]
-    by_code = {p.shortcode: p for p in database.posts_for_insights(acc)}
+    by_code = {p.shortcode: p for p in database.insights.posts_for_insights(acc)}
     assert by_code["A"].current_fingerprint == "fp-a2"
     assert by_code["B"].current_fingerprint is None
-    assert database.current_fingerprints("profile_insight", [u1]) == {u1: "fp-p2"}
+    assert database.insights.current_fingerprints("profile_insight", [u1]) == {u1: "fp-p2"}
 
 
 def test_a_batch_with_a_bad_item_writes_nothing(database: DatabaseResource) -> None:
     w = seed(database)
     acc, a = w.account_id, w.posts["A"]
     with pytest.raises(IntegrityError):
-        database.save_analyses(
+        database.ai.save_analyses(
             [
                 analysis(
                     POST, a, "post_insight", "fp-a", post_insight(a, "beach"), account_id=acc, calls=[call()]
@@ -522,7 +520,7 @@ def test_a_batch_with_a_bad_item_writes_nothing(database: DatabaseResource) -> N
                 analysis(POST, 999_999, "post_insight", "fp-x", post_insight(999_999, "x"), account_id=acc),
             ]
         )
-    summary = database.insights_summary(acc)
+    summary = database.insights.summary(acc)
     assert summary == dict.fromkeys(summary, 0)
     assert count(database, AIApiCall) == 0
     with database.session() as s:
@@ -532,10 +530,10 @@ def test_a_batch_with_a_bad_item_writes_nothing(database: DatabaseResource) -> N
 def test_cached_analysis_is_always_the_original(database: DatabaseResource) -> None:
     w = seed(database)
     acc, a, b, c = w.account_id, w.posts["A"], w.posts["B"], w.posts["C"]
-    (original,) = database.save_analyses(
+    (original,) = database.ai.save_analyses(
         [analysis(POST, a, "post_insight", "k1", account_id=acc, result={"answer": "first"})]
     )
-    (hit,) = database.save_analyses(
+    (hit,) = database.ai.save_analyses(
         [
             analysis(
                 POST,
@@ -550,7 +548,7 @@ def test_cached_analysis_is_always_the_original(database: DatabaseResource) -> N
         ]
     )
     # A hit recorded against another hit (as a careless writer might) still leads back to the original.
-    database.save_analyses(
+    database.ai.save_analyses(
         [
             analysis(
                 POST,
@@ -565,7 +563,7 @@ def test_cached_analysis_is_always_the_original(database: DatabaseResource) -> N
             analysis(POST, c, "post_insight", "k1", account_id=acc, status="failed"),
         ]
     )
-    cached = database.cached_analysis("k1")
+    cached = database.ai.cached_analysis("k1")
     assert cached is not None
     assert (cached.id, cached.provider, cached.analysis, cached.response_text) == (
         original,
@@ -573,17 +571,17 @@ def test_cached_analysis_is_always_the_original(database: DatabaseResource) -> N
         {"answer": "first"},
         "{}",
     )
-    assert database.cached_analysis("k2") is None
-    assert database.insights_summary(acc)["cache_hits"] == 2
+    assert database.ai.cached_analysis("k2") is None
+    assert database.insights.summary(acc)["cache_hits"] == 2
 
 
 def test_record_api_calls_without_an_analysis(database: DatabaseResource) -> None:
     w = seed(database)
-    database.record_api_calls(w.account_id, [call(), call("timeout")])
-    database.record_api_calls(None, [call()])
-    database.record_api_calls(w.account_id, [])
+    database.ai.record_api_calls(w.account_id, [call(), call("timeout")])
+    database.ai.record_api_calls(None, [call()])
+    database.ai.record_api_calls(w.account_id, [])
     assert count(database, AIApiCall, AIApiCall.ai_analysis_id.is_(None)) == 3
-    assert database.insights_summary(w.account_id)["ai_api_calls"] == 2
+    assert database.insights.summary(w.account_id)["ai_api_calls"] == 2
 
 
 # -- what the assets read ------------------------------------------------------------------------------
@@ -591,7 +589,7 @@ def test_record_api_calls_without_an_analysis(database: DatabaseResource) -> Non
 
 def test_posts_for_insights(database: DatabaseResource) -> None:
     w = seed(database)
-    found = database.posts_for_insights(w.account_id)
+    found = database.insights.posts_for_insights(w.account_id)
     assert [p.shortcode for p in found] == ["D", "B", "A", "C"]  # newest first, undated last
     a = next(p for p in found if p.shortcode == "A")
     assert (a.profile_id, a.owner_username, a.owner_follower_count) == (w.profiles["user1"], "user1", 1000)
@@ -619,9 +617,9 @@ def test_posts_for_insights(database: DatabaseResource) -> None:
 def test_profiles_and_post_insight_summaries(database: DatabaseResource) -> None:
     w = seed(database)
     acc, u1, u2 = w.account_id, w.profiles["user1"], w.profiles["user2"]
-    assert [p.username for p in database.profiles_for_insights(acc)] == ["user1", "user2", "user3"]
-    assert [p.id for p in database.profiles_for_insights(acc, [u2, 12345])] == [u2]
-    database.save_analyses(
+    assert [p.username for p in database.insights.profiles_for_insights(acc)] == ["user1", "user2", "user3"]
+    assert [p.id for p in database.insights.profiles_for_insights(acc, [u2, 12345])] == [u2]
+    database.ai.save_analyses(
         [
             analysis(POST, w.posts["A"], "post_insight", "a", post_insight(w.posts["A"]), account_id=acc),
             analysis(
@@ -634,7 +632,7 @@ def test_profiles_and_post_insight_summaries(database: DatabaseResource) -> None
             ),
         ]
     )
-    summaries = database.post_insight_summaries([u1, u2, w.profiles["user3"]])
+    summaries = database.insights.post_insight_summaries([u1, u2, w.profiles["user3"]])
     assert set(summaries) == {u1, u2}
     s1 = summaries[u1]
     assert s1.topics == {"beach": 2, "summer": 1, "surf": 1}
@@ -648,10 +646,10 @@ def test_profiles_and_post_insight_summaries(database: DatabaseResource) -> None
 def test_history_entries(database: DatabaseResource) -> None:
     w = seed(database)
     acc = w.account_id
-    database.save_analyses(
+    database.ai.save_analyses(
         [analysis(POST, w.posts["A"], "post_insight", "a", post_insight(w.posts["A"]), account_id=acc)]
     )
-    history = database.history_entries(acc)
+    history = database.history.history_entries(acc)
     u1 = [(e.kind, e.text) for e in history[w.profiles["user1"]]]
     assert u1 == [
         ("story", "photo story, with person-1, person-10"),  # person-2 is not tracked
@@ -684,25 +682,25 @@ def test_history_chunks_replace_and_fit_the_word_budget(database: DatabaseResour
         )
 
     chunks = {u1: [chunk(0, 50), chunk(1, 40), chunk(2, 30)], u2: [chunk(0, 500)]}
-    assert database.replace_history_chunks(acc, chunks) == 2
-    assert database.replace_history_chunks(acc, chunks) == 0  # identical: untouched
-    assert database.replace_history_chunks(acc, {u1: chunks[u1], u2: [chunk(0, 400)]}) == 1
-    assert database.insights_summary(acc)["history_chunks"] == 4
+    assert database.history.replace_history_chunks(acc, chunks) == 2
+    assert database.history.replace_history_chunks(acc, chunks) == 0  # identical: untouched
+    assert database.history.replace_history_chunks(acc, {u1: chunks[u1], u2: [chunk(0, 400)]}) == 1
+    assert database.insights.summary(acc)["history_chunks"] == 4
 
-    got = database.history_chunks([u1, u2, w.profiles["user3"]], max_words=75)
+    got = database.history.history_chunks([u1, u2, w.profiles["user3"]], max_words=75)
     assert got[u1] == [chunk(1, 40).content, chunk(2, 30).content]  # the newest that fit, oldest first
     assert got[u2] == [chunk(0, 400).content]  # always at least the newest
     assert w.profiles["user3"] not in got
-    assert len(database.history_chunks([u1], max_words=1000)[u1]) == 3
+    assert len(database.history.history_chunks([u1], max_words=1000)[u1]) == 3
 
-    assert database.replace_history_chunks(acc, {u1: []}) == 1
-    assert u1 not in database.history_chunks([u1], max_words=1000)
+    assert database.history.replace_history_chunks(acc, {u1: []}) == 1
+    assert u1 not in database.history.history_chunks([u1], max_words=1000)
 
 
 def test_story_activity_and_behavior_profiles(database: DatabaseResource) -> None:
     w = seed(database)
     acc, u1, u2 = w.account_id, w.profiles["user1"], w.profiles["user2"]
-    activity = database.story_activity(acc)
+    activity = database.insights.story_activity(acc)
     assert set(activity) == {u1, u2}
     a1 = activity[u1]
     assert a1.story_times == [T0 + timedelta(hours=1), T0 + timedelta(hours=5)]
@@ -717,17 +715,17 @@ def test_story_activity_and_behavior_profiles(database: DatabaseResource) -> Non
         BehaviorWrite(u1, {"stories_total": 2, "peak_hours_utc": (13, 17), "weekdays": {"Sun": 2}}, 0.4),
         BehaviorWrite(u2, {"stories_total": 0, "video_share": None}, 0.1),
     ]
-    assert database.save_behavior_profiles(acc, rows) == 2
-    assert database.save_behavior_profiles(acc, rows) == 0  # unchanged: not rewritten
+    assert database.insights.save_behavior_profiles(acc, rows) == 2
+    assert database.insights.save_behavior_profiles(acc, rows) == 0  # unchanged: not rewritten
     assert (
-        database.save_behavior_profiles(
+        database.insights.save_behavior_profiles(
             acc, [BehaviorWrite(u2, {"stories_total": 0, "video_share": None}, 0.2)]
         )
         == 1
     )
-    summaries = database.behavior_summaries([u1, u2, w.profiles["user3"]])
+    summaries = database.insights.behavior_summaries([u1, u2, w.profiles["user3"]])
     assert summaries == {
         u1: {"stories_total": 2, "peak_hours_utc": [13, 17], "weekdays": {"Sun": 2}},
         u2: {"stories_total": 0, "video_share": None},
     }
-    assert database.insights_summary(acc)["behavior_profiles"] == 2
+    assert database.insights.summary(acc)["behavior_profiles"] == 2

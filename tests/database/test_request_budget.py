@@ -23,7 +23,7 @@ WORKER = textwrap.dedent(
     from ig_resources.instagram.pacing import Budget, Pacer, PacingPolicy
     url, account_id, limit, window, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
     policy = PacingPolicy(budgets={"api": Budget(limit, window)}, pause_rate=0)
-    pacer = Pacer(policy, DatabaseResource(url=url).budget_store(account_id), sleep=time.sleep, rng=random.Random())
+    pacer = Pacer(policy, DatabaseResource(url=url).accounts.budget_store(account_id), sleep=time.sleep, rng=random.Random())
     for _ in range(count):
         pacer.before_request("followers")
     print(round(pacer.stats.waited_seconds, 2))
@@ -32,10 +32,10 @@ WORKER = textwrap.dedent(
 
 
 def test_two_processes_share_one_accounts_budget(database: DatabaseResource) -> None:
-    account = database.register_account(
+    account = database.accounts.register(
         "alice", SessionCookies(cookies={"sessionid": SecretStr("1%3Ax"), "ds_user_id": SecretStr("1")})
     )
-    other = database.register_account(
+    other = database.accounts.register(
         "bob", SessionCookies(cookies={"sessionid": SecretStr("2%3Ax"), "ds_user_id": SecretStr("2")})
     )
     args = [database.url, str(account.id), str(LIMIT), str(WINDOW), str(PER_PROCESS)]
@@ -44,7 +44,7 @@ def test_two_processes_share_one_accounts_budget(database: DatabaseResource) -> 
         for _ in range(2)
     ]
     # Another account's budget is its own: it never waits for alice's.
-    assert database.reserve_request(other.id, "api", Budget(LIMIT, WINDOW)) == 0
+    assert database.accounts.reserve_request(other.id, "api", Budget(LIMIT, WINDOW)) == 0
     outputs = [w.communicate(timeout=120)[0] for w in workers]
     assert all(w.returncode == 0 for w in workers)
     assert sum(float(o) for o in outputs) > 0  # somebody had to wait

@@ -32,12 +32,12 @@ from ig_resources.database.models import (
     MediaBlob,
     MediaPurge,
 )
-from ig_resources.database.records import MediaResult, StoryWrite
 from ig_resources.database.stories import PersonCommandError
 from ig_resources.faces import FaceAnalysisResource
 from ig_resources.instagram.sandbox import AccountSpec, NetworkSpec, SandboxNetwork, render_cookie_file
 from ig_resources.instagram.session import parse_cookie_file
 from ig_resources.media import MediaStore
+from ig_resources.records import MediaResult, StoryWrite
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -89,7 +89,7 @@ class World:
         self.counter += 1
         story_id = str(3_000_000 + self.counter)
         taken = NOW - age
-        self.database.apply_stories(
+        self.database.stories.apply_stories(
             self.account_id,
             [
                 StoryWrite(
@@ -112,7 +112,7 @@ class World:
         path.write_bytes(data)
         with self.database.session() as s:
             row_id = s.scalar(select(InstagramStory.id).where(InstagramStory.story_id == story_id))
-        self.database.apply_story_media(
+        self.database.stories.apply_story_media(
             self.account_id, [MediaResult(row_id, "succeeded", None, sha, "image/jpeg", len(data))], []
         )
         return row_id
@@ -161,7 +161,7 @@ def world(database: DatabaseResource, tmp_path: Path, face_cache: str) -> Iterat
     network = SandboxNetwork(
         NetworkSpec(seed=5, accounts=[AccountSpec(username="hana", followers=3, following=3)])
     )
-    account = database.register_account(
+    account = database.accounts.register(
         "hana", parse_cookie_file(render_cookie_file(network.session_cookies("hana")))
     )
     with database.session() as s:
@@ -274,14 +274,14 @@ def test_person_commands_and_do_not_track(world: World) -> None:
     a, c = _person_of(world, astronaut[0]), _person_of(world, camera[0])
     db = world.database
 
-    db.rename_person(world.account_id, a.id, "Eileen")
+    db.people.rename_person(world.account_id, a.id, "Eileen")
     assert world.people()[a.label].display_name == "Eileen"
     with pytest.raises(PersonCommandError, match="no person"):
-        db.rename_person(world.account_id, 999_999, "x")
+        db.people.rename_person(world.account_id, 999_999, "x")
 
     # Split two astronaut faces off: they stay apart after re-clustering (manual faces are not re-clustered).
     split_faces = [("story", world.faces_by_story()[i][0].id) for i in astronaut[:2]]
-    new_label = db.split_person(world.account_id, a.id, split_faces)
+    new_label = db.people.split_person(world.account_id, a.id, split_faces)
     assert world.people()[new_label].appearance_count == 2
     assert world.people()[a.label].appearance_count == 2
     world.add_story(story_canvas(cv2.flip(ASTRONAUT, 1)))
@@ -290,17 +290,17 @@ def test_person_commands_and_do_not_track(world: World) -> None:
     assert {_person_of(world, i).label for i in astronaut[:2]} == {new_label}
     assert {_person_of(world, i).label for i in astronaut[2:]} == {a.label}
     with pytest.raises(PersonCommandError, match="not a face of person"):
-        db.split_person(world.account_id, a.id, [("story", world.faces_by_story()[camera[0]][0].id)])
+        db.people.split_person(world.account_id, a.id, [("story", world.faces_by_story()[camera[0]][0].id)])
 
     # Merge them back: one person again, for good.
     split_id = world.people()[new_label].id
-    db.merge_people(world.account_id, a.id, split_id)
+    db.people.merge_people(world.account_id, a.id, split_id)
     world.run(story_people)
     assert new_label not in world.people()
     assert {_person_of(world, i).id for i in astronaut} == {a.id}
 
     # Do not track: the camera person's vectors go, and no later run brings them back.
-    emptied = db.forget_person(world.account_id, c.id)
+    emptied = db.people.forget_person(world.account_id, c.id)
     assert emptied == 4
     assert all(f.embedding is None for i in camera for f in world.faces_by_story()[i])
     assert world.people()[c.label].canonical_embedding is None
@@ -319,7 +319,7 @@ def test_retention_purges_expired_files_and_forgotten_vectors(world: World) -> N
     files_before = {p.name for p in Path(world.media.root).rglob("*.jpg")}
     # A face reaches a forgotten person by hand after the flag (say a merge by an older client): purged too.
     person = _person_of(world, old[0])
-    world.database.forget_person(world.account_id, person.id)
+    world.database.people.forget_person(world.account_id, person.id)
     with world.database.session() as s:
         s.execute(
             update(InstagramStoryFace)
@@ -347,7 +347,7 @@ def test_retention_purges_expired_files_and_forgotten_vectors(world: World) -> N
 
 def test_a_purge_stopped_half_way_is_done_again(world: World) -> None:
     old = [world.add_story(story_canvas(v), age=timedelta(days=10)) for v in variants(ASTRONAUT)[:2]]
-    due = world.database.stories_to_purge(world.account_id, NOW - timedelta(days=3))
+    due = world.database.stories.stories_to_purge(world.account_id, NOW - timedelta(days=3))
     assert sorted(due.story_ids) == sorted(old)
     assert len(due.files) == 2
     Path(world.media.path_of(*due.files[0])).unlink()  # the run died after deleting one file
@@ -359,14 +359,14 @@ def test_a_purge_stopped_half_way_is_done_again(world: World) -> None:
 
 def test_a_story_never_stored_stops_being_tried_after_its_links_die(world: World) -> None:
     taken = NOW - timedelta(days=4)
-    world.database.apply_stories(
+    world.database.stories.apply_stories(
         world.account_id,
         [
             StoryWrite(world.profile_id, "77", 1, taken, taken + timedelta(hours=24), "u", None, "u", None),
             StoryWrite(world.profile_id, "78", 1, NOW, NOW + timedelta(hours=24), "u", None, "u", None),
         ],
     )
-    due = world.database.stories_needing_media(world.account_id, 10, give_up_before=NOW - DOWNLOAD_GRACE)
+    due = world.database.stories.stories_needing_media(world.account_id, 10, give_up_before=NOW - DOWNLOAD_GRACE)
     assert [c.url for c in due] == ["u"]
     stale = next(s for s in world.stories().values() if s.story_id == "77")
     assert stale.processing_status == "failed"

@@ -98,7 +98,7 @@ def test_co_appearances_count_items_not_faces() -> None:
 from datetime import UTC, datetime, timedelta  # noqa: E402
 
 from ig_assets.faces.people import recluster_profile  # noqa: E402
-from ig_resources.database.records import StoredFace, StoredPerson  # noqa: E402
+from ig_resources.records import StoredFace, StoredPerson  # noqa: E402
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -15,7 +15,7 @@ from ig_assets.insights.rules import (
 )
 from ig_assets.insights.tasks import demographics_projection, post_task, profile_task
 from ig_resources.ai.schemas import Demographics, Estimate
-from ig_resources.database.ai_records import HistoryEntry, PostForInsight, ProfileForInsight, StoryActivity
+from ig_resources.records import HistoryEntry, PostForInsight, ProfileForInsight, StoryActivity
 
 T0 = datetime(2026, 11, 1, 12, tzinfo=UTC)
 

@@ -272,8 +272,8 @@ def test_provider_settings_order_the_chain_and_the_key_never_shows(
 ) -> None:
     world = content
     db = world.database
-    db.set_ai_provider("openai", enabled=False)
-    db.set_ai_provider(
+    db.ai.set_provider("openai", enabled=False)
+    db.ai.set_provider(
         "local",
         priority=5,
         config={"base_url": standin.url, "model": "llama-local"},
@@ -288,7 +288,7 @@ def test_provider_settings_order_the_chain_and_the_key_never_shows(
     )["post_insights"]
     assert refused["ai.provider"] == "heuristic"
     assert "local" in refused["ai.passed_over"]
-    db.set_ai_provider("local", api_key=KEY)
+    db.ai.set_provider("local", api_key=KEY)
     import ig_resources.ai.resource as ai_resource
 
     ai_resource._GATES.clear()

@@ -71,7 +71,7 @@ class World:
         )
 
     def account_id(self, username: str = "alice") -> int:
-        return self.database.account(username).id
+        return self.database.accounts.get(username).id
 
     def flags(self, username: str = "alice") -> dict[str, tuple[str, bool, bool]]:
         p = InstagramProfile
@@ -100,7 +100,7 @@ def world(database: DatabaseResource) -> Iterator[World]:
     with SandboxServer(network) as server, dg.instance_for_test() as instance:
         for account in SPEC.accounts:
             cookie_text = render_cookie_file(network.session_cookies(account.username))
-            database.register_account(account.username, parse_cookie_file(cookie_text))
+            database.accounts.register(account.username, parse_cookie_file(cookie_text))
         instance.add_dynamic_partitions("instagram_accounts", [a.username for a in SPEC.accounts])
         yield World(server, network, database, instance)
 
@@ -169,21 +169,21 @@ def test_full_sync_stores_the_graph_with_its_figures(world: World) -> None:
         )
     assert peers == meta["inbox_users"] == messageable > 0
     assert seen == meta["tray_users"] == 7
-    kinds = {kind for _, kind, _ in world.database.events(world.account_id())}
+    kinds = {kind for _, kind, _ in world.database.graph.events(world.account_id())}
     assert kinds == {"story_seen"}
 
 
 def test_second_sync_changes_nothing_and_duplicates_nothing(world: World) -> None:
     assert world.sync().success
     before = world.flags()
-    events_before = world.database.events(world.account_id())
+    events_before = world.database.graph.events(world.account_id())
     second = world.sync()
     assert second.success
     meta = metadata(second)
     assert meta["rows_written"] == 0
     assert (meta["followers_added"], meta["followers_removed"], meta["renamed"]) == (0, 0, 0)
     assert world.flags() == before
-    assert world.database.events(world.account_id()) == events_before
+    assert world.database.graph.events(world.account_id()) == events_before
     assert [r.status for r in world.sync_runs()] == ["succeeded", "succeeded"]
 
 
@@ -214,7 +214,7 @@ def test_unfollow_follow_and_rename_between_syncs(world: World) -> None:
         meta["renamed"],
     ) == (1, 1, 1, 1)
     events = {
-        (kind, name) for name, kind, ext in world.database.events(world.account_id()) if kind != "story_seen"
+        (kind, name) for name, kind, ext in world.database.graph.events(world.account_id()) if kind != "story_seen"
     }
     assert events == {
         ("follower_lost", flags[leaver][0]),
@@ -341,7 +341,7 @@ def test_throttling_storm_cools_down_only_that_account(world: World) -> None:
     stormy = world.sync()
     message = stormy.failure_data_for_node("follow_graph").error.message
     assert "cools down until" in message
-    account = world.database.account("alice")
+    account = world.database.accounts.get("alice")
     assert account.cooldown_until is not None
     assert account.login_state == "logged_in"
 
@@ -359,9 +359,9 @@ def test_logged_out_account_stops_until_a_new_login(world: World) -> None:
         "checkpoint_required until someone logs in again"
         in first.failure_data_for_node("follow_graph").error.message
     )
-    assert world.database.account("alice").login_state == "checkpoint_required"
+    assert world.database.accounts.get("alice").login_state == "checkpoint_required"
     assert "accounts login alice" in world.sync().failure_data_for_node("follow_graph").error.message
-    world.database.register_account(
+    world.database.accounts.register(
         "alice", parse_cookie_file(render_cookie_file(world.network.session_cookies("alice")))
     )
     assert world.sync().success

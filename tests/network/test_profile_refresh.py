@@ -91,7 +91,7 @@ class World:
         return self.run([profile_details, avatars], account, batch_size)
 
     def account_id(self, username: str = "carol") -> int:
-        return self.database.account(username).id
+        return self.database.accounts.get(username).id
 
     def profiles(self, username: str = "carol") -> dict[str, InstagramProfile]:
         with self.database.session() as s:
@@ -113,7 +113,7 @@ def world(database: DatabaseResource, tmp_path: Path) -> Iterator[World]:
     network = SandboxNetwork(SPEC)
     with SandboxServer(network) as server, dg.instance_for_test() as instance:
         for account in SPEC.accounts:
-            database.register_account(
+            database.accounts.register(
                 account.username,
                 parse_cookie_file(render_cookie_file(network.session_cookies(account.username))),
             )
@@ -318,7 +318,7 @@ def test_a_429_storm_cools_one_account_and_the_other_completes(world: World) -> 
     failure = carol.get_step_failure_events()[0].step_failure_data.user_failure_data
     assert "cools down until" in failure.description
     assert failure.metadata["account_state"].value == "cooling_down"
-    account = world.database.account("carol")
+    account = world.database.accounts.get("carol")
     assert account.cooldown_until is not None
     assert "rate_limited" in (account.cooldown_reason or "")
     # What was refreshed before the storm is kept; the next run skips with the reason, sending nothing.

@@ -8,8 +8,8 @@ import pytest
 
 from ig_assets.network.refresh import plan_update, trigger_source
 from ig_assets.network.trust import is_promotional_url, media_download_verdict
-from ig_resources.database.records import ProfileToRefresh
 from ig_resources.instagram.models import ProfileDetails
+from ig_resources.records import ProfileToRefresh
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 PIC = "https://scontent-lhr8-1.cdninstagram.com/v/t51.2885-19/s150x150/123_456_789_n.jpg?oh=aa&oe=6900AAAA"

@@ -16,8 +16,8 @@ from ig_assets.network.rules import (
     plan_rebuild,
     summarise,
 )
-from ig_resources.database.records import StoredProfile
 from ig_resources.instagram.models import FollowPage, InboxThread, TrayReel, UserSummary
+from ig_resources.records import StoredProfile
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 VIEWER = "999"
