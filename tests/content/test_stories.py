@@ -20,8 +20,8 @@ from ig_resources.database.models import (
 from ig_resources.database.records import StoryWrite
 from ig_resources.faces import FaceAnalysisResource
 from ig_resources.instagram import WebApiClient
-from ig_resources.instagram.sandbox import render_cookie_file
 from ig_resources.instagram.session import parse_cookie_file
+from ig_sandbox.instagram import render_cookie_file
 
 from .conftest import World, meta
 

@@ -13,7 +13,8 @@ from collections import Counter
 
 import pytest
 
-from ig_resources.instagram.sandbox import (
+from ig_resources.instagram.session import CookieFileError, parse_cookie_file
+from ig_sandbox.instagram import (
     DEMO_SPEC,
     AccountSpec,
     CursorError,
@@ -24,8 +25,7 @@ from ig_resources.instagram.sandbox import (
     UnknownAccountError,
     UnknownUserError,
 )
-from ig_resources.instagram.sandbox.universe import is_valid_handle
-from ig_resources.instagram.session import CookieFileError, parse_cookie_file
+from ig_sandbox.instagram.universe import is_valid_handle
 
 from .conftest import EPOCH, SMALL_SPEC
 

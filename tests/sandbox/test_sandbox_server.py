@@ -11,7 +11,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from ig_resources.instagram.sandbox import (
+from ig_sandbox.instagram import (
     WEB_APP_ID,
     AccountSpec,
     Fault,

@@ -1,6 +1,6 @@
 """Offline sandbox Instagram: a deterministic generated network served over HTTP.
 
-from ig_resources.instagram.sandbox import DEMO_SPEC, SandboxNetwork, SandboxServer, Fault
+from ig_sandbox.instagram import DEMO_SPEC, SandboxNetwork, SandboxServer, Fault
 
 network = SandboxNetwork(DEMO_SPEC)
 with SandboxServer(network) as server:          # http://127.0.0.1:<port>
