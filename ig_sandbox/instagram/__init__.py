@@ -10,23 +10,20 @@ with SandboxServer(network) as server:          # http://127.0.0.1:<port>
 """
 
 from .cookies import CookieFormat, render_cookie_file
-from .faults import ENDPOINT_KINDS, FAULT_KINDS, Fault, FaultError, FaultRegistry
-from .network import (
-    DEMO_SPEC,
-    FOLLOW_PAGE_DEFAULT,
-    FOLLOW_PAGE_MAX,
-    AccountSpec,
+from .errors import (
     CursorError,
-    ManagedAccount,
     MutationError,
-    NetworkSpec,
     SandboxError,
-    SandboxNetwork,
     StateError,
     UnknownAccountError,
     UnknownUserError,
 )
+from .faults import ENDPOINT_KINDS, FAULT_KINDS, Fault, FaultError, FaultRegistry
+from .follow_lists import FOLLOW_PAGE_DEFAULT, FOLLOW_PAGE_MAX
+from .network import SandboxNetwork
+from .relations import ManagedAccount
 from .server import KNOWN_APP_IDS, SandboxServer
+from .spec import DEMO_SPEC, AccountSpec, NetworkSpec
 
 WEB_APP_ID = "936619743392459"
 

@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ._mix import mix64
 from .cdn import CDN_PREFIX, cdn_file, rewrite_cdn_urls
+from .errors import CursorError, SandboxError
 from .faults import (
     HTML_LOGIN_PAGE,
     LOGIN_REQUIRED,
@@ -40,7 +41,8 @@ from .faults import (
     checkpoint_body,
 )
 from .login import is_web_route, web_route
-from .network import CursorError, ManagedAccount, SandboxError, SandboxNetwork
+from .network import SandboxNetwork
+from .relations import ManagedAccount
 
 # App ids Instagram's clients send (web, Android, iOS, mobile web); anything else is refused.
 KNOWN_APP_IDS = frozenset({"936619743392459", "567067343352427", "124024574287414", "1217981644879628"})
