@@ -9,6 +9,7 @@ with SandboxServer(network) as server:          # http://127.0.0.1:<port>
     ...
 """
 
+from .api import KNOWN_APP_IDS
 from .cookies import CookieFormat, render_cookie_file
 from .errors import (
     CursorError,
@@ -22,7 +23,7 @@ from .faults import ENDPOINT_KINDS, FAULT_KINDS, Fault, FaultError, FaultRegistr
 from .follow_lists import FOLLOW_PAGE_DEFAULT, FOLLOW_PAGE_MAX
 from .network import SandboxNetwork
 from .relations import ManagedAccount
-from .server import KNOWN_APP_IDS, SandboxServer
+from .server import SandboxServer
 from .spec import DEMO_SPEC, AccountSpec, NetworkSpec
 
 WEB_APP_ID = "936619743392459"
