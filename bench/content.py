@@ -386,8 +386,8 @@ def measure_writes(args: argparse.Namespace) -> dict[str, Any]:
 def measure_languages(args: argparse.Namespace) -> dict[str, Any]:
     """Sandbox captions (several languages and scripts, with hashtags and emoji) through
     `caption_languages`, and the same captions straight into lingua's batch call."""
-    from ig_resources.instagram.sandbox import AccountSpec, NetworkSpec, SandboxNetwork
     from ig_resources.languages import caption_languages, detector
+    from ig_sandbox.instagram import AccountSpec, NetworkSpec, SandboxNetwork
 
     network = SandboxNetwork(
         NetworkSpec(seed=SPEC_SEED, accounts=[AccountSpec(username=USERNAME, followers=10, following=10)])

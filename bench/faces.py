@@ -288,8 +288,8 @@ def measure_sensor(args: argparse.Namespace) -> dict[str, Any]:
 
     from ig_resources.database import DatabaseResource, generate_key
     from ig_resources.instagram import InstagramClientResource
-    from ig_resources.instagram.sandbox import NetworkSpec, SandboxNetwork
     from ig_resources.instagram.session import parse_cookie_file
+    from ig_sandbox.instagram import NetworkSpec, SandboxNetwork
     from sensors import new_stories_sensor
 
     work = Path(args.workdir)

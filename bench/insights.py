@@ -101,7 +101,7 @@ def make_world(work: Path, posts: int) -> tuple[Any, Any]:
         InstagramProfilePost,
         InstagramProfilePostComment,
     )
-    from ig_resources.instagram.sandbox._words import CAPTIONS, COMMENTS, EMOJI
+    from ig_sandbox.instagram._words import CAPTIONS, COMMENTS, EMOJI
 
     database = DatabaseResource(url=f"sqlite:///{work / f'insights-{uuid.uuid4().hex[:6]}.sqlite3'}")
     database.migrate()
@@ -207,7 +207,7 @@ def standin(latency: float) -> Iterator[str]:
     """The OpenAI-compatible stand-in in its own process (as a real server would be: its work does not
     compete with the pipeline's for this interpreter); yields its base URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "ig_resources.ai.standin", "--port", "0", "--latency", str(latency)],
+        [sys.executable, "-m", "ig_sandbox.openai", "--port", "0", "--latency", str(latency)],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,

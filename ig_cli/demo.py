@@ -142,7 +142,7 @@ def demo(fresh: bool, faults: bool) -> None:
 
     with running_sandbox(paths) as url:
         os.environ.update(paths.environment(url))
-        from ig_resources.instagram.sandbox import DEMO_SPEC, SandboxNetwork
+        from ig_sandbox.instagram import DEMO_SPEC, SandboxNetwork
 
         network = SandboxNetwork.open(DEMO_SPEC, paths.sandbox_state)  # the server wrote it at start
         usernames = [a.username for a in DEMO_SPEC.accounts]

@@ -25,7 +25,7 @@ import click
 import httpx
 from pydantic import ValidationError
 
-from ig_resources.instagram.sandbox import (
+from ig_sandbox.instagram import (
     DEMO_SPEC,
     FAULT_KINDS,
     NetworkSpec,
@@ -33,7 +33,7 @@ from ig_resources.instagram.sandbox import (
     SandboxNetwork,
     SandboxServer,
 )
-from ig_resources.instagram.sandbox.faults import ENDPOINT_KINDS
+from ig_sandbox.instagram.faults import ENDPOINT_KINDS
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -20,14 +20,8 @@ from sqlalchemy import func, select
 
 from ig_resources.database import DatabaseResource, generate_key
 from ig_resources.database.models import InstagramAccountMetric, InstagramProfilePost
-from ig_resources.instagram.sandbox import (
-    AccountSpec,
-    NetworkSpec,
-    SandboxNetwork,
-    SandboxServer,
-    render_cookie_file,
-)
 from ig_resources.instagram.session import parse_cookie_file
+from ig_sandbox.instagram import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer, render_cookie_file
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -12,13 +12,7 @@ import dagster as dg
 import pytest
 
 from ig_resources.database import generate_key
-from ig_resources.instagram.sandbox import (
-    AccountSpec,
-    NetworkSpec,
-    SandboxNetwork,
-    SandboxServer,
-    render_cookie_file,
-)
+from ig_sandbox.instagram import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer, render_cookie_file
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -239,7 +233,7 @@ def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(t
 
     # A new sandbox throttles nobody: every account completes, avatars shown; the same pipeline now runs
     # against an OpenAI-compatible server (the stand-in on loopback) named by OPENAI_BASE_URL.
-    from ig_resources.ai.standin import OpenAIStandIn
+    from ig_sandbox.openai import OpenAIStandIn
 
     with OpenAIStandIn(api_key="sk-demo-SECRET-77") as standin:
         again = run(

@@ -14,7 +14,8 @@ import pytest
 
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource
-from ig_resources.instagram.sandbox import (
+from ig_resources.instagram.session import parse_cookie_file
+from ig_sandbox.instagram import (
     AccountSpec,
     Fault,
     NetworkSpec,
@@ -22,7 +23,6 @@ from ig_resources.instagram.sandbox import (
     SandboxServer,
     render_cookie_file,
 )
-from ig_resources.instagram.session import parse_cookie_file
 from schedules import story_retention_schedule
 from sensors import new_stories_sensor
 

@@ -7,7 +7,7 @@ __all__ = ["AIResource", "AIRun", "AppIssueSignal"]
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy: `python -m ig_resources.ai.standin` and the providers should not pay for importing Dagster.
+    # Lazy: the providers should not pay for importing Dagster.
     if name in __all__:
         from . import resource
 

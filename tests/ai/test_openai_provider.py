@@ -38,7 +38,7 @@ from ig_resources.ai.schemas import (
     Purpose,
     StrategyInput,
 )
-from ig_resources.ai.standin import IMAGE_TOKENS, OpenAIStandIn, generate
+from ig_sandbox.openai import IMAGE_TOKENS, OpenAIStandIn, generate
 
 SECRET = "sk-test-SECRET-123"
 
@@ -380,7 +380,7 @@ def test_the_stand_in_answers_concurrent_calls_and_validates_every_schema() -> N
 
 def test_the_stand_in_runs_alone_from_the_command_line() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "ig_resources.ai.standin", "--port", "0"],
+        [sys.executable, "-m", "ig_sandbox.openai", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

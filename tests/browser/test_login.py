@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from ig_resources.database import DatabaseResource, generate_key
 from ig_resources.instagram import CheckpointRequiredError, WebApiClient
 from ig_resources.instagram.browser import BrowserLoginError, browser_login
-from ig_resources.instagram.sandbox import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer
+from ig_sandbox.instagram import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

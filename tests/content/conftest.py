@@ -17,15 +17,9 @@ from ig_resources.database import DatabaseResource
 from ig_resources.database.models import InstagramProfile, InstagramProfilePost
 from ig_resources.instagram import InstagramClientResource
 from ig_resources.instagram.apify import ApifyInstagramClient
-from ig_resources.instagram.sandbox import (
-    AccountSpec,
-    NetworkSpec,
-    SandboxNetwork,
-    SandboxServer,
-    render_cookie_file,
-)
 from ig_resources.instagram.session import parse_cookie_file
 from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
+from ig_sandbox.instagram import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer, render_cookie_file
 
 SPEC = NetworkSpec(
     seed=31, accounts=[AccountSpec(username="hana", followers=45, following=30, mutual_fraction=0.3)]

@@ -12,7 +12,7 @@ import pytest
 from ig_assets.content import profile_posts
 from ig_assets.network import profile_details
 from ig_resources.instagram.apify import ApifyInstagramClient
-from ig_resources.instagram.sandbox.apify import ApifyStandIn
+from ig_sandbox.apify import ApifyStandIn
 
 from .conftest import World, meta
 

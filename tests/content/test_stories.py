@@ -19,9 +19,9 @@ from ig_resources.database.models import (
 )
 from ig_resources.faces import FaceAnalysisResource
 from ig_resources.instagram import WebApiClient
-from ig_resources.instagram.sandbox import render_cookie_file
 from ig_resources.instagram.session import parse_cookie_file
 from ig_resources.records import StoryWrite
+from ig_sandbox.instagram import render_cookie_file
 
 from .conftest import World, meta
 

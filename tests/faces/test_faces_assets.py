@@ -34,10 +34,10 @@ from ig_resources.database.models import (
 )
 from ig_resources.database.stories import PersonCommandError
 from ig_resources.faces import FaceAnalysisResource
-from ig_resources.instagram.sandbox import AccountSpec, NetworkSpec, SandboxNetwork, render_cookie_file
 from ig_resources.instagram.session import parse_cookie_file
 from ig_resources.media import MediaStore
 from ig_resources.records import MediaResult, StoryWrite
+from ig_sandbox.instagram import AccountSpec, NetworkSpec, SandboxNetwork, render_cookie_file
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 

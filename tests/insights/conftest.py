@@ -14,7 +14,7 @@ from ig_assets import insights as insight_assets
 from ig_assets.content import post_comments
 from ig_resources.ai import AIResource
 from ig_resources.ai import resource as ai_resource
-from ig_resources.ai.standin import OpenAIStandIn
+from ig_sandbox.openai import OpenAIStandIn
 from tests.content.conftest import World, meta, world
 
 #: not shaped like an OpenAI key, so only scrubbing the exact key can hide it

@@ -14,7 +14,6 @@ from ig_assets import insights as insight_assets
 from ig_assets.insights import tasks as insight_tasks
 from ig_resources.ai import AIResource
 from ig_resources.ai.schemas import POST_INSIGHT
-from ig_resources.ai.standin import OpenAIStandIn
 from ig_resources.database.models import (
     AIAnalysis,
     AIApiCall,
@@ -27,6 +26,7 @@ from ig_resources.database.models import (
     InstagramProfilePost,
     InstagramProfileSignalEvidence,
 )
+from ig_sandbox.openai import OpenAIStandIn
 from schedules import insights_schedule
 
 from .conftest import KEY, World, count, openai_resource, run_insights

@@ -18,15 +18,9 @@ from ig_resources.instagram import (
     WebApiClient,
 )
 from ig_resources.instagram.apify import ApifyError, ApifyInstagramClient, ApifySession
-from ig_resources.instagram.sandbox import (
-    AccountSpec,
-    NetworkSpec,
-    SandboxNetwork,
-    SandboxServer,
-    render_cookie_file,
-)
-from ig_resources.instagram.sandbox.apify import ApifyStandIn
 from ig_resources.instagram.session import parse_cookie_file
+from ig_sandbox.apify import ApifyStandIn
+from ig_sandbox.instagram import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer, render_cookie_file
 
 SPEC = NetworkSpec(
     seed=31, accounts=[AccountSpec(username="hana", followers=45, following=30, mutual_fraction=0.3)]

@@ -353,7 +353,7 @@ def test_login_answers_of_the_sandbox_have_the_captured_shapes() -> None:
     import httpx
     from pydantic import SecretStr
 
-    from ig_resources.instagram.sandbox import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer
+    from ig_sandbox.instagram import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer
     from tests.sandbox.conftest import assert_same_shape_impl as same_shape
 
     spec = NetworkSpec(

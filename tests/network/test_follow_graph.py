@@ -17,7 +17,8 @@ from ig_assets.network import asset_checks, follow_graph
 from ig_resources.database import DatabaseResource
 from ig_resources.database.models import ConversationPeer, InstagramProfile, InstagramRequestLog, SyncRun
 from ig_resources.instagram import InstagramClientResource
-from ig_resources.instagram.sandbox import (
+from ig_resources.instagram.session import parse_cookie_file
+from ig_sandbox.instagram import (
     AccountSpec,
     Fault,
     NetworkSpec,
@@ -25,7 +26,6 @@ from ig_resources.instagram.sandbox import (
     SandboxServer,
     render_cookie_file,
 )
-from ig_resources.instagram.session import parse_cookie_file
 
 SPEC = NetworkSpec(
     seed=11,

@@ -25,7 +25,9 @@ from ig_resources.database.models import (
 )
 from ig_resources.instagram import InstagramClientResource
 from ig_resources.instagram.apify import ApifyInstagramClient
-from ig_resources.instagram.sandbox import (
+from ig_resources.instagram.session import parse_cookie_file
+from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
+from ig_sandbox.instagram import (
     AccountSpec,
     Fault,
     NetworkSpec,
@@ -33,8 +35,6 @@ from ig_resources.instagram.sandbox import (
     SandboxServer,
     render_cookie_file,
 )
-from ig_resources.instagram.session import parse_cookie_file
-from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
 
 SPEC = NetworkSpec(
     seed=23,

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ig_resources.instagram.sandbox import WEB_APP_ID, AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer
+from ig_sandbox.instagram import WEB_APP_ID, AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer
 
 EPOCH = 1_717_200_000  # fixed "now" so every test run produces identical bytes
 

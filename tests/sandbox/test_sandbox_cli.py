@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from ig_cli.sandbox_commands import sandbox
-from ig_resources.instagram.sandbox import DEMO_SPEC, WEB_APP_ID, SandboxNetwork
 from ig_resources.instagram.session import CookieFileError, parse_cookie_file
+from ig_sandbox.instagram import DEMO_SPEC, WEB_APP_ID, SandboxNetwork
 
 from .conftest import SMALL_SPEC
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from ig_resources.instagram.models import FollowPage, InboxPage, StoryTray, UserProfile, UserSummary
-from ig_resources.instagram.sandbox import Fault, SandboxNetwork, SandboxServer
+from ig_sandbox.instagram import Fault, SandboxNetwork, SandboxServer
 
 ClientFactory = Callable[..., httpx.Client]
 Shape = Callable[..., None]

@@ -22,7 +22,7 @@ from ig_resources.instagram import (
     parse_cookie_file,
     reels_from_mobile,
 )
-from ig_resources.instagram.sandbox import (
+from ig_sandbox.instagram import (
     ENDPOINT_KINDS,
     AccountSpec,
     Fault,
@@ -30,7 +30,7 @@ from ig_resources.instagram.sandbox import (
     SandboxNetwork,
     SandboxServer,
 )
-from ig_resources.instagram.sandbox.cdn import decode_post_name, decode_story_name, story_file_stem
+from ig_sandbox.instagram.cdn import decode_post_name, decode_story_name, story_file_stem
 
 from .conftest import EPOCH, SMALL_SPEC
 

@@ -1,6 +1,6 @@
 """Offline sandbox Instagram: a deterministic generated network served over HTTP.
 
-from ig_resources.instagram.sandbox import DEMO_SPEC, SandboxNetwork, SandboxServer, Fault
+from ig_sandbox.instagram import DEMO_SPEC, SandboxNetwork, SandboxServer, Fault
 
 network = SandboxNetwork(DEMO_SPEC)
 with SandboxServer(network) as server:          # http://127.0.0.1:<port>
@@ -9,24 +9,22 @@ with SandboxServer(network) as server:          # http://127.0.0.1:<port>
     ...
 """
 
+from .api import KNOWN_APP_IDS
 from .cookies import CookieFormat, render_cookie_file
-from .faults import ENDPOINT_KINDS, FAULT_KINDS, Fault, FaultError, FaultRegistry
-from .network import (
-    DEMO_SPEC,
-    FOLLOW_PAGE_DEFAULT,
-    FOLLOW_PAGE_MAX,
-    AccountSpec,
+from .errors import (
     CursorError,
-    ManagedAccount,
     MutationError,
-    NetworkSpec,
     SandboxError,
-    SandboxNetwork,
     StateError,
     UnknownAccountError,
     UnknownUserError,
 )
-from .server import KNOWN_APP_IDS, SandboxServer
+from .faults import ENDPOINT_KINDS, FAULT_KINDS, Fault, FaultError, FaultRegistry
+from .follow_lists import FOLLOW_PAGE_DEFAULT, FOLLOW_PAGE_MAX
+from .network import SandboxNetwork
+from .relations import ManagedAccount
+from .server import SandboxServer
+from .spec import DEMO_SPEC, AccountSpec, NetworkSpec
 
 WEB_APP_ID = "936619743392459"
 

@@ -22,8 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
-from .cdn import rewrite_cdn_urls
-from .network import SandboxNetwork
+from ig_sandbox.instagram.cdn import rewrite_cdn_urls
+from ig_sandbox.instagram.network import SandboxNetwork
 
 PROFILE_ACTOR = "apify~instagram-profile-scraper"
 POST_ACTOR = "apify~instagram-scraper"

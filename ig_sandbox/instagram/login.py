@@ -20,7 +20,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from .faults import checkpoint_body
-from .network import ManagedAccount, SandboxNetwork
+from .network import SandboxNetwork
+from .relations import ManagedAccount
 
 LOGIN_PATH = "/accounts/login/"
 LOGIN_AJAX = "/accounts/login/ajax/"

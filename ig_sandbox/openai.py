@@ -5,7 +5,7 @@ It answers `POST /v1/chat/completions` with JSON that validates against the requ
 127.0.0.1 only, from a thread. Faults are scripted per call (`script("status:500", "slow:2")`), so
 the real `openai` client meets real HTTP errors, timeouts and broken output.
 
-Run it alone: `python -m ig_resources.ai.standin --port 0` prints its URL and serves until killed.
+Run it alone: `python -m ig_sandbox.openai --port 0` prints its URL and serves until killed.
 Only the standard library is imported, so starting it costs little.
 """
 
