@@ -33,9 +33,9 @@ import snowballstemmer
 import stopwordsiso
 from pydantic import BaseModel
 
-from .provider import Answer, ProviderCallError, Task, Usage
-from .rules import HEURISTIC
-from .schemas import (
+from ..provider import Answer, ProviderCallError, Task, Usage
+from ..rules import HEURISTIC
+from ..schemas import (
     Demographics,
     DemographicsInput,
     Entity,
@@ -57,7 +57,8 @@ if TYPE_CHECKING:
 
 #: bump whenever a rule or a lexicon changes: the model name is part of every analysis' cache key
 VERSION = 1
-LEXICON = Path(__file__).with_name("lexicon")
+#: the lexicon files stay beside the AI package (its package data)
+LEXICON = Path(__file__).parent.parent / "lexicon"
 #: languages with a polarity lexicon, topic words and phrases
 LANGUAGES = ("en", "es", "pt", "de", "fr", "it")
 _STEMMERS = {
