@@ -1,4 +1,4 @@
-"""Instagram access: session cookies, typed models and errors, and the httpx web-API client.
+"""Instagram access: session cookies, typed models and errors, body parsers, and the httpx web-API client.
 
 `InstagramClientResource` is imported lazily so that using the client or the models (e.g. from the
 sandbox server or the CLI) does not pay for importing Dagster.
@@ -14,16 +14,7 @@ from .client import (
     DEFAULT_WEB_BASE_URL,
     WebApiClient,
     classify_response,
-    follow_page_from_graphql,
-    highlights_from_graphql,
-    highlights_from_mobile,
-    profile_details_from_body,
-    reels_from_graphql,
-    reels_from_mobile,
-    related_from_graphql,
     retry_after_from,
-    story_tray_from_graphql,
-    user_profile_from_body,
 )
 from .errors import (
     ActionBlockedError,
@@ -52,6 +43,17 @@ from .models import (
     TrayReel,
     UserProfile,
     UserSummary,
+)
+from .parsers import (
+    follow_page_from_graphql,
+    highlights_from_graphql,
+    highlights_from_mobile,
+    profile_details_from_body,
+    reels_from_graphql,
+    reels_from_mobile,
+    related_from_graphql,
+    story_tray_from_graphql,
+    user_profile_from_body,
 )
 from .protocol import InstagramClient
 from .session import CookieFileError, SessionCookies, parse_cookie_file

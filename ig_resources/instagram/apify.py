@@ -56,11 +56,20 @@ class ApifyError(InstagramError):
 
 
 class ApifyPacing:
-    """Spaces requests to a rate and counts waits and retries (shown as the run's pacing metadata)."""
+    """Spaces requests to a rate and counts waits and retries (shown as the run's pacing metadata).
 
-    def __init__(self, per_second: float, sleep: Callable[[float], None] = time.sleep) -> None:
+    `clock` and `sleep` are the real monotonic ones; tests pass a fake pair, so that spacing is checked
+    exactly rather than against a loaded machine's timing."""
+
+    def __init__(
+        self,
+        per_second: float,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.interval = 1 / per_second if per_second > 0 else 0.0
         self.sleep = sleep
+        self.clock = clock
         self.waited_seconds = 0.0
         self.retries: Counter[str] = Counter()
         self._next = 0.0
@@ -68,7 +77,7 @@ class ApifyPacing:
 
     def wait(self) -> None:
         with self._lock:
-            now = time.monotonic()
+            now = self.clock()
             delay = self._next - now
             self._next = max(now, self._next) + self.interval
         if delay > 0:
@@ -113,13 +122,20 @@ class ApifyInstagramClient(dg.ConfigurableResource):
 
 
 class ApifySession:
-    """One run's Apify client; implements `InstagramClient` for profiles and posts."""
+    """One run's Apify client; implements `InstagramClient` for profiles and posts. `sleep` and
+    `clock` (pacing, retry backoff, the run deadline) default to the real ones."""
 
-    def __init__(self, config: ApifyInstagramClient, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        config: ApifyInstagramClient,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.config = config
         self.requests: Counter[str] = Counter()
-        self.pacing = ApifyPacing(config.requests_per_second, sleep)
+        self.pacing = ApifyPacing(config.requests_per_second, sleep, clock)
         self._sleep = sleep
+        self._clock = clock
         self._http = httpx.Client(
             base_url=config.base_url.rstrip("/"),
             timeout=httpx.Timeout(config.timeout_seconds + config.wait_seconds),
@@ -222,9 +238,9 @@ class ApifySession:
             json=actor_input,
             params={"waitForFinish": wait, "timeout": self.config.run_timeout_seconds},
         )["data"]
-        deadline = time.monotonic() + self.config.run_timeout_seconds + wait
+        deadline = self._clock() + self.config.run_timeout_seconds + wait
         while run.get("status") not in _ENDED:
-            if time.monotonic() > deadline:
+            if self._clock() > deadline:
                 raise ServerError(
                     f"apify: run {run.get('id')} of {actor} did not end in time", endpoint=f"apify/{kind}"
                 )

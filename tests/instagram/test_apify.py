@@ -35,7 +35,7 @@ class Sources:
     web: WebApiClient
     people: list[UserSummary]
 
-    def apify(self, **config: object) -> ApifySession:
+    def config(self, **config: object) -> ApifyInstagramClient:
         settings = {
             "api_token": TOKEN,
             "base_url": self.stand_in.url,
@@ -43,10 +43,29 @@ class Sources:
             "backoff_base_seconds": 0,
             **config,
         }
-        return ApifyInstagramClient(**settings).open()
+        return ApifyInstagramClient(**settings)
+
+    def apify(self, **config: object) -> ApifySession:
+        return self.config(**config).open()
 
     def public(self) -> UserSummary:
         return next(p for p in self.people if not p.is_private)
+
+
+class FakeClock:
+    """A monotonic clock that moves only when slept on: the waits pacing and retries ask for are
+    checked exactly, however busy the machine is."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
 
 
 @pytest.fixture
@@ -152,30 +171,44 @@ def test_polls_a_running_actor_until_it_succeeds(sources: Sources) -> None:
 def test_429_and_500_are_retried_then_given_up(sources: Sources) -> None:
     person = sources.public()
     sources.stand_in.faults = [429, 500]
-    with sources.apify() as apify:
+    clock = FakeClock()
+    # unpaced (0 requests per second), so every sleep is a retry's backoff: 2 s, doubling
+    config = sources.config(requests_per_second=0, backoff_base_seconds=2, max_retries=3)
+    with ApifySession(config, sleep=clock.sleep, clock=clock) as apify:
         assert apify.profile_details(person.username, person.pk).pk == person.pk
         assert apify.pacing.retries == {"apify_error": 1, "server_error": 1}
+        assert clock.sleeps == [2, 4]
         sources.stand_in.faults = [500] * 4
         with pytest.raises(ServerError):
             apify.profile_details(person.username, person.pk)
+        assert clock.sleeps == [2, 4, 2, 4, 8]
 
 
 def test_requests_are_spaced_to_the_configured_rate(sources: Sources) -> None:
     person = sources.public()
-    with sources.apify(requests_per_second=20) as apify:
+    clock = FakeClock()
+    sent_at: list[float] = []  # the clock's time when each request reached the stand-in
+
+    def sent_so_far() -> None:
+        sent_at.extend([clock()] * (len(sources.stand_in.log) - len(sent_at)))
+
+    def sleep(seconds: float) -> None:
+        sent_so_far()  # the requests logged since the last pause went out before it
+        clock.sleep(seconds)
+
+    with ApifySession(sources.config(requests_per_second=20), sleep=sleep, clock=clock) as apify:
         for _ in range(5):
             apify.profile_details(person.username, person.pk)
-    times = [t for _, _, t in sources.stand_in.log]
-    assert len(times) == 10
-    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.05 * 0.9
+    sent_so_far()
+    assert len(sent_at) == 10
+    assert [b - a for a, b in itertools.pairwise(sent_at)] == pytest.approx([0.05] * 9)
 
 
 def test_a_bad_or_missing_token_is_a_clear_error_that_never_shows_the_token(sources: Sources) -> None:
     with pytest.raises(ApifyError, match="APIFY_TOKEN is not set"):
         ApifyInstagramClient(base_url=sources.stand_in.url).open()
-    with sources.apify(api_token="apify_api_WrongTokenValue") as apify:
-        with pytest.raises(ApifyError) as caught:
-            apify.profile_details("anyone", "1")
+    with sources.apify(api_token="apify_api_WrongTokenValue") as apify, pytest.raises(ApifyError) as caught:
+        apify.profile_details("anyone", "1")
     assert caught.value.status_code == 401
     assert "authentication token is not valid" in str(caught.value)
     assert "WrongTokenValue" not in str(caught.value)
