@@ -6,23 +6,17 @@ import os
 
 import dagster as dg
 
-from ig_assets import content, faces, insights, network
-from ig_assets.discovery.assets import account_metrics, discovered_accounts
+from ig_assets.content import definitions as content
+from ig_assets.discovery import definitions as discovery
+from ig_assets.faces import definitions as faces
+from ig_assets.insights import definitions as insights
+from ig_assets.network import definitions as network
 from ig_resources.ai import AIResource
 from ig_resources.database import DatabaseResource
 from ig_resources.faces import FaceAnalysisResource
 from ig_resources.instagram import InstagramClientResource
 from ig_resources.instagram.apify import ApifyInstagramClient
 from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
-from schedules import (
-    content_schedule,
-    faces_schedule,
-    follow_graph_schedule,
-    insights_schedule,
-    profile_refresh_schedule,
-    story_retention_schedule,
-)
-from sensors import account_partitions_sensor, new_stories_sensor
 
 
 def _env(name: str) -> dg.EnvVar | None:
@@ -73,25 +67,12 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
     }
 
 
-defs = dg.Definitions(
-    assets=[
-        *network.assets,
-        *content.assets,
-        *faces.assets,
-        *insights.assets,
-        discovered_accounts,
-        account_metrics,
-    ],
-    asset_checks=network.asset_checks,
-    jobs=[*network.jobs, *content.jobs, *faces.jobs, *insights.jobs],
-    sensors=[account_partitions_sensor, new_stories_sensor],
-    schedules=[
-        follow_graph_schedule,
-        profile_refresh_schedule,
-        content_schedule,
-        faces_schedule,
-        story_retention_schedule,
-        insights_schedule,
-    ],
-    resources=_resources(),
+# Each domain brings its assets, checks, jobs, schedules and sensors; the resources are shared.
+defs = dg.Definitions.merge(
+    network.defs,
+    content.defs,
+    discovery.defs,
+    faces.defs,
+    insights.defs,
+    dg.Definitions(resources=_resources()),
 )

@@ -201,8 +201,8 @@ def measure_scan(args: argparse.Namespace) -> dict[str, Any]:
     hold `--posts` posts), through `materialize` as the schedule runs them."""
     import dagster as dg
 
-    from ig_assets.content import profile_posts
-    from ig_assets.network import follow_graph
+    from ig_assets.content.assets import profile_posts
+    from ig_assets.network.assets import follow_graph
     from ig_resources.database import DatabaseResource, generate_key
     from ig_resources.instagram import InstagramClientResource
     from ig_resources.instagram.apify import ApifyInstagramClient

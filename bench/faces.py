@@ -161,7 +161,7 @@ def measure_detect(args: argparse.Namespace) -> dict[str, Any]:
     import dagster as dg
     from pydantic import SecretStr
 
-    from ig_assets.faces import story_faces
+    from ig_assets.faces.assets import story_faces
     from ig_resources.database import DatabaseResource, generate_key
     from ig_resources.database.models import InstagramProfile
     from ig_resources.faces import FaceAnalysisResource

@@ -169,7 +169,7 @@ def materialize(database: Any, instance: Any, work: Path, ai: Any) -> tuple[floa
     """`post_insights` once; the step's own seconds and its metadata."""
     import dagster as dg
 
-    from ig_assets.insights import post_insights
+    from ig_assets.insights.assets import post_insights
     from ig_resources.media import MediaStore
 
     result = dg.materialize(
@@ -198,7 +198,9 @@ def tasks_of(database: Any, work: Path) -> list[Any]:
     media = MediaStore(root=str(work / "media"))
     account = database.accounts.get(USERNAME)
     return [
-        t for p in database.insights.posts_for_insights(account.id) if (t := post_task(p, media.path_of)) is not None
+        t
+        for p in database.insights.posts_for_insights(account.id)
+        if (t := post_task(p, media.path_of)) is not None
     ]
 
 

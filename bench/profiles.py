@@ -165,7 +165,8 @@ def measure_fetch(args: argparse.Namespace) -> dict[str, Any]:
 def measure_materialize(args: argparse.Namespace) -> dict[str, Any]:
     import dagster as dg
 
-    from ig_assets.network import avatars, follow_graph, profile_details
+    from ig_assets.network.assets import follow_graph
+    from ig_assets.network.profiles import avatars, profile_details
     from ig_resources.database import DatabaseResource, generate_key
     from ig_resources.instagram import InstagramClientResource
     from ig_resources.instagram.apify import ApifyInstagramClient

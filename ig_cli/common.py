@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ig_assets.accounts.rules import normalise_username
 from ig_resources.database import (
     DatabaseConfigError,
     DatabaseResource,
@@ -33,6 +34,21 @@ USER_ERRORS = (
     UnknownAccountError,
     InstagramError,
 )
+
+
+class UsernameType(click.ParamType):
+    """An Instagram username on the command line, normalised as stored (`@Alice ` is `alice`)."""
+
+    name = "username"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        username = normalise_username(str(value))
+        if not username:
+            self.fail("an Instagram username is needed", param, ctx)
+        return username
+
+
+USERNAME = UsernameType()
 
 
 def user_errors(func: F) -> F:
@@ -75,7 +91,7 @@ def login_account(username: str, password: str, *, headed: bool = False) -> str:
     """Log in through the browser (asking the person for any code), then store the session."""
     database_from_env().accounts.check_secret_key()  # fail before the person types a code
     login = browser_login(
-        username.strip().lstrip("@").lower(),
+        normalise_username(username),
         password,
         web_base_url=instagram_from_env().web_base_url,
         ask=lambda prompt: click.prompt(prompt),
@@ -85,7 +101,7 @@ def login_account(username: str, password: str, *, headed: bool = False) -> str:
 
 
 def store_session(username: str, cookies: SessionCookies, *, user_agent: str | None, verify: bool) -> str:
-    username = username.strip().lstrip("@").lower()
+    username = normalise_username(username)
     db = database_from_env()
     db.accounts.check_secret_key()  # a wrong key would leave accounts encrypted under two keys
     note = ""

@@ -12,6 +12,7 @@ from ig_resources.database.engine import redact
 from ig_resources.records import CONTENT_SOURCES
 
 from .common import (
+    USERNAME,
     add_account,
     database_from_env,
     format_table,
@@ -39,7 +40,7 @@ def accounts() -> None:
 
 
 @accounts.command("add")
-@click.argument("username")
+@click.argument("username", type=USERNAME)
 @click.option(
     "--cookies-file",
     "cookies_file",
@@ -73,7 +74,7 @@ def accounts_add(
 
 
 @accounts.command("login")
-@click.argument("username")
+@click.argument("username", type=USERNAME)
 @click.option(
     "--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt."
 )
@@ -147,7 +148,7 @@ def _clip(text: str, width: int) -> str:
 
 
 @accounts.command("resume")
-@click.argument("username")
+@click.argument("username", type=USERNAME)
 @user_errors
 def accounts_resume(username: str) -> None:
     """End an account's cool-down now (after checking that Instagram no longer throttles it)."""
@@ -158,7 +159,7 @@ def accounts_resume(username: str) -> None:
 
 
 @accounts.command("source")
-@click.argument("username")
+@click.argument("username", type=USERNAME)
 @click.argument("source", type=click.Choice(CONTENT_SOURCES))
 @user_errors
 def accounts_source(username: str, source: str) -> None:
@@ -171,24 +172,24 @@ def accounts_source(username: str, source: str) -> None:
 
 
 @accounts.command("remove")
-@click.argument("username")
+@click.argument("username", type=USERNAME)
 @click.option("--purge", is_flag=True, help="Also delete every row of the account's data.")
 @user_errors
 def accounts_remove(username: str, purge: bool) -> None:
     """Stop managing USERNAME (its partition goes on the next sensor tick; data stays unless --purge)."""
-    database_from_env().accounts.remove(username.strip().lstrip("@").lower(), purge=purge)
+    database_from_env().accounts.remove(username, purge=purge)
     click.echo(
         f"removed {username}" + (" and purged its data" if purge else " (data kept; --purge deletes it)")
     )
 
 
 @accounts.command("check")
-@click.argument("username")
+@click.argument("username", type=USERNAME)
 @user_errors
 def accounts_check(username: str) -> None:
     """Decrypt USERNAME's stored session and ask Instagram who it logs in as."""
     db = database_from_env()
-    account = db.accounts.get(username.strip().lstrip("@").lower())
+    account = db.accounts.get(username)
     with instagram_from_env().open(db.accounts.session_cookies(account), account.user_agent) as client:
         me = client.current_user()
     db.accounts.record_identity(account.id, me.pk, me.username)
@@ -208,8 +209,8 @@ def people() -> None:
 
 
 @people.command("list")
-@click.argument("account")
-@click.option("--profile", help="Only the people of this profile (username).")
+@click.argument("account", type=USERNAME)
+@click.option("--profile", type=USERNAME, help="Only the people of this profile (username).")
 @user_errors
 def people_list(account: str, profile: str | None) -> None:
     """List the people of ACCOUNT's profiles, most seen first within each profile."""
@@ -241,7 +242,7 @@ def people_list(account: str, profile: str | None) -> None:
 
 
 @people.command("faces")
-@click.argument("account")
+@click.argument("account", type=USERNAME)
 @click.argument("person_id", type=int)
 @user_errors
 def people_faces(account: str, person_id: int) -> None:
@@ -257,7 +258,7 @@ def people_faces(account: str, person_id: int) -> None:
 
 
 @people.command("rename")
-@click.argument("account")
+@click.argument("account", type=USERNAME)
 @click.argument("person_id", type=int)
 @click.argument("name")
 @user_errors
@@ -269,7 +270,7 @@ def people_rename(account: str, person_id: int, name: str) -> None:
 
 
 @people.command("merge")
-@click.argument("account")
+@click.argument("account", type=USERNAME)
 @click.argument("keep_id", type=int)
 @click.argument("other_id", type=int)
 @user_errors
@@ -281,7 +282,7 @@ def people_merge(account: str, keep_id: int, other_id: int) -> None:
 
 
 @people.command("split")
-@click.argument("account")
+@click.argument("account", type=USERNAME)
 @click.argument("person_id", type=int)
 @click.argument("faces", nargs=-1, required=True)
 @user_errors
@@ -299,7 +300,7 @@ def people_split(account: str, person_id: int, faces: tuple[str, ...]) -> None:
 
 
 @people.command("forget")
-@click.argument("account")
+@click.argument("account", type=USERNAME)
 @click.argument("person_id", type=int)
 @click.confirmation_option(prompt="Delete this person's face vectors and never track them again?")
 @user_errors

@@ -35,6 +35,8 @@ from ig_sandbox.instagram import (
 )
 from ig_sandbox.instagram.faults import ENDPOINT_KINDS
 
+from .common import USERNAME
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -159,7 +161,7 @@ def serve(
 
 
 @sandbox.command()
-@click.argument("username")
+@click.argument("username", type=USERNAME)
 @_spec_options
 @click.option("--format", "fmt", type=click.Choice(["json", "netscape"]), default="json", show_default=True)
 @click.option("--expired", is_flag=True, help="Write a session that expired yesterday.")

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from ig_assets.network import follow_graph_job
+from ig_assets.network.jobs import follow_graph_job
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from ig_assets.accounts.rules import blocked_reason, health_after
+from ig_assets.accounts.rules import TRIGGER_TAG, blocked_reason
+from ig_assets.accounts.session import record_health_after
 from ig_assets.content.story_rules import changed_states, merge_cursor, tray_state
-from ig_assets.faces import stories_job
+from ig_assets.faces.jobs import stories_job
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource, InstagramError
@@ -61,13 +62,7 @@ def ask_tray(
     except _BudgetSpent as exc:
         return TrayOutcome(account.username, skipped=str(exc))
     except InstagramError as exc:
-        if change := health_after(exc, datetime.now(UTC)):
-            database.accounts.record_health(
-                account.id,
-                login_state=change.login_state,
-                cooldown_until=change.cooldown_until,
-                reason=change.reason,
-            )
+        record_health_after(database, account, exc, datetime.now(UTC))
         return TrayOutcome(account.username, skipped=f"{exc.reason}: {exc}")
     except Exception as exc:
         return TrayOutcome(account.username, skipped=f"{type(exc).__name__}: {exc}")
@@ -99,7 +94,7 @@ def new_stories_sensor(
         dg.RunRequest(
             partition_key=name,
             run_key=f"stories:{name}:{state}",
-            tags={"ig/tray_state": state, "ig/trigger": "new_stories_sensor"},
+            tags={"ig/tray_state": state, TRIGGER_TAG: "sensor"},
         )
         for name, state in sorted(changed.items())
     ]

@@ -1,0 +1,1 @@
+"""Accounts: the account session every Instagram-facing asset runs in, and the account-health rules."""

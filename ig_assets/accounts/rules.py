@@ -8,6 +8,7 @@ the account, and a server error fails one run only. Other accounts are never aff
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,11 +19,8 @@ from ig_resources.instagram.errors import (
     InstagramError,
     RateLimitedError,
 )
-from ig_resources.records import AccountRecord
+from ig_resources.records.accounts import CHECKPOINT_REQUIRED, LOGIN_REQUIRED, AccountRecord
 
-LOGGED_IN = "logged_in"
-LOGIN_REQUIRED = "login_required"
-CHECKPOINT_REQUIRED = "checkpoint_required"
 #: login states in which nothing is sent until a person logs in again
 STOPPED_STATES = frozenset({LOGIN_REQUIRED, CHECKPOINT_REQUIRED})
 
@@ -81,3 +79,27 @@ def blocked_reason(account: AccountRecord, now: datetime) -> str | None:
             f"({account.cooldown_reason or 'throttled by Instagram'})"
         )
     return None
+
+
+#: the run tag that says what started a run; the action log records its value
+TRIGGER_TAG = "ig/trigger"
+TRIGGERS = frozenset({"schedule", "sensor", "backfill", "manual"})
+
+
+def trigger_source(tags: Mapping[str, str]) -> str:
+    """What started a Dagster run: its `ig/trigger` tag, else what Dagster's own tags say (schedule,
+    sensor, backfill), else manual."""
+    if tags.get(TRIGGER_TAG) in TRIGGERS:
+        return tags[TRIGGER_TAG]
+    if "dagster/schedule_name" in tags:
+        return "schedule"
+    if "dagster/sensor_name" in tags:
+        return "sensor"
+    if "dagster/backfill" in tags:
+        return "backfill"
+    return "manual"
+
+
+def normalise_username(text: str) -> str:
+    """An Instagram username as stored: without spaces around it, a leading @ or capitals."""
+    return text.strip().lstrip("@").strip().lower()

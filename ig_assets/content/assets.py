@@ -6,28 +6,18 @@ from typing import Any
 
 import dagster as dg
 
-from ig_assets.accounts.runs import content_client, runnable_account, sync_run
+from ig_assets.accounts.session import account_session
 from ig_assets.network.profiles import profile_details
-from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
 from ig_resources.instagram.apify import ApifyInstagramClient
 from ig_resources.languages import caption_languages, primary_language
-from ig_resources.records import ActionLogWrite, PostScanWrite
+from ig_resources.records import PostScanWrite
 
 from .rules import OVERLAP, FeedRead, post_write, read_until_known, skip_reason
 
 SCAN_POSTS = "scan_posts"
-
-#: the posts of the next batch of each account's profiles, the comments of the busier ones, and the
-#: people around them and the metrics of all
-content_job = dg.define_asset_job(
-    "content_job",
-    selection=dg.AssetSelection.assets(
-        "profile_posts", "post_comments", "post_media", "discovered_accounts", "account_metrics"
-    ),
-)
 
 
 class ProfilePostsConfig(dg.Config):
@@ -60,92 +50,61 @@ def profile_posts(
     at posts already stored, so an unchanged profile costs one request; the known posts read on the
     way get fresh like/comment counts. Page-like, private-not-followed and post-less profiles are
     skipped with the reason; each caption gets its language and each profile a primary language."""
-    account = runnable_account(database, context.partition_key)
-    due = database.content.posts_to_scan(account.id, config.batch_size)
-    known = database.content.known_shortcodes([p.id for p in due])
-    now = datetime.now(UTC)
-    source, run_id = trigger_source(context.run.tags), context.run.run_id
-    write = PostScanWrite(scanned_at=now)
-    reads: dict[int, FeedRead] = {}
-    with sync_run(database, account, "profile_posts", run_id) as run:
-        with content_client(database, instagram, apify, account) as client:
-            run.client = client
-            try:
-                for profile in due:
-                    meta: dict[str, Any] = {"dagster_run_id": run_id}
-                    if reason := skip_reason(profile):
-                        write.outcomes[profile.id] = reason
-                        write.actions.append(
-                            ActionLogWrite(
-                                profile.id, SCAN_POSTS, "skipped", source, {**meta, "reason": reason}
-                            )
-                        )
-                        continue
-                    stored = known.get(profile.id, set())
-                    try:
-                        read = read_until_known(
-                            client.iter_user_feed(profile.ig_user_id, profile.username),
-                            stored,
-                            config.overlap,
-                            None if stored else config.first_scan_pages,
-                        )
-                    except (NotFoundError, MalformedResponseError, ServerError) as exc:
-                        # private_account (not followed after all), not_found, malformed_response, server_error
-                        write.outcomes[profile.id] = exc.reason
-                        write.actions.append(
-                            ActionLogWrite(
-                                profile.id,
-                                SCAN_POSTS,
-                                "failed",
-                                source,
-                                {**meta, "reason": exc.reason, "error": str(exc)},
-                            )
-                        )
-                        continue
-                    reads[profile.id] = read
-                    write.outcomes[profile.id] = "ok"
-                    write.actions.append(
-                        ActionLogWrite(
-                            profile.id,
-                            SCAN_POSTS,
-                            "succeeded",
-                            source,
-                            {
-                                **meta,
-                                "new": read.new,
-                                "refreshed": len(read.posts) - read.new,
-                                "pages": read.pages,
-                            },
-                        )
+    with account_session(context, database, instagram, apify=apify) as session:
+        account = session.account
+        due = database.content.posts_to_scan(account.id, config.batch_size)
+        known = database.content.known_shortcodes([p.id for p in due])
+        write = PostScanWrite(scanned_at=datetime.now(UTC))
+        reads: dict[int, FeedRead] = {}
+        try:
+            for profile in due:
+                if reason := skip_reason(profile):
+                    write.outcomes[profile.id] = reason
+                    write.actions.append(session.action(profile.id, SCAN_POSTS, "skipped", reason=reason))
+                    continue
+                stored = known.get(profile.id, set())
+                try:
+                    read = read_until_known(
+                        session.client.iter_user_feed(profile.ig_user_id, profile.username),
+                        stored,
+                        config.overlap,
+                        None if stored else config.first_scan_pages,
                     )
-            finally:
-                # Whatever was read before an account-level stop is stored.
-                _attach_posts(write, reads, config.low_accuracy_languages)
-                database.content.apply_post_scan(account.id, write)
-            requests = dict(client.requests)
-            pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
-        primary = {
-            pid: primary_language(langs) for pid, langs in database.content.caption_languages_of(list(reads)).items()
-        }
+                except (NotFoundError, MalformedResponseError, ServerError) as exc:
+                    # private_account (not followed after all), not_found, malformed_response, server_error
+                    write.outcomes[profile.id] = exc.reason
+                    write.actions.append(
+                        session.action(profile.id, SCAN_POSTS, "failed", reason=exc.reason, error=str(exc))
+                    )
+                    continue
+                reads[profile.id] = read
+                write.outcomes[profile.id] = "ok"
+                write.actions.append(
+                    session.action(
+                        profile.id,
+                        SCAN_POSTS,
+                        "succeeded",
+                        new=read.new,
+                        refreshed=len(read.posts) - read.new,
+                        pages=read.pages,
+                    )
+                )
+        finally:
+            # Whatever was read before an account-level stop is stored.
+            _attach_posts(write, reads, config.low_accuracy_languages)
+            database.content.apply_post_scan(account.id, write)
+        languages = database.content.caption_languages_of(list(reads))
+        primary = {pid: primary_language(langs) for pid, langs in languages.items()}
         database.content.set_primary_languages(primary)
-        stats = _stats(write, reads, requests)
-        database.runs.complete(run.id, {**stats, "pacing": pacing})
-        run.committed = True
+        stats = session.complete(_stats(write, reads, session.requests))
     names = {p.id: p.username for p in due}
     context.log.info(f"{account.username}: {stats['posts_new']} new posts from {stats['scanned']} profiles")
+    caption_languages = Counter(p.caption_lang or "unknown" for posts in write.posts.values() for p in posts)
     return dg.MaterializeResult(
         metadata={
-            **stats,
+            **{k: v for k, v in stats.items() if not isinstance(v, dict)},
             "skipped": dg.MetadataValue.json(stats["skipped"]),
-            "requests": dg.MetadataValue.json(requests),
-            "pacing": dg.MetadataValue.json(pacing),
-            "caption_languages": dg.MetadataValue.json(
-                dict(
-                    Counter(
-                        p.caption_lang or "unknown" for posts in write.posts.values() for p in posts
-                    ).most_common()
-                )
-            ),
+            "caption_languages": dg.MetadataValue.json(dict(caption_languages.most_common())),
             "preview": dg.MetadataValue.md(_preview(names, reads, primary, write)),
             "dagster/row_count": stats["posts_new"] + stats["posts_refreshed"],
         }
@@ -169,7 +128,6 @@ def _stats(write: PostScanWrite, reads: dict[int, FeedRead], requests: dict[str,
         "skipped": {k: v for k, v in outcomes.items() if k != "ok"},
         "posts_new": new,
         "posts_refreshed": sum(len(r.posts) for r in reads.values()) - new,
-        "requests_total": sum(requests.values()),
         "requests_per_scanned_profile": round(sum(requests.values()) / max(1, scanned), 3),
     }
 

@@ -2,17 +2,15 @@
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Any
 
 import dagster as dg
 
-from ig_assets.accounts.runs import instagram_client, runnable_account, sync_run
+from ig_assets.accounts.session import account_session
 from ig_assets.discovery.rules import COMMENTS, MIN_COMMENTS, comment_write, discovered
-from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
-from ig_resources.records import ActionLogWrite, CommentScanWrite
+from ig_resources.records import CommentScanWrite
 
 from .assets import profile_posts
 
@@ -42,67 +40,62 @@ def post_comments(
     (seed 001), into `instagram_profile_post_comments`; every author becomes a `discovered_accounts`
     row with source COMMENTS (once per person, seen again on later finds, linked to the network
     profile when they already are one)."""
-    account = runnable_account(database, context.partition_key)
-    due = database.content.posts_needing_comments(account.id, config.batch_size, MIN_COMMENTS)
-    now = datetime.now(UTC)
-    source, run_id = trigger_source(context.run.tags), context.run.run_id
-    write = CommentScanWrite(scanned_at=now)
-    failures: Counter[str] = Counter()
-    with sync_run(database, account, "post_comments", run_id) as run:
-        with instagram_client(database, instagram, account) as client:
-            run.client = client
-            try:
-                for post in due:
-                    meta: dict[str, Any] = {"dagster_run_id": run_id, "shortcode": post.shortcode}
-                    try:
-                        comments = [c for page in client.iter_comments(post.media_pk) for c in page.comments]
-                    except (NotFoundError, MalformedResponseError, ServerError) as exc:
-                        failures[exc.reason] += 1
-                        write.actions.append(
-                            ActionLogWrite(
-                                post.profile_id,
-                                SCAN_COMMENTS,
-                                "failed",
-                                source,
-                                {**meta, "reason": exc.reason, "error": str(exc)},
-                            )
-                        )
-                        continue
-                    write.comments[post.id] = [comment_write(c) for c in comments]
-                    write.searched[post.id] = post.comments_count
-                    write.discovered += discovered(
-                        (c.user for c in comments if c.user),
-                        source=COMMENTS,
-                        found_from_profile_id=post.profile_id,
-                        exclude={post.profile_ig_user_id, account.ig_user_id or ""},
-                    )
+    with account_session(context, database, instagram) as session:
+        account = session.account
+        due = database.content.posts_needing_comments(account.id, config.batch_size, MIN_COMMENTS)
+        write = CommentScanWrite(scanned_at=datetime.now(UTC))
+        failures: Counter[str] = Counter()
+        try:
+            for post in due:
+                shortcode = post.shortcode
+                try:
+                    pages = session.client.iter_comments(post.media_pk)
+                    comments = [c for page in pages for c in page.comments]
+                except (NotFoundError, MalformedResponseError, ServerError) as exc:
+                    failures[exc.reason] += 1
                     write.actions.append(
-                        ActionLogWrite(
+                        session.action(
                             post.profile_id,
                             SCAN_COMMENTS,
-                            "succeeded",
-                            source,
-                            {**meta, "comments": len(comments)},
+                            "failed",
+                            shortcode=shortcode,
+                            reason=exc.reason,
+                            error=str(exc),
                         )
                     )
-            finally:
-                database.content.apply_comment_scan(account.id, write)
-            requests = dict(client.requests)
-        stats = {
-            "posts": len(write.searched),
-            "comments": sum(len(c) for c in write.comments.values()),
-            "commenters_found": len({d.ig_user_id for d in write.discovered}),
-            "failures": dict(failures),
-            "requests_total": sum(requests.values()),
-        }
-        database.runs.complete(run.id, stats)
-        run.committed = True
+                    continue
+                write.comments[post.id] = [comment_write(c) for c in comments]
+                write.searched[post.id] = post.comments_count
+                write.discovered += discovered(
+                    (c.user for c in comments if c.user),
+                    source=COMMENTS,
+                    found_from_profile_id=post.profile_id,
+                    exclude={post.profile_ig_user_id, account.ig_user_id or ""},
+                )
+                write.actions.append(
+                    session.action(
+                        post.profile_id,
+                        SCAN_COMMENTS,
+                        "succeeded",
+                        shortcode=shortcode,
+                        comments=len(comments),
+                    )
+                )
+        finally:
+            database.content.apply_comment_scan(account.id, write)
+        stats = session.complete(
+            {
+                "posts": len(write.searched),
+                "comments": sum(len(c) for c in write.comments.values()),
+                "commenters_found": len({d.ig_user_id for d in write.discovered}),
+                "failures": dict(failures),
+            }
+        )
     context.log.info(f"{account.username}: {stats['comments']} comments of {stats['posts']} posts")
     return dg.MaterializeResult(
         metadata={
-            **{k: v for k, v in stats.items() if k != "failures"},
+            **{k: v for k, v in stats.items() if not isinstance(v, dict)},
             "failures": dg.MetadataValue.json(stats["failures"]),
-            "requests": dg.MetadataValue.json(requests),
             "dagster/row_count": stats["comments"],
         }
     )

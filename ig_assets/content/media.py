@@ -4,9 +4,9 @@ from collections import Counter
 
 import dagster as dg
 
-from ig_assets.accounts.runs import known_account
+from ig_assets.accounts.rules import trigger_source
+from ig_assets.accounts.session import known_account
 from ig_assets.network.profiles import download_media
-from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.media import MediaStore

@@ -7,10 +7,9 @@ from typing import Any
 
 import dagster as dg
 
-from ig_assets.accounts.runs import instagram_client, known_account, runnable_account, sync_run
+from ig_assets.accounts.session import account_session, known_account
 from ig_assets.network.assets import follow_graph
 from ig_assets.network.profiles import download_media
-from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
@@ -51,64 +50,55 @@ def stories(
     with items newer than the newest stored and not carried by the tray itself. Each new item is a
     `story_uploaded` event; its file (the video of a video item) is stored under the trust policy,
     a `story_downloaded` event. Owners not in the network yet are counted, not stored."""
-    account = runnable_account(database, context.partition_key)
-    run_id, source = context.run.run_id, trigger_source(context.run.tags)
-    with sync_run(database, account, "stories", run_id) as run:
-        with instagram_client(database, instagram, account) as client:
-            run.client = client
-            tray = client.story_tray()
-            owners = database.graph.profile_ids(account.id, (r.user.pk for r in tray.tray))  # user pk -> profile id
-            newest = database.stories.newest_story_times(owners.values())
-            complete, to_read = reels_to_read(
-                tray, {pk: newest[pid] for pk, pid in owners.items() if pid in newest}
-            )
-            to_read = [pk for pk in to_read if pk in owners]
-            writes: list[StoryWrite] = [
-                story_write(owners[pk], item)
-                for pk, items in complete.items()
-                if pk in owners
-                for item in items
-            ]
-            failures: Counter[str] = Counter()
-            if to_read:
-                for pk, reel in client.reels_media(to_read).items():
-                    if pk in owners:
-                        writes += [story_write(owners[pk], item, reel) for item in reel.items]
-            if config.include_highlights:
-                for pk, profile_id in list(owners.items())[: config.highlight_profiles]:
-                    try:
-                        for reel in client.highlight_reels(pk):
-                            writes += [story_write(profile_id, item, reel) for item in reel.items]
-                    except (NotFoundError, MalformedResponseError, ServerError) as exc:
-                        failures[f"highlights:{exc.reason}"] += 1
-            requests = dict(client.requests)
+    with account_session(context, database, instagram) as session:
+        account, client = session.account, session.client
+        tray = client.story_tray()
+        owners = database.graph.profile_ids(account.id, (r.user.pk for r in tray.tray))
+        newest = database.stories.newest_story_times(owners.values())
+        complete, to_read = reels_to_read(
+            tray, {pk: newest[pid] for pk, pid in owners.items() if pid in newest}
+        )
+        to_read = [pk for pk in to_read if pk in owners]
+        writes: list[StoryWrite] = [
+            story_write(owners[pk], item) for pk, items in complete.items() if pk in owners for item in items
+        ]
+        failures: Counter[str] = Counter()
+        if to_read:
+            for pk, reel in client.reels_media(to_read).items():
+                if pk in owners:
+                    writes += [story_write(owners[pk], item, reel) for item in reel.items]
+        if config.include_highlights:
+            for pk, profile_id in list(owners.items())[: config.highlight_profiles]:
+                try:
+                    for reel in client.highlight_reels(pk):
+                        writes += [story_write(profile_id, item, reel) for item in reel.items]
+                except (NotFoundError, MalformedResponseError, ServerError) as exc:
+                    failures[f"highlights:{exc.reason}"] += 1
         new = database.stories.apply_stories(account.id, writes)
         due = database.stories.stories_needing_media(
             account.id, config.media_batch_size, give_up_before=datetime.now(UTC) - DOWNLOAD_GRACE
         )
         with media.downloader() as downloader:
             results, actions = download_media(
-                downloader, due, DOWNLOAD_STORY_MEDIA, source, run_id, item_key="story_id"
+                downloader, due, DOWNLOAD_STORY_MEDIA, session.source, session.run_id, item_key="story_id"
             )
         database.stories.apply_story_media(account.id, results, actions)
-        stats = {
-            "tray_owners": len(tray.tray),
-            "owners_not_in_network": len({r.user.pk for r in tray.tray} - set(owners)),
-            "reels_read": len(to_read),
-            "items_seen": len(writes),
-            "items_new": new,
-            "media": dict(Counter("stored" if r.sha256 else f"{r.status}:{r.reason}" for r in results)),
-            "failures": dict(failures),
-            "requests": requests,
-        }
-        database.runs.complete(run.id, stats)
-        run.committed = True
+        stats = session.complete(
+            {
+                "tray_owners": len(tray.tray),
+                "owners_not_in_network": len({r.user.pk for r in tray.tray} - set(owners)),
+                "reels_read": len(to_read),
+                "items_seen": len(writes),
+                "items_new": new,
+                "media": dict(Counter("stored" if r.sha256 else f"{r.status}:{r.reason}" for r in results)),
+                "failures": dict(failures),
+            }
+        )
     context.log.info(f"{account.username}: {new} new story items from {len(tray.tray)} tray owners")
     return dg.MaterializeResult(
         metadata={
             **{k: v for k, v in stats.items() if not isinstance(v, dict)},
             "media": dg.MetadataValue.json(stats["media"]),
-            "requests": dg.MetadataValue.json(requests),
             "status": dg.MetadataValue.json(database.stories.summary(account.id)),
             "dagster/row_count": new,
         }

@@ -8,11 +8,10 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from ig_assets.accounts.runs import instagram_client, known_account, runnable_account, sync_run
+from ig_assets.accounts.session import account_session, known_account
 from ig_assets.content.assets import profile_posts
 from ig_assets.content.comments import post_comments
 from ig_assets.network.profiles import profile_details
-from ig_assets.network.refresh import trigger_source
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
@@ -49,58 +48,40 @@ def discovered_accounts(
     commenters `post_comments` found (source COMMENTS). Each person once per source, seen again on
     later finds, linked to their profile when already in the network. A new account's first run
     starts from its own mutuals and followings: no manual seeding (seed 001's cold start)."""
-    account = runnable_account(database, context.partition_key)
-    seeds = database.discovery.profiles_to_chain(account.id, config.batch_size)
-    source, run_id = trigger_source(context.run.tags), context.run.run_id
-    found: list[DiscoveryWrite] = []
-    actions: list[ActionLogWrite] = []
-    scanned: list[int] = []
-    with sync_run(database, account, "discovered_accounts", run_id) as run:
-        with instagram_client(database, instagram, account) as client:
-            run.client = client
-            try:
-                for profile_id, ig_user_id in seeds:
-                    meta: dict[str, Any] = {"dagster_run_id": run_id}
-                    scanned.append(profile_id)
-                    try:
-                        related = client.related_accounts(ig_user_id)
-                    except (NotFoundError, MalformedResponseError, ServerError) as exc:
-                        actions.append(
-                            ActionLogWrite(
-                                profile_id, FIND_RELATED, "failed", source, {**meta, "reason": exc.reason}
-                            )
-                        )
-                        continue
-                    people = discovered(
-                        related,
-                        source=RELATED,
-                        found_from_profile_id=profile_id,
-                        exclude={ig_user_id, account.ig_user_id or ""},
-                    )
-                    found += people
-                    actions.append(
-                        ActionLogWrite(
-                            profile_id, FIND_RELATED, "succeeded", source, {**meta, "found": len(people)}
-                        )
-                    )
-            finally:
-                database.discovery.apply_related_scan(account.id, scanned, found, actions)
-            requests = dict(client.requests)
+    with account_session(context, database, instagram) as session:
+        account = session.account
+        seeds = database.discovery.profiles_to_chain(account.id, config.batch_size)
+        found: list[DiscoveryWrite] = []
+        actions: list[ActionLogWrite] = []
+        scanned: list[int] = []
+        try:
+            for profile_id, ig_user_id in seeds:
+                scanned.append(profile_id)
+                try:
+                    related = session.client.related_accounts(ig_user_id)
+                except (NotFoundError, MalformedResponseError, ServerError) as exc:
+                    actions.append(session.action(profile_id, FIND_RELATED, "failed", reason=exc.reason))
+                    continue
+                people = discovered(
+                    related,
+                    source=RELATED,
+                    found_from_profile_id=profile_id,
+                    exclude={ig_user_id, account.ig_user_id or ""},
+                )
+                found += people
+                actions.append(session.action(profile_id, FIND_RELATED, "succeeded", found=len(people)))
+        finally:
+            database.discovery.apply_related_scan(account.id, scanned, found, actions)
         summary = database.discovery.summary(account.id)
-        stats = {
-            "seeds": len(scanned),
-            "related_found": len({d.ig_user_id for d in found}),
-            "requests_total": sum(requests.values()),
-        }
-        database.runs.complete(run.id, {**stats, "by_source": summary})
-        run.committed = True
+        stats = session.complete(
+            {"seeds": len(scanned), "related_found": len({d.ig_user_id for d in found}), "by_source": summary}
+        )
     lines = ["| source | people | already in the network |", "|---|---:|---:|"]
     lines += [f"| {src} | {n['found']:,} | {n['in_network']:,} |" for src, n in sorted(summary.items())]
     return dg.MaterializeResult(
         metadata={
-            **stats,
+            **{k: v for k, v in stats.items() if not isinstance(v, dict)},
             "by_source": dg.MetadataValue.md("\n".join(lines)),
-            "requests": dg.MetadataValue.json(requests),
             "dagster/row_count": sum(n["found"] for n in summary.values()),
         }
     )
@@ -137,7 +118,9 @@ def account_metrics(
     summary = account_summary(metrics)
     usernames = profiles.set_index("profile_id")["username"]
     top = metrics.assign(username=metrics["profile_id"].map(usernames)).nlargest(10, "score")
-    database.discovery.apply_metrics(account.id, now, _records(metrics), summary, {"top_profiles": _records(top)})
+    database.discovery.apply_metrics(
+        account.id, now, _records(metrics), summary, {"top_profiles": _records(top)}
+    )
     history = follower_history(snapshots, usernames)
     return dg.MaterializeResult(
         metadata={

@@ -10,7 +10,7 @@ import cv2
 import dagster as dg
 import numpy as np
 
-from ig_assets.accounts.runs import known_account
+from ig_assets.accounts.session import known_account
 from ig_assets.content.media import post_media
 from ig_assets.content.stories import stories
 from ig_assets.network.profiles import avatars
@@ -131,7 +131,9 @@ def story_faces(
     account_id = known_account(database, context.partition_key).id
     _loaded(faces)
     started = time.perf_counter()
-    scans = scan_faces(faces, media, database.faces.stories_needing_faces(account_id, config.batch_size), config)
+    scans = scan_faces(
+        faces, media, database.faces.stories_needing_faces(account_id, config.batch_size), config
+    )
     database.faces.apply_face_scans(account_id, "story", scans)
     return dg.MaterializeResult(metadata=_scan_metadata(scans, time.perf_counter() - started, faces))
 
@@ -148,7 +150,9 @@ def post_faces(
     account_id = known_account(database, context.partition_key).id
     _loaded(faces)
     started = time.perf_counter()
-    scans = scan_faces(faces, media, database.faces.posts_needing_faces(account_id, config.batch_size), config)
+    scans = scan_faces(
+        faces, media, database.faces.posts_needing_faces(account_id, config.batch_size), config
+    )
     database.faces.apply_face_scans(account_id, "post", scans)
     return dg.MaterializeResult(metadata=_scan_metadata(scans, time.perf_counter() - started, faces))
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import dagster as dg
 
-from ig_assets.accounts.runs import known_account
+from ig_assets.accounts.session import known_account
 from ig_assets.content.assets import profile_posts
 from ig_assets.content.comments import post_comments
 from ig_assets.content.media import post_media

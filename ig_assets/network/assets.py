@@ -1,4 +1,4 @@
-"""`follow_graph`: who follows each managed account, whom it follows, who it talks to, whose stories it sees."""
+"""`follow_graph`: who follows each account, whom it follows, whom it talks to, whose stories it sees."""
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -6,7 +6,7 @@ from typing import Any
 
 import dagster as dg
 
-from ig_assets.accounts.runs import runnable_account, sync_run
+from ig_assets.accounts.session import account_session
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource
@@ -57,14 +57,9 @@ def follow_graph(
     Everything is fetched first; the rebuild is one transaction, so a failed or truncated sync leaves
     the previous graph in place.
     """
-    account = runnable_account(database, context.partition_key)
-    with sync_run(database, account, "follow_graph", context.run.run_id) as run:
-        cookies = database.accounts.session_cookies(account)
-        with instagram.open(cookies, account.user_agent, budgets=database.accounts.budget_store(account.id)) as client:
-            run.client = client
-            graph = fetch_graph(client)
-            requests = dict(client.requests)
-            pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
+    with account_session(context, database, instagram) as session:
+        account = session.account
+        graph = fetch_graph(session.client)
         database.accounts.record_identity(account.id, graph.viewer_pk, graph.viewer_username)
         baseline, stored = database.graph.follow_state(account.id)
         verdicts = judge_graph(graph, stored, config.policy(), has_baseline=baseline is not None)
@@ -77,17 +72,19 @@ def follow_graph(
         }
         if refused and not config.accept_shrink:
             reason = "; ".join(v.reason for v in refused)
-            run.stats = {"requests": requests, "verdicts": [v.reason for v in verdicts]}
             yield dg.AssetCheckResult(check_name=PLAUSIBLE_SIZE, passed=False, metadata=check_metadata)
-            raise dg.Failure(
-                description=f"account '{account.username}': follow graph refused, previous graph kept: {reason}. "
+            raise session.refuse(
+                f"follow graph refused, previous graph kept: {reason}. "
                 "If the drop is real, re-run with config accept_shrink: true.",
-                allow_retries=False,
+                {"verdicts": [v.reason for v in verdicts]},
             )
         write, changes = plan_rebuild(graph, stored, baseline=baseline, now=datetime.now(UTC))
-        stats = {**summarise(graph, changes, verdicts, requests, baseline=baseline), "pacing": pacing}
-        database.graph.apply_follow_graph(account.id, run.id, write, expected_version=baseline, stats=stats)
-        run.committed = True
+        stats = session.complete(
+            summarise(graph, changes, verdicts, baseline=baseline),
+            commit=lambda stats: database.graph.apply_follow_graph(
+                account.id, session.sync_run_id, write, expected_version=baseline, stats=stats
+            ),
+        )
 
     context.log.info(
         f"{account.username}: {stats['followers']:,} followers, {stats['following']:,} following, "
@@ -96,7 +93,7 @@ def follow_graph(
     # The rebuild inserts and never deletes, so the account's rows are the stored ones plus the new.
     row_count = len(stored) + changes.new_profiles
     yield dg.MaterializeResult(
-        metadata=_metadata(stats, row_count, run.id, len(write.profiles) + len(write.reset_ids))
+        metadata=_metadata(stats, row_count, len(write.profiles) + len(write.reset_ids))
     )
     yield dg.AssetCheckResult(check_name=PLAUSIBLE_SIZE, passed=True, metadata=check_metadata)
 
@@ -120,7 +117,7 @@ def fetch_graph(client: InstagramClient) -> FetchedGraph:
     )
 
 
-def _metadata(stats: dict[str, Any], row_count: int, sync_run_id: int, rows_written: int) -> dict[str, Any]:
+def _metadata(stats: dict[str, Any], row_count: int, rows_written: int) -> dict[str, Any]:
     samples = stats["change_samples"]
     lines = ["| change | count | examples |", "|---|---:|---|"]
     for label, key, sample in (
@@ -143,11 +140,7 @@ def _metadata(stats: dict[str, Any], row_count: int, sync_run_id: int, rows_writ
         "renamed": stats["renamed"],
         "inbox_users": stats["inbox_users"],
         "tray_users": stats["tray_users"],
-        "requests": dg.MetadataValue.json(stats["requests"]),
-        "requests_total": stats["requests_total"],
-        "pacing": dg.MetadataValue.json(stats["pacing"]),
         "rows_written": rows_written,
-        "sync_run_id": sync_run_id,
         "changes": dg.MetadataValue.md("\n".join(lines)),
         "dagster/row_count": row_count,
     }

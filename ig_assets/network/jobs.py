@@ -1,3 +1,5 @@
+"""The network domain's jobs."""
+
 from dagster import AssetSelection, define_asset_job
 
 from .assets import follow_graph

@@ -9,7 +9,8 @@ from typing import Any, Protocol
 
 import dagster as dg
 
-from ig_assets.accounts.runs import content_client, known_account, runnable_account, sync_run
+from ig_assets.accounts.rules import normalise_username, trigger_source
+from ig_assets.accounts.session import account_session, known_account
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
 from ig_resources.instagram import InstagramClientResource, MalformedResponseError, NotFoundError, ServerError
@@ -25,7 +26,7 @@ from ig_resources.records import (
 )
 
 from .assets import follow_graph
-from .refresh import DOWNLOAD_AVATAR, FETCH_DETAILS, MALFORMED, NOT_FOUND, plan_update, trigger_source
+from .refresh import DOWNLOAD_AVATAR, FETCH_DETAILS, MALFORMED, NOT_FOUND, plan_update
 from .scan_policy import PROFILE_SCAN_EXCLUDED
 from .trust import media_download_verdict
 
@@ -63,47 +64,37 @@ def profile_details(
     story-reply state, the `profile_scan_excluded` tag for page-like accounts, and an action log row
     each. A missing or malformed profile is recorded on it and the batch goes on; an account-level
     stop keeps what was refreshed before it."""
-    account = runnable_account(database, context.partition_key)
-    due = database.profiles.profiles_to_refresh(
-        account.id, config.batch_size, [u.strip().lstrip("@").lower() for u in config.usernames]
-    )
-    now = datetime.now(UTC)
-    source = trigger_source(context.run.tags)
-    with sync_run(database, account, "profile_details", context.run.run_id) as run:
-        with content_client(database, instagram, apify, account) as client:
-            run.client = client
-            # Chunks are written on a second thread while the next are fetched; whatever was refreshed
-            # before an account-level stop is written too (the writer drains before the error propagates).
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="profile-writer") as writer:
-                pending: list[Future[None]] = []
-                try:
-                    done = refresh_batch(
-                        client,
-                        due,
-                        now,
-                        source,
-                        context.run.run_id,
-                        flush=lambda w: pending.append(
-                            writer.submit(database.profiles.apply_profile_refresh, account.id, w)
-                        ),
-                    )
-                finally:
-                    for future in pending:
-                        future.result()
-            requests = dict(client.requests)
-            pacing = client.pacing.as_metadata() if client.pacing else {"paced": False}
-        stats = _refresh_stats(done, requests, len(due))
-        database.runs.complete(run.id, {**stats, "pacing": pacing})
-        run.committed = True
+    with account_session(context, database, instagram, apify=apify) as session:
+        account = session.account
+        due = database.profiles.profiles_to_refresh(
+            account.id, config.batch_size, [normalise_username(u) for u in config.usernames]
+        )
+        # Chunks are written on a second thread while the next are fetched; whatever was refreshed
+        # before an account-level stop is written too (the writer drains before the error propagates).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="profile-writer") as writer:
+            pending: list[Future[None]] = []
+            try:
+                done = refresh_batch(
+                    session.client,
+                    due,
+                    datetime.now(UTC),
+                    session.source,
+                    session.run_id,
+                    flush=lambda w: pending.append(
+                        writer.submit(database.profiles.apply_profile_refresh, account.id, w)
+                    ),
+                )
+            finally:
+                for future in pending:
+                    future.result()
+        stats = session.complete(_refresh_stats(done, session.requests, len(due)))
     context.log.info(
         f"{account.username}: {stats['refreshed']} profiles refreshed, {stats['not_found']} not found, "
         f"{stats['malformed']} malformed; {stats['requests_total']} requests"
     )
     return dg.MaterializeResult(
         metadata={
-            **stats,
-            "requests": dg.MetadataValue.json(requests),
-            "pacing": dg.MetadataValue.json(pacing),
+            **{k: v for k, v in stats.items() if not isinstance(v, dict)},
             "preview": dg.MetadataValue.md(_preview(done, due)),
             "dagster/row_count": stats["refreshed"],
         }
@@ -288,7 +279,6 @@ def _refresh_stats(write: ProfileRefreshWrite, requests: dict[str, int], due: in
         "scan_excluded": sum(1 for u in write.updates if u.scan_excluded),
         "avatars_changed": sum(1 for u in write.updates if u.avatar_changed),
         "snapshots": sum(1 for u in write.updates if u.snapshot),
-        "requests_total": total,
         "requests_per_profile": round(total / max(1, refreshed + len(write.failures)), 3),
     }
 

@@ -7,13 +7,12 @@ the scan-policy tag, and whether its avatar must be downloaded again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from ig_assets.discovery.emails import profile_emails
 from ig_resources.instagram.models import ProfileDetails
-from ig_resources.media import url_fingerprint
+from ig_resources.urls import url_fingerprint
 from ig_resources.records import ProfileToRefresh, ProfileUpdate
 
 from .interaction import dm_state, story_state
@@ -100,14 +99,3 @@ def plan_update(stored: ProfileToRefresh, details: ProfileDetails, now: datetime
     # A person's manual tag is theirs: the rule only sets and clears the tag it set itself.
     scan_excluded = None if stored.tags.get(PROFILE_SCAN_EXCLUDED) == "manual" else verdict.excluded
     return ProfileUpdate(stored.id, values, snapshot, scan_excluded, verdict.reason, avatar_changed)
-
-
-def trigger_source(tags: Mapping[str, str]) -> str:
-    """What started a Dagster run, from its tags: schedule, sensor, backfill or manual."""
-    if "dagster/schedule_name" in tags:
-        return "schedule"
-    if "dagster/sensor_name" in tags:
-        return "sensor"
-    if "dagster/backfill" in tags:
-        return "backfill"
-    return "manual"

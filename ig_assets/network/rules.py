@@ -365,7 +365,6 @@ def summarise(
     graph: FetchedGraph,
     changes: GraphChanges,
     verdicts: Sequence[ListVerdict],
-    requests: dict[str, int],
     *,
     baseline: int | None,
 ) -> dict[str, Any]:
@@ -387,8 +386,6 @@ def summarise(
         "inbox_threads": len(graph.threads),
         "inbox_users": len({u.pk for t in graph.threads for u in t.users if u.pk != graph.viewer_pk}),
         "tray_users": len({r.user.pk for r in graph.tray}),
-        "requests": dict(requests),
-        "requests_total": sum(requests.values()),
         "verdicts": [v.reason for v in verdicts],
         "change_samples": changes.samples,
     }

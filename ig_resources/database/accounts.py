@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from ig_resources.instagram.pacing import Budget, BudgetStore, window_wait
 from ig_resources.instagram.session import SessionCookies
 from ig_resources.records import AccountRecord
+from ig_resources.records.accounts import LOGGED_IN
 
 from .base import Store
 from .models import InstagramAccount, InstagramRequestLog, utcnow
@@ -60,7 +61,7 @@ class AccountStore(Store):
                 )
             row.cookies_json = token
             row.ig_user_id = cookies.user_pk
-            row.login_state = "logged_in"
+            row.login_state = LOGGED_IN
             row.login_state_reason = None
             row.removed_at = None
             if user_agent:

@@ -45,6 +45,11 @@ class RunStore(Store):
         with self.session() as s:
             _finish(s, sync_run_id, "failed", stats, error)
 
+    def cancel(self, sync_run_id: int, stats: dict[str, Any]) -> None:
+        """The Dagster run was terminated (from the UI or the CLI): not a failure of the account."""
+        with self.session() as s:
+            _finish(s, sync_run_id, "cancelled", stats, "the Dagster run was terminated")
+
     def get(self, sync_run_id: int) -> SyncRun:
         with self.session() as s:
             return s.get_one(SyncRun, sync_run_id)

@@ -1,21 +1,13 @@
 """Instagram access: session cookies, typed models and errors, body parsers, and the httpx web-API client.
 
-`InstagramClientResource` is imported lazily so that using the client or the models (e.g. from the
-sandbox server or the CLI) does not pay for importing Dagster.
+The client (httpx) and `InstagramClientResource` (Dagster) are imported lazily, so that the rules,
+which use the models and errors, import neither.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .client import (
-    DEFAULT_API_BASE_URL,
-    DEFAULT_USER_AGENT,
-    DEFAULT_WEB_BASE_URL,
-    WebApiClient,
-    classify_response,
-    retry_after_from,
-)
 from .errors import (
     ActionBlockedError,
     AuthenticationError,
@@ -59,7 +51,30 @@ from .protocol import InstagramClient
 from .session import CookieFileError, SessionCookies, parse_cookie_file
 
 if TYPE_CHECKING:
+    from .client import (
+        DEFAULT_API_BASE_URL,
+        DEFAULT_USER_AGENT,
+        DEFAULT_WEB_BASE_URL,
+        WebApiClient,
+        classify_response,
+        retry_after_from,
+    )
     from .resource import InstagramClientResource
+
+_LAZY = {
+    "InstagramClientResource": "resource",
+    **dict.fromkeys(
+        (
+            "DEFAULT_API_BASE_URL",
+            "DEFAULT_USER_AGENT",
+            "DEFAULT_WEB_BASE_URL",
+            "WebApiClient",
+            "classify_response",
+            "retry_after_from",
+        ),
+        "client",
+    ),
+}
 
 __all__ = [
     "DEFAULT_API_BASE_URL",
@@ -110,8 +125,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name == "InstagramClientResource":
-        from .resource import InstagramClientResource
+    if name in _LAZY:
+        from importlib import import_module
 
-        return InstagramClientResource
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

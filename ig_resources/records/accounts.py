@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+#: an account's login states (`instagram_accounts.login_state`); in the last two nothing is sent until
+#: a person logs in again
+UNKNOWN = "unknown"
+LOGGED_IN = "logged_in"
+LOGIN_REQUIRED = "login_required"
+CHECKPOINT_REQUIRED = "checkpoint_required"
+
 #: where an account's profiles and posts are read from (`instagram_accounts.content_source`)
 CONTENT_SOURCES = ("instagram", "apify")
 

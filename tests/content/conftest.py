@@ -11,8 +11,9 @@ import dagster as dg
 import pytest
 from sqlalchemy import select
 
-from ig_assets.content import profile_posts
-from ig_assets.network import follow_graph, profile_details
+from ig_assets.content.assets import profile_posts
+from ig_assets.network.assets import follow_graph
+from ig_assets.network.profiles import profile_details
 from ig_resources.database import DatabaseResource
 from ig_resources.database.models import InstagramProfile, InstagramProfilePost
 from ig_resources.instagram import InstagramClientResource

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from ig_assets.discovery.assets import account_metrics
-from ig_assets.network import profile_details
+from ig_assets.network.profiles import profile_details
 from ig_resources.database.models import (
     InstagramAccountMetric,
     InstagramProfileMetric,

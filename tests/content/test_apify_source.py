@@ -9,8 +9,8 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from ig_assets.content import profile_posts
-from ig_assets.network import profile_details
+from ig_assets.content.assets import profile_posts
+from ig_assets.network.profiles import profile_details
 from ig_resources.instagram.apify import ApifyInstagramClient
 from ig_sandbox.apify import ApifyStandIn
 

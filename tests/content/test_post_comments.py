@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ig_assets.content import post_comments
+from ig_assets.content.comments import post_comments
 from ig_assets.discovery.rules import needs_comment_search
 from ig_resources.database.models import DiscoveredAccount, InstagramProfilePost, InstagramProfilePostComment
 

@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from sqlalchemy import update
 
-from ig_assets.content import post_media
+from ig_assets.content.media import post_media
 from ig_resources.database.models import InstagramProfilePost
 
 from .conftest import World, meta

@@ -9,8 +9,8 @@ from typing import Any
 import dagster as dg
 from sqlalchemy import func, select
 
-from ig_assets.content import stories
-from ig_assets.faces import story_faces, story_people
+from ig_assets.content.stories import stories
+from ig_assets.faces.assets import story_faces, story_people
 from ig_resources.database.models import (
     InstagramProfileEvent,
     InstagramStory,

@@ -161,7 +161,9 @@ def test_apply_rebuild_is_atomic_and_guarded_by_version(database: DatabaseResour
         expected_version=first,
         stats={},
     )
-    assert database.graph.duplicate_keys(alice.id) == dict.fromkeys(database.graph.duplicate_keys(alice.id), 0)
+    assert database.graph.duplicate_keys(alice.id) == dict.fromkeys(
+        database.graph.duplicate_keys(alice.id), 0
+    )
     assert database.graph.events(alice.id) == [("user3", "story_seen", "1763856000")]
     with database.session() as s:
         states = dict(

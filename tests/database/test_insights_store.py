@@ -132,8 +132,12 @@ def seed(db: DatabaseResource) -> Seeded:
     )
     with db.session() as s:
         posts = dict(s.execute(select(InstagramProfilePost.shortcode, InstagramProfilePost.id)).all())
-    db.content.apply_post_media(account_id, [MediaResult(posts["A"], "succeeded", None, SHA, "image/jpeg", 100)], [])
-    db.faces.apply_face_scans(account_id, "post", [FaceScan(posts["A"], u1, [face(0, prominent=True), face(1)])])
+    db.content.apply_post_media(
+        account_id, [MediaResult(posts["A"], "succeeded", None, SHA, "image/jpeg", 100)], []
+    )
+    db.faces.apply_face_scans(
+        account_id, "post", [FaceScan(posts["A"], u1, [face(0, prominent=True), face(1)])]
+    )
     comments = [
         CommentWrite(str(i), f"comment {i}", f"fan{i}", f"9{i}", T0 + timedelta(days=1, minutes=i), 0)
         for i in range(25)

@@ -20,9 +20,9 @@ import pytest
 import skimage.data
 from sqlalchemy import select, update
 
-from ig_assets.content import story_retention
+from ig_assets.content.stories import story_retention
 from ig_assets.content.story_rules import DOWNLOAD_GRACE
-from ig_assets.faces import story_faces, story_people
+from ig_assets.faces.assets import story_faces, story_people
 from ig_resources.database import DatabaseResource
 from ig_resources.database.models import (
     InstagramProfile,
@@ -366,7 +366,9 @@ def test_a_story_never_stored_stops_being_tried_after_its_links_die(world: World
             StoryWrite(world.profile_id, "78", 1, NOW, NOW + timedelta(hours=24), "u", None, "u", None),
         ],
     )
-    due = world.database.stories.stories_needing_media(world.account_id, 10, give_up_before=NOW - DOWNLOAD_GRACE)
+    due = world.database.stories.stories_needing_media(
+        world.account_id, 10, give_up_before=NOW - DOWNLOAD_GRACE
+    )
     assert [c.url for c in due] == ["u"]
     stale = next(s for s in world.stories().values() if s.story_id == "77")
     assert stale.processing_status == "failed"

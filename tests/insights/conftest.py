@@ -10,8 +10,8 @@ import dagster as dg
 import pytest
 from sqlalchemy import func, select
 
-from ig_assets import insights as insight_assets
-from ig_assets.content import post_comments
+from ig_assets.content.comments import post_comments
+from ig_assets.insights import assets as insight_assets
 from ig_resources.ai import AIResource
 from ig_resources.ai import resource as ai_resource
 from ig_sandbox.openai import OpenAIStandIn

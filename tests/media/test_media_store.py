@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ig_resources.media import MediaRejectedError, MediaStore, sniff_content_type, url_fingerprint
+from ig_resources.media import MediaRejectedError, MediaStore, sniff_content_type
+from ig_resources.urls import url_fingerprint
 from ig_sandbox.instagram.cdn import picture_png
 
 PNG = picture_png("/v/t51/1_2_3_n.jpg")

@@ -13,7 +13,8 @@ import dagster as dg
 import pytest
 from sqlalchemy import func, select
 
-from ig_assets.network import asset_checks, follow_graph
+from ig_assets.network.assets import follow_graph
+from ig_assets.network.checks import follow_graph_flags_consistent, follow_graph_unique_keys
 from ig_resources.database import DatabaseResource
 from ig_resources.database.models import ConversationPeer, InstagramProfile, InstagramRequestLog, SyncRun
 from ig_resources.instagram import InstagramClientResource
@@ -53,7 +54,7 @@ class World:
 
     def sync(self, account: str = "alice", **config: Any) -> dg.ExecuteInProcessResult:
         return dg.materialize(
-            [follow_graph, *asset_checks],
+            [follow_graph, follow_graph_unique_keys, follow_graph_flags_consistent],
             partition_key=account,
             instance=self.instance,
             resources={
@@ -214,7 +215,9 @@ def test_unfollow_follow_and_rename_between_syncs(world: World) -> None:
         meta["renamed"],
     ) == (1, 1, 1, 1)
     events = {
-        (kind, name) for name, kind, ext in world.database.graph.events(world.account_id()) if kind != "story_seen"
+        (kind, name)
+        for name, kind, ext in world.database.graph.events(world.account_id())
+        if kind != "story_seen"
     }
     assert events == {
         ("follower_lost", flags[leaver][0]),

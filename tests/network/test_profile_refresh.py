@@ -13,7 +13,8 @@ import dagster as dg
 import pytest
 from sqlalchemy import func, select
 
-from ig_assets.network import avatars, follow_graph, profile_details
+from ig_assets.network.assets import follow_graph
+from ig_assets.network.profiles import avatars, profile_details
 from ig_resources.database import DatabaseResource
 from ig_resources.database.models import (
     InstagramProfile,

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ig_assets.network.refresh import plan_update, trigger_source
+from ig_assets.accounts.rules import normalise_username, trigger_source
+from ig_assets.network.refresh import plan_update
 from ig_assets.network.trust import is_promotional_url, media_download_verdict
 from ig_resources.instagram.models import ProfileDetails
 from ig_resources.records import ProfileToRefresh
@@ -114,10 +115,19 @@ def test_no_counts_no_history_row() -> None:
         ({"dagster/sensor_name": "x"}, "sensor"),
         ({"dagster/backfill": "b"}, "backfill"),
         ({}, "manual"),
+        # The ig/trigger tag says it first; an unknown value is not recorded.
+        ({"ig/trigger": "sensor", "dagster/backfill": "b"}, "sensor"),
+        ({"ig/trigger": "manual", "dagster/schedule_name": "s"}, "manual"),
+        ({"ig/trigger": "whoever", "dagster/backfill": "b"}, "backfill"),
     ],
 )
 def test_trigger_source(tags: dict[str, str], source: str) -> None:
     assert trigger_source(tags) == source
+
+
+@pytest.mark.parametrize("text", ["alice", " Alice ", "@alice", "@ALICE\n", " @ alice"])
+def test_usernames_are_normalised_once(text: str) -> None:
+    assert normalise_username(text) == "alice"
 
 
 @pytest.mark.parametrize(

@@ -113,7 +113,7 @@ def test_first_sync_inserts_everyone_with_flags_and_no_change_events() -> None:
     assert all(w.id is None for w in write.profiles)
     assert write.events == []
     assert write.reset_ids == []
-    assert summarise(g, changes, [], {"followers": 1}, baseline=None)["mutuals"] == 2
+    assert summarise(g, changes, [], baseline=None)["mutuals"] == 2
     assert (changes.followers_added, changes.new_profiles) == (0, 4)
 
 
