@@ -36,8 +36,8 @@ IN_PROCESS = {"execution": {"config": {"in_process": {}}}}
 @dataclass
 class Outcome:
     """What a finished run did: its status and time, its materializations' metadata in order, its
-    asset checks, the first step failure's description, and errors of the run itself (a launch
-    that failed, a run worker that died) that no step reports."""
+    asset checks, its failed steps (with the first one's `dg.Failure` description), and errors of
+    the run itself (a launch that failed, a run worker that died) that no step reports."""
 
     run_id: str
     job_name: str
@@ -49,7 +49,9 @@ class Outcome:
     materializations: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     #: (check name, passed) of every asset check evaluated
     checks: list[tuple[str, bool]] = field(default_factory=list)
+    #: the description of the first failed step's `dg.Failure` (None for another exception)
     step_failure: str | None = None
+    failed_steps: list[str] = field(default_factory=list)
     run_errors: list[str] = field(default_factory=list)
 
     @property
@@ -185,8 +187,9 @@ def _read_events(instance: dg.DagsterInstance, outcome: Outcome) -> None:
             outcome.checks.append((evaluation.check_name, evaluation.passed))
         elif event.event_type == DagsterEventType.STEP_FAILURE:
             data = event.step_failure_data
-            if outcome.step_failure is None and data.user_failure_data is not None:
+            if not outcome.failed_steps and data.user_failure_data is not None:
                 outcome.step_failure = data.user_failure_data.description
+            outcome.failed_steps.append(event.step_key or "")
         elif event.event_type == DagsterEventType.RUN_FAILURE:
             data = event.event_specific_data  # None when the code server failed a dead run worker
             # a step's failure is the step's (`step_failure`), not the run's own error

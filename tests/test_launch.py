@@ -119,6 +119,7 @@ def test_launched_runs_carry_the_code_location_and_the_sensor_and_report_their_o
     assert plain.checks == [("letter_is_small", False)]
     assert plain.failed_checks == ["letter_is_small"]
     assert plain.step_failure is None
+    assert plain.failed_steps == []
     assert plain.run_errors == []
     assert plain.seconds >= 0
     assert plain.wall_seconds >= 0
@@ -126,12 +127,14 @@ def test_launched_runs_carry_the_code_location_and_the_sensor_and_report_their_o
     assert not refused.success
     assert refused.status == dg.DagsterRunStatus.FAILURE
     assert refused.step_failure == "b is refused"
+    assert refused.failed_steps == ["letter"]
     assert refused.materializations == []
     assert refused.run_errors == []
 
     # A run worker that died is a failed run with the run's own error, not a step's.
     assert died.status == dg.DagsterRunStatus.FAILURE
     assert died.step_failure is None
+    assert died.failed_steps == []
     assert died.run_errors, "the run's failure names what happened"
 
 
