@@ -3,7 +3,8 @@
 The demo keeps everything under the state folder (`IG_STATE_DIR`, default `./.ig-pipeline`): the
 SQLite app database, the Dagster home of its runs, the Fernet key (mode 0600), and the sandbox
 network's state, so `ig-pipeline ui` later shows the same runs, and each further demo run advances
-the sandbox network one generation to show what changed.
+the sandbox network one generation to show what changed. Its runs are launched in the `ig_pipeline`
+code location (`ig_cli.launch`), so the UI shows them as it shows the runs it launched itself.
 """
 
 from __future__ import annotations

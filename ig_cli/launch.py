@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, chdir, contextmanager
+from contextlib import ExitStack, chdir, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,11 +132,10 @@ class Launcher:
             asset_check_selection=None,
             asset_graph=self.repository.asset_graph,
         )
-        try:
+        # A launch that fails has recorded its error (an engine event) and failed the run:
+        # wait() reports it with the run's outcome, as for any run.
+        with suppress(Exception):
             self.instance.launch_run(run.run_id, self.workspace)
-        except Exception:
-            # launch_run recorded the error (an engine event) and failed the run: wait() reports it
-            return run.run_id
         return run.run_id
 
     def wait(self, run_id: str, *, poll_seconds: float = 0.1, submitted_at: float | None = None) -> Outcome:
