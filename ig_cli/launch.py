@@ -217,6 +217,11 @@ def code_location(
     with ExitStack() as stack:
         with chdir(workspace_file.resolve().parent):  # only while the code server is started
             process = stack.enter_context(
-                WorkspaceProcessContext(instance, WorkspaceFileTarget(paths=[str(workspace_file.resolve())]))
+                WorkspaceProcessContext(
+                    instance,
+                    WorkspaceFileTarget(paths=[str(workspace_file.resolve())]),
+                    # its start and stop messages would go to the command's standard output
+                    code_server_log_level="WARNING",
+                )
             )
         yield Launcher(instance, process.create_request_context(), location_name)

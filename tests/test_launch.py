@@ -79,7 +79,7 @@ def workspace(tmp_path: Path) -> Path:
 
 
 def test_launched_runs_carry_the_code_location_and_the_sensor_and_report_their_outcome(
-    instance: dg.DagsterInstance, workspace: Path
+    instance: dg.DagsterInstance, workspace: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     with code_location(instance, workspace, LOCATION) as launcher:
         plain = launcher.run("letter_job", partition_key="a", run_config=IN_PROCESS, tags={"ig/x": "1"})
@@ -97,6 +97,8 @@ def test_launched_runs_carry_the_code_location_and_the_sensor_and_report_their_o
             launcher.repository.get_sensor("letter_sensor").get_remote_origin().repository_origin.get_label()
         )
 
+    # The code server and the run workers leave the command's standard output to the command.
+    assert capfd.readouterr().out == ""
     # Every run belongs to the code location, as a run the UI or a daemon launched.
     runs = instance.get_runs()
     assert len(runs) == 4
