@@ -498,7 +498,9 @@ def _content_table(rows: list[dict[str, Any]]) -> str:
         emails = db.profiles_with_email(account.id)
         languages = {lang: n for lang, n in (p.get("caption_languages") or {}).items() if lang != "unknown"}
         total = sum(languages.values()) or 1
-        top = " ".join(f"{lang} {n / total:.0%}" for lang, n in list(languages.items())[:3]) or "-"
+        # most first (ties by name): a run's JSON metadata comes back from the event log with sorted keys
+        most = sorted(languages.items(), key=lambda item: (-item[1], item[0]))[:3]
+        top = " ".join(f"{lang} {n / total:.0%}" for lang, n in most) or "-"
         table.append(
             (
                 row["account"],
