@@ -3,7 +3,8 @@
 The demo keeps everything under the state folder (`IG_STATE_DIR`, default `./.ig-pipeline`): the
 SQLite app database, the Dagster home of its runs, the Fernet key (mode 0600), and the sandbox
 network's state, so `ig-pipeline ui` later shows the same runs, and each further demo run advances
-the sandbox network one generation to show what changed.
+the sandbox network one generation to show what changed. Its runs are launched in the `ig_pipeline`
+code location (`ig_cli.launch`), so the UI shows them as it shows the runs it launched itself.
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ig_resources.database import generate_key, state_dir
 
 from .common import add_account, format_table, user_errors
+
+if TYPE_CHECKING:
+    from .launch import Launcher, Outcome
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 #: profiles refreshed per account per demo run (the schedule's batches walk the rest over time)
@@ -234,13 +238,16 @@ def _admin(url: str, action: str, payload: dict[str, Any]) -> None:
 
 
 def _materialize_all(usernames: list[str], sandbox_url: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Add the partitions as the sensor decides, then per account real runs in the demo instance: the
-    follow graph, a profile refresh, a second refresh of the most-followed profiles after the sandbox
-    moved their follower counts (so the follower history has two points), and the content job."""
+    """Add the partitions as the sensor decides, then per account real runs in the demo instance,
+    launched in the `ig_pipeline` code location as the UI or a daemon launches them: the follow
+    graph, a profile refresh, a second refresh of the most-followed profiles after the sandbox moved
+    their follower counts (so the follower history has two points), and the content job."""
     import dagster as dg
 
     from definitions import defs
     from sensors import apply_partition_requests
+
+    from .launch import code_location
 
     instance = dg.DagsterInstance.get()
     database = defs.resources["database"]
@@ -250,73 +257,80 @@ def _materialize_all(usernames: list[str], sandbox_url: str) -> tuple[list[dict[
     apply_partition_requests(instance, result)
 
     rows = []
-    for username in usernames:
-        row: dict[str, Any] = {"account": username, "status": "ok", "seconds": 0.0}
-        for job_name, ops in (
-            ("follow_graph_job", {}),
-            ("profile_refresh_job", {"profile_details": {"config": {"batch_size": DEMO_PROFILE_BATCH}}}),
-            ("profile_refresh_job", "history"),
-            (
-                "content_job",
-                {"profile_posts": {"config": {"batch_size": DEMO_POSTS_BATCH, "first_scan_pages": 2}}},
-            ),
-        ):
-            if ops == "history":
-                if row["status"] != "ok":
-                    continue
-                ops = {
-                    "profile_details": {
-                        "config": {"usernames": _move_counts(database, username, sandbox_url)}
+    with code_location(instance) as launcher:
+        for username in usernames:
+            row: dict[str, Any] = {"account": username, "status": "ok", "seconds": 0.0}
+            for job_name, ops in (
+                ("follow_graph_job", {}),
+                ("profile_refresh_job", {"profile_details": {"config": {"batch_size": DEMO_PROFILE_BATCH}}}),
+                ("profile_refresh_job", "history"),
+                (
+                    "content_job",
+                    {"profile_posts": {"config": {"batch_size": DEMO_POSTS_BATCH, "first_scan_pages": 2}}},
+                ),
+            ):
+                if ops == "history":
+                    if row["status"] != "ok":
+                        continue
+                    ops = {
+                        "profile_details": {
+                            "config": {"usernames": _move_counts(database, username, sandbox_url)}
+                        }
                     }
-                }
-            run = _execute(
-                defs, instance, job_name, row, {"ig_pipeline/trigger": "demo"}, ops, first_wins=True
-            )
-            if job_name == "follow_graph_job":
-                checks = run.get_asset_check_evaluations()
-                row["checks"] = f"{sum(c.passed for c in checks)}/{len(checks)}"
-        rows.append(row)
-    _stories_by_sensor(instance, defs, rows, sandbox_url)
+                outcome = _execute(
+                    launcher, job_name, row, {"ig_pipeline/trigger": "demo"}, ops, first_wins=True
+                )
+                if job_name == "follow_graph_job":
+                    row["checks"] = f"{sum(passed for _, passed in outcome.checks)}/{len(outcome.checks)}"
+            rows.append(row)
+        _stories_by_sensor(launcher, defs, rows, sandbox_url)
     return rows, [row["account"] for row in rows if row["status"] != "ok"]
 
 
 def _execute(
-    defs: Any,
-    instance: Any,
+    launcher: Launcher,
     job_name: str,
     row: dict[str, Any],
     tags: dict[str, str],
     ops: dict[str, Any] | None = None,
     *,
     first_wins: bool = False,
-) -> Any:
-    """One real run of `job_name` for the row's account: its time, its materializations' metadata
-    (the first of an asset's runs with `first_wins`, else the latest) and any failure into the row."""
-    started = time.perf_counter()
-    run = defs.resolve_job_def(job_name).execute_in_process(
-        instance=instance,
+    **sensor: Any,
+) -> Outcome:
+    """One real run of `job_name` for the row's account (a sensor's with `sensor_name`, `run_key`),
+    launched and waited for: its time, its materializations' metadata (the first of an asset's runs
+    with `first_wins`, else the latest) and any failure into the row. Its steps run one after the
+    other in its run worker, as the demo always ran them."""
+    from .launch import IN_PROCESS
+
+    outcome = launcher.run(
+        job_name,
         partition_key=row["account"],
-        raise_on_error=False,
         tags=tags,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}, "ops": ops or {}},
+        run_config={
+            **IN_PROCESS,
+            "loggers": {"console": {"config": {"log_level": "INFO"}}},
+            "ops": ops or {},
+        },
+        **sensor,
     )
-    row["seconds"] += time.perf_counter() - started
-    for event in run.get_asset_materialization_events():
-        metadata = {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
-        asset = event.asset_key.path[-1]
+    row["seconds"] += outcome.seconds
+    for asset, metadata in outcome.materializations:
         row[asset] = row.get(asset, metadata) if first_wins else metadata
-    if not run.success:
+    if not outcome.success:
         row["status"] = "FAILED"
-        failure = next(iter(run.get_step_failure_events()), None)
-        if failure and failure.step_failure_data.user_failure_data:
-            row["failure"] = failure.step_failure_data.user_failure_data.description
-    return run
+        if outcome.step_failure:
+            row["failure"] = outcome.step_failure
+        for error in outcome.run_errors:  # no step says why: the run's own error, on stderr
+            click.echo(f"{job_name} {row['account']}: {error}", err=True)
+    return outcome
 
 
-def _stories_by_sensor(instance: Any, defs: Any, rows: list[dict[str, Any]], sandbox_url: str) -> None:
-    """Stories as the daemon runs them: a tick of `new_stories_sensor` (a run per changed tray), then
-    someone the first account follows posts a story in the sandbox and the next tick runs that account
-    alone; then `faces_job` finds the people in the stored post pictures too."""
+def _stories_by_sensor(launcher: Launcher, defs: Any, rows: list[dict[str, Any]], sandbox_url: str) -> None:
+    """Stories as the daemon runs them: a tick of `new_stories_sensor` (a run per changed tray, the
+    sensor's run, listed in its Runs tab), then someone the first account follows posts a story in the
+    sandbox and the next tick runs that account alone; then `faces_job` finds the people in the stored
+    post pictures too."""
     import dagster as dg
 
     sensor = defs.resolve_sensor_def("new_stories_sensor")
@@ -327,7 +341,9 @@ def _stories_by_sensor(instance: Any, defs: Any, rows: list[dict[str, Any]], san
         if tick == 2 and by_account:
             first = next(iter(by_account))
             _admin(sandbox_url, "mutate", {"op": "post_story", "account": first})
-        with dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources) as context:
+        with dg.build_sensor_context(
+            instance=launcher.instance, cursor=cursor, resources=resources
+        ) as context:
             result = sensor(context)
         cursor = result.cursor
         for request in result.run_requests or []:
@@ -335,18 +351,19 @@ def _stories_by_sensor(instance: Any, defs: Any, rows: list[dict[str, Any]], san
             if row is None:
                 continue
             row.setdefault("story_runs", []).append(tick)
-            tags = {
-                **request.tags,
-                "dagster/sensor_name": sensor.name,
-                "dagster/run_key": request.run_key or "",
-            }
-            _execute(defs, instance, "stories_job", row, tags)
+            _execute(
+                launcher,
+                "stories_job",
+                row,
+                dict(request.tags),
+                sensor_name=sensor.name,
+                run_key=request.run_key,
+            )
     for row in by_account.values():
         if row["status"] == "ok":
-            _execute(defs, instance, "faces_job", row, {"ig_pipeline/trigger": "demo"})
+            _execute(launcher, "faces_job", row, {"ig_pipeline/trigger": "demo"})
             _execute(
-                defs,
-                instance,
+                launcher,
                 "insights_job",
                 row,
                 {"ig_pipeline/trigger": "demo"},
@@ -481,7 +498,9 @@ def _content_table(rows: list[dict[str, Any]]) -> str:
         emails = db.graph.profiles_with_email(account.id)
         languages = {lang: n for lang, n in (p.get("caption_languages") or {}).items() if lang != "unknown"}
         total = sum(languages.values()) or 1
-        top = " ".join(f"{lang} {n / total:.0%}" for lang, n in list(languages.items())[:3]) or "-"
+        # most first (ties by name): a run's JSON metadata comes back from the event log with sorted keys
+        most = sorted(languages.items(), key=lambda item: (-item[1], item[0]))[:3]
+        top = " ".join(f"{lang} {n / total:.0%}" for lang, n in most) or "-"
         table.append(
             (
                 row["account"],

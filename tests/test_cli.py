@@ -173,6 +173,27 @@ def _table_after(stdout: str, header: str) -> list[str]:
     ]
 
 
+def demo_runs_belong_to_the_code_location(dagster_home: Path) -> None:
+    """Every run of the demo's instance was launched in the `ig_pipeline` code location, as the UI
+    or a daemon launches one (so the timeline and the jobs' pages show it), and the stories runs
+    are the new_stories_sensor's: its Runs tab (runs with its name in its repository) lists them."""
+    from dagster._core.storage.tags import REPOSITORY_LABEL_TAG
+
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        runs = instance.get_runs()
+        assert runs
+        assert [r.run_id for r in runs if r.remote_job_origin is None] == []
+        assert {r.remote_job_origin.location_name for r in runs if r.remote_job_origin} == {"ig_pipeline"}
+        label = next(r for r in runs if r.remote_job_origin).remote_job_origin.repository_origin.get_label()
+        assert len(instance.get_runs(dg.RunsFilter(tags={REPOSITORY_LABEL_TAG: label}))) == len(runs)
+        by_sensor = instance.get_runs(
+            dg.RunsFilter(tags={"dagster/sensor_name": "new_stories_sensor", REPOSITORY_LABEL_TAG: label})
+        )
+        assert {r.run_id for r in by_sensor} == {r.run_id for r in runs if r.job_name == "stories_job"}
+        assert len(by_sensor) >= 2  # both ticks ran demo_small
+        assert all(r.tags.get("dagster/run_key", "").startswith("stories:") for r in by_sensor)
+
+
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_ai_providers_are_set_listed_and_removed_without_showing_a_key(env: dict[str, str]) -> None:
     secret = "sk-cli-SECRET-4242"
@@ -255,6 +276,7 @@ def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(t
     )
     assert len(standin.requests) > 0
     assert "sk-demo-SECRET-77" not in again.stdout + again.stderr
+    demo_runs_belong_to_the_code_location(tmp_path / "demo" / "dagster_home")
     # The new-stories sensor ran every account in its first tick and demo_small again after the sandbox
     # posted a story; the people found are listed, and one can be forgotten from the command line.
     stories = {line.split()[0]: line for line in _table_after(again.stdout, "SENSOR RUNS")}

@@ -89,7 +89,7 @@ def _analyse(
 @dg.asset(
     partitions_def=account_partitions,
     group_name=GROUP,
-    kinds={"openai", "sql"},
+    kinds={"ai", "sql"},
     deps=[profile_posts, post_media, post_faces, post_comments],
 )
 def post_insights(
@@ -177,7 +177,7 @@ def behavior_profiles(context: dg.AssetExecutionContext, database: DatabaseResou
 @dg.asset(
     partitions_def=account_partitions,
     group_name=GROUP,
-    kinds={"openai", "sql"},
+    kinds={"ai", "sql"},
     deps=[profile_details, history_chunks, post_insights, behavior_profiles],
 )
 def profile_insights(
@@ -206,7 +206,7 @@ def profile_insights(
 
 
 @dg.asset(
-    partitions_def=account_partitions, group_name=GROUP, kinds={"openai", "sql"}, deps=[profile_insights]
+    partitions_def=account_partitions, group_name=GROUP, kinds={"ai", "sql"}, deps=[profile_insights]
 )
 def message_strategies(
     context: dg.AssetExecutionContext, config: InsightsConfig, database: DatabaseResource, ai: AIResource
@@ -236,7 +236,7 @@ def message_strategies(
 @dg.asset(
     partitions_def=account_partitions,
     group_name=GROUP,
-    kinds={"openai", "sql"},
+    kinds={"ai", "sql"},
     deps=[profile_details, history_chunks, post_insights],
 )
 def profile_demographics(
