@@ -504,7 +504,7 @@ class DatabaseResource(
                     p.instagram_account_id == account_id, p.ig_user_id.in_(chunk)
                 )
             )
-            found.update(dict(rows))
+            found.update(dict(rows.all()))
         return found
 
     # -- pacing ---------------------------------------------------------------------------------
