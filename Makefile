@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo ui test bench validate lock clean
+.PHONY: demo ui test test-fast lint bench validate lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,11 +21,29 @@ demo: $(STAMP)
 ui: $(STAMP)
 	$(BIN)/ig-pipeline ui
 
-## The whole test suite, against SQLite and the local PostgreSQL (started if it is down) and Debian's Chromium.
+# pytest-xdist workers: one per core (each has its own PostgreSQL test database). `make test WORKERS=0` runs serially.
+WORKERS ?= auto
+PYTEST  := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal --durations=15
+
+## Lint, then the whole test suite (slow end-to-end tests included) against SQLite and the local
+## PostgreSQL (started if it is down) and Debian's Chromium; prints the 15 slowest tests.
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	scripts/ensure-postgres
 	scripts/ensure-chromium
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+## The suite without the slow end-to-end tests (`pytest -m slow` runs those alone).
+test-fast: $(STAMP)
+	scripts/ensure-postgres
+	scripts/ensure-chromium
+	$(PYTEST) -m "not slow"
+
+## Fix what ruff can fix and format the tree.
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: $(STAMP)
 	scripts/ensure-postgres

@@ -306,7 +306,7 @@ def measure_write(args: argparse.Namespace) -> dict[str, Any]:
     from ig_assets.network.assets import fetch_graph
     from ig_assets.network.rules import plan_rebuild
     from ig_resources.database.models import InstagramProfile
-    from ig_resources.database.resource import PROFILE_INSERT_COLUMNS, profile_insert_rows
+    from ig_resources.database.graph import PROFILE_INSERT_COLUMNS, profile_insert_rows
     from ig_resources.database.upsert import bulk_insert
     from ig_resources.instagram import WebApiClient
 

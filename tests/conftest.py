@@ -7,12 +7,14 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import dagster as dg
 import pytest
 from sqlalchemy import create_engine, text
 
 from ig_resources.database import DatabaseResource, generate_key
 from ig_resources.database.engine import engine_for
 from ig_resources.database.models import Base
+from tests.world import DagsterTemplate, Snapshots
 
 PG_ADMIN_URL = os.environ.get(
     "IG_TEST_PG_ADMIN_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
@@ -36,6 +38,25 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def dagster_template(tmp_path_factory: pytest.TempPathFactory) -> DagsterTemplate:
+    """A Dagster instance migrated once per session (per xdist worker), copied for each test."""
+    return DagsterTemplate(tmp_path_factory.mktemp("dagster_template") / "home")
+
+
+@pytest.fixture
+def instance(dagster_template: DagsterTemplate, tmp_path: Path) -> Iterator[dg.DagsterInstance]:
+    """A fresh Dagster instance of the test's own (a copy of the session's template)."""
+    with dagster_template.open(tmp_path / "dagster") as inst:
+        yield inst
+
+
+@pytest.fixture(scope="session")
+def world_snapshots(tmp_path_factory: pytest.TempPathFactory) -> Snapshots:
+    """Worlds prepared this session, by name and backend (see tests/world.py)."""
+    return Snapshots(tmp_path_factory.mktemp("worlds"))
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""The `ig-pipeline` and `dagster` commands in subprocesses, as a person drives them."""
+"""The `ig-pipeline` and `dagster` commands as a person drives them: one end-to-end path through the
+installed commands in subprocesses, the rest of the CLI in-process through click's CliRunner (the same
+`cli`, the same environment variables, the same exit codes and stderr)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from click.testing import CliRunner
 
+from ig_cli.main import cli
 from ig_resources.database import generate_key
 from ig_sandbox.instagram import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer, render_cookie_file
 
@@ -60,6 +64,20 @@ def run(
     )
 
 
+def invoke(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`ig-pipeline ARGS` in-process, in `env` alone (IG_* and DAGSTER_* variables outside it unset), as
+    the subprocess `run` would see it. An exception other than click's exit is re-raised: the command
+    would have printed a traceback."""
+    overrides: dict[str, str | None] = {
+        k: None for k in os.environ if k.startswith(("IG_", "DAGSTER_")) and k not in env
+    }
+    overrides.update({k: v for k, v in env.items() if k.startswith(("IG_", "DAGSTER_", "OPENAI_"))})
+    result = CliRunner(env=overrides).invoke(cli, list(args), input=stdin, catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(["ig-pipeline", *args], result.exit_code, result.stdout, result.stderr)
+
+
 def one_line_error(done: subprocess.CompletedProcess[str], *needles: str) -> None:
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
@@ -69,6 +87,7 @@ def one_line_error(done: subprocess.CompletedProcess[str], *needles: str) -> Non
         assert needle in lines[0], lines[0]
 
 
+@pytest.mark.slow
 def test_accounts_and_a_materialization_end_to_end(
     env: dict[str, str], tmp_path: Path, sandbox: tuple[SandboxServer, SandboxNetwork]
 ) -> None:
@@ -76,11 +95,12 @@ def test_accounts_and_a_materialization_end_to_end(
     cookie_file = tmp_path / "cookies.txt"
     cookie_file.write_text(render_cookie_file(network.session_cookies("carol"), "netscape"))
 
+    # The installed `ig-pipeline` command once; the other account commands in-process.
     added = run(env, "accounts", "add", "@Carol", "--cookies-file", str(cookie_file))
     assert added.returncode == 0, added.stderr
     assert "registered carol" in added.stdout
 
-    listed = run(env, "accounts", "list")
+    listed = invoke(env, "accounts", "list")
     assert listed.returncode == 0
     assert "carol" in listed.stdout
     assert "never" in listed.stdout
@@ -103,24 +123,24 @@ def test_accounts_and_a_materialization_end_to_end(
     assert done.returncode == 0, done.stderr[-3000:]
     assert "RUN_SUCCESS" in done.stderr + done.stdout
 
-    listed = run(env, "accounts", "list")
+    listed = invoke(env, "accounts", "list")
     assert "never" not in listed.stdout
     assert "UTC" in listed.stdout
-    checked = run(env, "accounts", "check", "carol")
+    checked = invoke(env, "accounts", "check", "carol")
     assert checked.returncode == 0
     assert "450 followers" in checked.stdout
 
     assert "instagram" in listed.stdout
-    chosen = run(env, "accounts", "source", "carol", "apify")
+    chosen = invoke(env, "accounts", "source", "carol", "apify")
     assert chosen.returncode == 0
     assert "carol reads profiles and posts from apify" in chosen.stdout
-    assert " apify " in run(env, "accounts", "list").stdout
-    assert run(env, "accounts", "source", "carol", "ftp").returncode == 2  # click names the choices
+    assert " apify " in invoke(env, "accounts", "list").stdout
+    assert invoke(env, "accounts", "source", "carol", "ftp").returncode == 2  # click names the choices
 
-    removed = run(env, "accounts", "remove", "carol")
+    removed = invoke(env, "accounts", "remove", "carol")
     assert removed.returncode == 0
     assert "data kept" in removed.stdout
-    assert "no accounts" in run(env, "accounts", "list").stdout
+    assert "no accounts" in invoke(env, "accounts", "list").stdout
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the mistakes are the same on both
@@ -128,33 +148,37 @@ def test_bad_input_gives_one_line_and_non_zero_exit(
     env: dict[str, str], tmp_path: Path, sandbox: tuple[SandboxServer, SandboxNetwork]
 ) -> None:
     _, network = sandbox
-    one_line_error(run(env, "accounts", "remove", "nobody"), "no managed account 'nobody'")
-    one_line_error(run(env, "accounts", "check", "nobody"), "no managed account 'nobody'")
+    one_line_error(invoke(env, "accounts", "remove", "nobody"), "no managed account 'nobody'")
+    one_line_error(invoke(env, "accounts", "check", "nobody"), "no managed account 'nobody'")
     one_line_error(
-        run(env, "accounts", "add", "carol", "--cookies-file", str(tmp_path / "missing.json")),
+        invoke(env, "accounts", "add", "carol", "--cookies-file", str(tmp_path / "missing.json")),
         "cannot read cookies file",
         "No such file",
     )
     garbage = tmp_path / "garbage.json"
     garbage.write_text("[{not json")
-    one_line_error(run(env, "accounts", "add", "carol", "--cookies-file", str(garbage)), "not valid JSON")
+    one_line_error(invoke(env, "accounts", "add", "carol", "--cookies-file", str(garbage)), "not valid JSON")
     expired = tmp_path / "expired.json"
     expired.write_text(render_cookie_file(network.session_cookies("carol"), expired=True))
-    one_line_error(run(env, "accounts", "add", "carol", "--cookies-file", str(expired)), "expired")
+    one_line_error(invoke(env, "accounts", "add", "carol", "--cookies-file", str(expired)), "expired")
 
     good = tmp_path / "good.json"
     good.write_text(render_cookie_file(network.session_cookies("carol")))
     one_line_error(
-        run({**env, "IG_SECRET_KEY": "not-a-key"}, "accounts", "add", "carol", "--cookies-file", str(good)),
+        invoke(
+            {**env, "IG_SECRET_KEY": "not-a-key"}, "accounts", "add", "carol", "--cookies-file", str(good)
+        ),
         "IG_SECRET_KEY",
     )
-    assert run(env, "accounts", "add", "carol", "--cookies-file", str(good)).returncode == 0
+    assert invoke(env, "accounts", "add", "carol", "--cookies-file", str(good)).returncode == 0
     wrong_key = {**env, "IG_SECRET_KEY": generate_key()}
-    one_line_error(run(wrong_key, "accounts", "check", "carol"), "cannot decrypt", "carol")
-    one_line_error(run(wrong_key, "accounts", "add", "carol", "--cookies-file", str(good)), "cannot decrypt")
+    one_line_error(invoke(wrong_key, "accounts", "check", "carol"), "cannot decrypt", "carol")
+    one_line_error(
+        invoke(wrong_key, "accounts", "add", "carol", "--cookies-file", str(good)), "cannot decrypt"
+    )
 
-    one_line_error(run({**env, "IG_DATABASE_URL": "nonsense"}, "accounts", "list"), "IG_DATABASE_URL")
-    refused = run(
+    one_line_error(invoke({**env, "IG_DATABASE_URL": "nonsense"}, "accounts", "list"), "IG_DATABASE_URL")
+    refused = invoke(
         {**env, "IG_DATABASE_URL": "postgresql://postgres:pw-secret@127.0.0.1:1/x"}, "accounts", "list"
     )
     one_line_error(refused, "cannot use the database")
@@ -197,8 +221,8 @@ def demo_runs_belong_to_the_code_location(dagster_home: Path) -> None:
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_ai_providers_are_set_listed_and_removed_without_showing_a_key(env: dict[str, str]) -> None:
     secret = "sk-cli-SECRET-4242"
-    assert run(env, "ai", "list").stdout.startswith("no settings")
-    saved = run(
+    assert invoke(env, "ai", "list").stdout.startswith("no settings")
+    saved = invoke(
         env,
         "ai",
         "set",
@@ -215,28 +239,29 @@ def test_ai_providers_are_set_listed_and_removed_without_showing_a_key(env: dict
     assert saved.returncode == 0
     assert "key stored encrypted" in saved.stdout
     assert secret not in saved.stdout
-    assert run(env, "ai", "set", "openai", "--disable").returncode == 0
-    listed = run(env, "ai", "list").stdout
+    assert invoke(env, "ai", "set", "openai", "--disable").returncode == 0
+    listed = invoke(env, "ai", "list").stdout
     rows = {line.split()[0]: line for line in listed.splitlines()[1:]}
     assert "llama3.2" in rows["local"]
     assert "stored (encrypted)" in rows["local"]
     assert " no " in rows["openai"]
     assert secret not in listed
-    assert run(env, "ai", "remove", "local").returncode == 0
-    one_line_error(run(env, "ai", "remove", "local"), "no AI provider 'local'")
-    one_line_error(run(env, "ai", "set", "x", "--api-key-stdin", stdin=""), "no key on stdin")
+    assert invoke(env, "ai", "remove", "local").returncode == 0
+    one_line_error(invoke(env, "ai", "remove", "local"), "no AI provider 'local'")
+    one_line_error(invoke(env, "ai", "set", "x", "--api-key-stdin", stdin=""), "no key on stdin")
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # two demos of three accounts each; a safety net, not a speed check
 def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("IG_", "DAGSTER_"))}
     env = {**base, "IG_STATE_DIR": str(tmp_path / "demo")}
-    faulty = run(env, "demo", "--faults")
+    faulty = run(env, "demo", "--faults", timeout=900)
     assert faulty.returncode == 0, faulty.stderr[-2000:]
     lines = {line.split()[0]: line for line in faulty.stdout.splitlines() if line.startswith("demo_")}
     assert "cooling down until" in faulty.stdout
     assert "rate_limited" in faulty.stdout
-    listed = run(
+    listed = invoke(
         {**env, "IG_SECRET_KEY": (tmp_path / "demo" / "secret.key").read_text().strip()}, "accounts", "list"
     )
     rows = {line.split()[0]: line for line in listed.stdout.splitlines()[1:]}
@@ -283,17 +308,17 @@ def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(t
     assert "(ticks 1, 2)" in stories["demo_small"]
     assert all(line.rstrip().endswith("yes") for line in stories.values())
     keyed = {**env, "IG_SECRET_KEY": (tmp_path / "demo" / "secret.key").read_text().strip()}
-    people = run(keyed, "people", "list", "demo_small")
+    people = invoke(keyed, "people", "list", "demo_small")
     assert people.returncode == 0
     assert "profile_owner" in people.stdout
     person_id = people.stdout.splitlines()[1].split()[0]
-    faces = run(keyed, "people", "faces", "demo_small", person_id)
+    faces = invoke(keyed, "people", "faces", "demo_small", person_id)
     assert faces.returncode == 0
     assert "story:" in faces.stdout or "post:" in faces.stdout
-    forgot = run(keyed, "people", "forget", "demo_small", person_id, "--yes")
+    forgot = invoke(keyed, "people", "forget", "demo_small", person_id, "--yes")
     assert forgot.returncode == 0
     assert "face vectors deleted" in forgot.stdout
-    assert "do not track" in run(keyed, "people", "list", "demo_small").stdout
-    unknown = run(keyed, "people", "rename", "demo_small", "999999", "x")
+    assert "do not track" in invoke(keyed, "people", "list", "demo_small").stdout
+    unknown = invoke(keyed, "people", "rename", "demo_small", "999999", "x")
     assert unknown.returncode == 1
     assert "no person 999999" in unknown.stderr

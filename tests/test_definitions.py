@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import dagster as dg
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -31,6 +32,7 @@ def test_names_follow_the_conventions() -> None:
     assert checks == {"plausible_size", "follow_graph_unique_keys", "follow_graph_flags_consistent"}
 
 
+@pytest.mark.slow
 def test_cli_validates_the_workspace_against_the_production_instance(pg_url: str) -> None:
     """`dagster definitions validate -w workspace.yaml` in the project folder, which reads the
     production dagster.yaml there: PostgreSQL storage, queued runs, per-partition limits."""

@@ -49,14 +49,14 @@ class Sandbox:
 
 
 @pytest.fixture
-def sandbox(database: DatabaseResource) -> Iterator[Sandbox]:
+def sandbox(database: DatabaseResource, instance: dg.DagsterInstance) -> Iterator[Sandbox]:
     network = SandboxNetwork(
         NetworkSpec(
             seed=8,
             accounts=[AccountSpec(username=n, followers=20, following=20, tray_reels=5) for n in NAMES],
         )
     )
-    with SandboxServer(network) as server, dg.instance_for_test() as instance:
+    with SandboxServer(network) as server:
         for name in NAMES:
             database.accounts.register(
                 name, parse_cookie_file(render_cookie_file(network.session_cookies(name)))

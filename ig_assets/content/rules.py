@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from ig_assets.network.scan_policy import PROFILE_SCAN_EXCLUDED
 from ig_resources.instagram.models import FeedPage, Post
-from ig_resources.urls import url_fingerprint
 from ig_resources.records import PostScanCandidate, PostWrite
+from ig_resources.urls import url_fingerprint
 
 #: known posts read again on every scan so that edited like/comment counts are refreshed
 OVERLAP = 3

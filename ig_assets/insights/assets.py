@@ -205,9 +205,7 @@ def profile_insights(
     )
 
 
-@dg.asset(
-    partitions_def=account_partitions, group_name=GROUP, kinds={"ai", "sql"}, deps=[profile_insights]
-)
+@dg.asset(partitions_def=account_partitions, group_name=GROUP, kinds={"ai", "sql"}, deps=[profile_insights])
 def message_strategies(
     context: dg.AssetExecutionContext, config: InsightsConfig, database: DatabaseResource, ai: AIResource
 ) -> dg.MaterializeResult:

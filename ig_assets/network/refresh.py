@@ -12,8 +12,8 @@ from typing import Any
 
 from ig_assets.discovery.emails import profile_emails
 from ig_resources.instagram.models import ProfileDetails
-from ig_resources.urls import url_fingerprint
 from ig_resources.records import ProfileToRefresh, ProfileUpdate
+from ig_resources.urls import url_fingerprint
 
 from .interaction import dm_state, story_state
 from .scan_policy import PROFILE_SCAN_EXCLUDED, scan_verdict

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,45 +15,20 @@ from ig_assets.network.assets import follow_graph
 from ig_assets.network.profiles import profile_details
 from ig_resources.database import DatabaseResource
 from ig_resources.database.models import InstagramProfile, InstagramProfilePost
-from ig_resources.instagram import InstagramClientResource
-from ig_resources.instagram.apify import ApifyInstagramClient
-from ig_resources.instagram.session import parse_cookie_file
-from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
-from ig_sandbox.instagram import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer, render_cookie_file
+from ig_sandbox.instagram import AccountSpec, NetworkSpec
+from tests.world import DagsterTemplate, Snapshots, open_world
+from tests.world import World as BaseWorld
 
 SPEC = NetworkSpec(
     seed=31, accounts=[AccountSpec(username="hana", followers=45, following=30, mutual_fraction=0.3)]
 )
 
 
-@dataclass
-class World:
-    server: SandboxServer
-    network: SandboxNetwork
-    database: DatabaseResource
-    instance: dg.DagsterInstance
-    media_root: Path
-
-    def resources(self) -> dict[str, Any]:
-        return {
-            "database": self.database,
-            "instagram": InstagramClientResource(
-                api_base_url=self.server.url, web_base_url=self.server.url, pacing=False
-            ),
-            "media": MediaStore(
-                root=str(self.media_root), trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"]
-            ),
-            "apify": ApifyInstagramClient(),
-        }
+class World(BaseWorld):
+    """The shared world (tests/world.py) with the content tests' helpers."""
 
     def scan(self, **config: Any) -> dg.ExecuteInProcessResult:
-        result = dg.materialize(
-            [profile_posts],
-            partition_key="hana",
-            instance=self.instance,
-            resources=self.resources(),
-            run_config={"ops": {"profile_posts": {"config": {"batch_size": 1000, **config}}}},
-        )
+        result = self.materialize([profile_posts], "hana", {"profile_posts": {"batch_size": 1000, **config}})
         assert result.success
         return result
 
@@ -71,24 +45,29 @@ class World:
         return {p.ig_user_id: p for p in rows}
 
 
+def sync_network(world: World) -> None:
+    """hana's follow graph and the profiles in it, stored."""
+    assert world.materialize([follow_graph], "hana").success
+    assert world.materialize([profile_details], "hana", {"profile_details": {"batch_size": 1000}}).success
+
+
 @pytest.fixture
-def world(database: DatabaseResource, tmp_path: Path) -> Iterator[World]:
-    network = SandboxNetwork(SPEC)
-    with SandboxServer(network) as server, dg.instance_for_test() as instance:
-        database.accounts.register(
-            "hana", parse_cookie_file(render_cookie_file(network.session_cookies("hana")))
-        )
-        instance.add_dynamic_partitions("instagram_accounts", ["hana"])
-        w = World(server, network, database, instance, tmp_path / "media")
-        for asset, config in ((follow_graph, {}), (profile_details, {"batch_size": 1000})):
-            run_config = {"ops": {asset.op.name: {"config": config}}} if config else None
-            assert dg.materialize(
-                [asset],
-                partition_key="hana",
-                instance=instance,
-                resources=w.resources(),
-                run_config=run_config,
-            ).success
+def world(
+    database: DatabaseResource,
+    tmp_path: Path,
+    dagster_template: DagsterTemplate,
+    world_snapshots: Snapshots,
+) -> Iterator[World]:
+    with open_world(
+        SPEC,
+        database,
+        tmp_path,
+        dagster_template,
+        cls=World,
+        prepare=sync_network,
+        snapshots=world_snapshots,
+        key="content",
+    ) as w:
         yield w
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,7 +31,7 @@ from ig_resources.database.models import (
     MediaBlob,
     MediaPurge,
 )
-from ig_resources.database.stories import PersonCommandError
+from ig_resources.database.people import PersonCommandError
 from ig_resources.faces import FaceAnalysisResource
 from ig_resources.instagram.session import parse_cookie_file
 from ig_resources.media import MediaStore
@@ -157,7 +156,7 @@ def face_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def world(database: DatabaseResource, tmp_path: Path, face_cache: str) -> Iterator[World]:
+def world(database: DatabaseResource, tmp_path: Path, face_cache: str, instance: dg.DagsterInstance) -> World:
     network = SandboxNetwork(
         NetworkSpec(seed=5, accounts=[AccountSpec(username="hana", followers=3, following=3)])
     )
@@ -175,16 +174,15 @@ def world(database: DatabaseResource, tmp_path: Path, face_cache: str) -> Iterat
         s.add(profile)
         s.flush()
         profile_id = profile.id
-    with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions("instagram_accounts", ["hana"])
-        yield World(
-            database,
-            instance,
-            MediaStore(root=str(tmp_path / "media")),
-            FaceAnalysisResource(cache_dir=face_cache),
-            account.id,
-            profile_id,
-        )
+    instance.add_dynamic_partitions("instagram_accounts", ["hana"])
+    return World(
+        database,
+        instance,
+        MediaStore(root=str(tmp_path / "media")),
+        FaceAnalysisResource(cache_dir=face_cache),
+        account.id,
+        profile_id,
+    )
 
 
 def test_faces_then_people_with_stable_labels_roles_and_a_contact_sheet(world: World) -> None:

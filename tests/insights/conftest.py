@@ -4,6 +4,7 @@ the AI resource pointed at the heuristic provider or at a local OpenAI-compatibl
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -14,8 +15,10 @@ from ig_assets.content.comments import post_comments
 from ig_assets.insights import assets as insight_assets
 from ig_resources.ai import AIResource
 from ig_resources.ai import resource as ai_resource
+from ig_resources.database import DatabaseResource
 from ig_sandbox.openai import OpenAIStandIn
-from tests.content.conftest import World, meta, world
+from tests.content.conftest import SPEC, World, meta, sync_network, world
+from tests.world import DagsterTemplate, Snapshots, open_world
 
 #: not shaped like an OpenAI key, so only scrubbing the exact key can hide it
 KEY = "test-SECRET-7f3a9b2c4d"
@@ -43,18 +46,32 @@ def standin() -> Iterator[OpenAIStandIn]:
         yield server
 
 
-@pytest.fixture
-def content(world: World) -> World:
-    """Posts (two pages per profile) and the comments of the busier ones."""
+def read_content(world: World) -> None:
+    """hana's network, the posts (two pages per profile) and the comments of the busier ones."""
+    sync_network(world)
     world.scan(first_scan_pages=1)
-    assert dg.materialize(
-        [post_comments],
-        partition_key="hana",
-        instance=world.instance,
-        resources=world.resources(),
-        run_config={"ops": {"post_comments": {"config": {"batch_size": 1000}}}},
-    ).success
-    return world
+    assert world.materialize([post_comments], "hana", {"post_comments": {"batch_size": 1000}}).success
+
+
+@pytest.fixture
+def content(
+    database: DatabaseResource,
+    tmp_path: Path,
+    dagster_template: DagsterTemplate,
+    world_snapshots: Snapshots,
+) -> Iterator[World]:
+    """The content tests' world with its posts and comments read (once per session and backend)."""
+    with open_world(
+        SPEC,
+        database,
+        tmp_path,
+        dagster_template,
+        cls=World,
+        prepare=read_content,
+        snapshots=world_snapshots,
+        key="insights",
+    ) as world:
+        yield world
 
 
 def openai_resource(standin: OpenAIStandIn, **fields: Any) -> AIResource:

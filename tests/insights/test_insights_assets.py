@@ -10,7 +10,7 @@ import dagster as dg
 import pytest
 from sqlalchemy import func, select, update
 
-from ig_assets import insights as insight_assets
+from ig_assets.insights import assets as insight_assets
 from ig_assets.insights import tasks as insight_tasks
 from ig_resources.ai import AIResource
 from ig_resources.ai.schemas import POST_INSIGHT

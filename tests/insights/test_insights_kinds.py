@@ -8,7 +8,7 @@ import pytest
 
 from definitions import defs
 from ig_resources.ai import AIResource
-from ig_resources.ai.standin import OpenAIStandIn
+from ig_sandbox.openai import OpenAIStandIn
 
 from .conftest import World, openai_resource, run_insights
 

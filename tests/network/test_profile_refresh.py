@@ -5,7 +5,6 @@ PostgreSQL, the real media store on disk."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +25,10 @@ from ig_resources.database.models import (
 )
 from ig_resources.instagram import InstagramClientResource
 from ig_resources.instagram.apify import ApifyInstagramClient
-from ig_resources.instagram.session import parse_cookie_file
 from ig_resources.media import DEFAULT_TRUSTED_HOSTS, MediaStore
-from ig_sandbox.instagram import (
-    AccountSpec,
-    Fault,
-    NetworkSpec,
-    SandboxNetwork,
-    SandboxServer,
-    render_cookie_file,
-)
+from ig_sandbox.instagram import AccountSpec, Fault, NetworkSpec
+from tests.world import DagsterTemplate, Snapshots, open_world
+from tests.world import World as BaseWorld
 
 SPEC = NetworkSpec(
     seed=23,
@@ -48,15 +41,8 @@ SPEC = NetworkSpec(
 )
 
 
-@dataclass
-class World:
-    server: SandboxServer
-    network: SandboxNetwork
-    database: DatabaseResource
-    instance: dg.DagsterInstance
-    media_root: Path
-
-    def resources(self) -> dict[str, Any]:
+class World(BaseWorld):
+    def resources(self, **overrides: Any) -> dict[str, Any]:
         return {
             "database": self.database,
             "instagram": InstagramClientResource(
@@ -72,6 +58,7 @@ class World:
                 root=str(self.media_root), trusted_hosts=[*DEFAULT_TRUSTED_HOSTS, "127.0.0.1"]
             ),
             "apify": ApifyInstagramClient(),
+            **overrides,
         }
 
     def run(
@@ -109,21 +96,29 @@ class World:
             return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
+def sync_graphs(world: World) -> None:
+    for account in SPEC.accounts:
+        assert world.materialize([follow_graph], account.username).success
+
+
 @pytest.fixture
-def world(database: DatabaseResource, tmp_path: Path) -> Iterator[World]:
-    network = SandboxNetwork(SPEC)
-    with SandboxServer(network) as server, dg.instance_for_test() as instance:
-        for account in SPEC.accounts:
-            database.accounts.register(
-                account.username,
-                parse_cookie_file(render_cookie_file(network.session_cookies(account.username))),
-            )
-        instance.add_dynamic_partitions("instagram_accounts", [a.username for a in SPEC.accounts])
-        w = World(server, network, database, instance, tmp_path / "media")
-        for account in SPEC.accounts:
-            assert dg.materialize(
-                [follow_graph], partition_key=account.username, instance=instance, resources=w.resources()
-            ).success
+def world(
+    database: DatabaseResource,
+    tmp_path: Path,
+    dagster_template: DagsterTemplate,
+    world_snapshots: Snapshots,
+) -> Iterator[World]:
+    """Both accounts' follow graphs stored (synced once per session and backend)."""
+    with open_world(
+        SPEC,
+        database,
+        tmp_path,
+        dagster_template,
+        cls=World,
+        prepare=sync_graphs,
+        snapshots=world_snapshots,
+        key="profile_refresh",
+    ) as w:
         yield w
 
 
