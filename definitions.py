@@ -47,7 +47,8 @@ def _resources() -> dict[str, dg.ConfigurableResource]:
         for field, name in (("model_root", "IG_FACE_MODEL_ROOT"), ("cache_dir", "IG_FACE_CACHE"))
         if (value := _env(name))
     }
-    # OPENAI_API_KEY / OPENAI_BASE_URL (any OpenAI-compatible server) / IG_AI_MODEL; unset: the heuristic provider.
+    # OPENAI_API_KEY / OPENAI_BASE_URL (any OpenAI-compatible server) / IG_AI_MODEL;
+    # unset: the heuristic provider.
     ai = {
         field: value
         for field, name in (

@@ -9,6 +9,7 @@ code location (`ig_cli.launch`), so the UI shows them as it shows the runs it la
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -125,8 +126,8 @@ def running_sandbox(paths: DemoPaths) -> Iterator[str]:
 @click.option(
     "--faults",
     is_flag=True,
-    help=f"Let the sandbox throttle '{FAULTY_ACCOUNT}' (HTTP 429 on every request): it is marked and cools down, "
-    "the other accounts complete.",
+    help=f"Let the sandbox throttle '{FAULTY_ACCOUNT}' (HTTP 429 on every request): it is marked and "
+    "cools down, the other accounts complete.",
 )
 @user_errors
 def demo(fresh: bool, faults: bool) -> None:
@@ -191,7 +192,8 @@ def demo(fresh: bool, faults: bool) -> None:
         click.echo(_accounts_table(usernames))
     click.echo("")
     click.echo(
-        f"Dagster home: {paths.dagster_home}   app database: {os.environ.get('IG_DATABASE_URL') or paths.root / 'ig_pipeline.sqlite3'}"
+        f"Dagster home: {paths.dagster_home}   app database: "
+        f"{os.environ.get('IG_DATABASE_URL') or paths.root / 'ig_pipeline.sqlite3'}"
     )
     click.echo(
         "See the runs, partitions, metadata (a posts preview with languages, discovered accounts by source, "
@@ -661,8 +663,9 @@ def _insight_examples(rows: list[dict[str, Any]], limit: int = 4) -> str:
     if profile := ex["profile"]:
         lines += [
             "",
-            f"@{profile['username']}: {profile['profile_type']}, {profile['tone']} tone, {profile['engagement_style']}, "
-            f"messageability {profile['messageability_score']:.2f}, language {profile['primary_language'] or '-'}",
+            f"@{profile['username']}: {profile['profile_type']}, {profile['tone']} tone, "
+            f"{profile['engagement_style']}, messageability {profile['messageability_score']:.2f}, "
+            f"language {profile['primary_language'] or '-'}",
             f"  persona: {profile['persona_summary']}",
             f"  interests: {', '.join(profile['interests'][:6]) or '-'}",
         ]
@@ -671,7 +674,8 @@ def _insight_examples(rows: list[dict[str, Any]], limit: int = 4) -> str:
                 f"  talk about: {', '.join(strategy['best_topics'][:4]) or '-'}; avoid: "
                 f"{', '.join(strategy['avoid_topics'][:3]) or '-'}",
                 f"  opener: {(strategy['opener_templates'] or ['-'])[0]}",
-                f"  do: {'; '.join(strategy['dos'][:2]) or '-'}   don't: {'; '.join(strategy['donts'][:2]) or '-'}",
+                f"  do: {'; '.join(strategy['dos'][:2]) or '-'}   "
+                f"don't: {'; '.join(strategy['donts'][:2]) or '-'}",
             ]
         if chunk := ex["history"]:
             first = chunk["content"].splitlines()[:2]
@@ -698,7 +702,7 @@ def ui(port: int) -> None:
         env = {**os.environ, **paths.environment(url)}
         dagster = Path(sys.executable).with_name("dagster")
         click.echo(f"Dagster UI on http://127.0.0.1:{port} (Ctrl-C stops it and the sandbox)")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the UI is stopped
             subprocess.run(
                 [
                     str(dagster),
@@ -714,5 +718,3 @@ def ui(port: int) -> None:
                 cwd=PROJECT_ROOT,
                 check=False,
             )
-        except KeyboardInterrupt:
-            pass

@@ -1,4 +1,5 @@
-"""`profile_posts`: the posts of each account's network, read incrementally (seed 004 posts, seed 001 languages)."""
+"""`profile_posts`: the posts of each account's network, read incrementally (seed 004 posts, seed 001
+languages)."""
 
 from collections import Counter
 from datetime import UTC, datetime

@@ -1,4 +1,5 @@
-"""`post_comments`: the comments under the network's busier posts, and their authors as discovered accounts."""
+"""`post_comments`: the comments under the network's busier posts, and their authors as discovered
+accounts."""
 
 from collections import Counter
 from datetime import UTC, datetime

@@ -1,4 +1,5 @@
-"""`post_media`: each stored post's picture or video in the content-addressed store, under the trust policy."""
+"""`post_media`: each stored post's picture or video in the content-addressed store, under the trust
+policy."""
 
 from collections import Counter
 

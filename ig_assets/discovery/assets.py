@@ -152,8 +152,9 @@ def _top_table(top: pd.DataFrame) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     lines += [
-        f"| @{r.username} | {0 if pd.isna(r.follower_count) else int(r.follower_count):,} | {pct(r.engagement_rate)} "
-        f"| {pct(r.growth_rate_30d)} | {'–' if pd.isna(r.projected_followers) else f'{r.projected_followers:,.0f}'} "
+        f"| @{r.username} | {0 if pd.isna(r.follower_count) else int(r.follower_count):,} "
+        f"| {pct(r.engagement_rate)} | {pct(r.growth_rate_30d)} "
+        f"| {'–' if pd.isna(r.projected_followers) else f'{r.projected_followers:,.0f}'} "
         f"| {'–' if pd.isna(r.score) else f'{r.score:.1f}'} |"
         for r in top.itertuples()
     ]

@@ -69,7 +69,8 @@ def _analyse(
         run.flush()  # whatever happens, the analyses made (and paid for) are kept
     context.log.info(
         f"{context.partition_key}: {done} {context.asset_key.path[-1]} analysed by {run.provider.name} "
-        f"({run.stats['calls']} calls, {run.stats['cache_hits']} cache hits, {run.stats['fallbacks']} fallbacks), "
+        f"({run.stats['calls']} calls, {run.stats['cache_hits']} cache hits, "
+        f"{run.stats['fallbacks']} fallbacks), "
         f"{len(items) - len(todo)} unchanged, {len(todo) - done} left"
     )
     if run.stats["failed"]:

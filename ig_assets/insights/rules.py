@@ -7,6 +7,7 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from ig_resources.ai.schemas import Estimate
@@ -77,10 +78,7 @@ def behavior_summary(activity: StoryActivity, now: datetime) -> tuple[dict[str, 
     days = Counter(t.strftime("%a") for t in activity.story_times)
     appearances = Counter(label for people in activity.story_people for label in set(people))
     with_people = [len(set(p)) for p in activity.story_people]
-    post_gaps = [
-        (b - a).total_seconds() / 86400
-        for a, b in zip(sorted(activity.post_times), sorted(activity.post_times)[1:])
-    ]
+    post_gaps = [(b - a).total_seconds() / 86400 for a, b in pairwise(sorted(activity.post_times))]
     summary: dict[str, object] = {
         "stories_total": len(activity.story_times),
         "stories_per_week": round(len(recent_stories) / weeks, 2),

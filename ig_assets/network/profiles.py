@@ -42,7 +42,7 @@ class ProfileDetailsConfig(dg.Config):
     profiles now (a person's "refresh these" from the launchpad)."""
 
     batch_size: int = 200
-    usernames: list[str] = []
+    usernames: list[str] = []  # noqa: RUF012 (pydantic copies a default per instance)
 
 
 @dg.asset(
@@ -295,7 +295,8 @@ def _preview(write: ProfileRefreshWrite, due: list[ProfileToRefresh]) -> str:
         scan = u.scan_reason if u.scan_excluded else ""
         lines.append(
             f"| {names.get(u.id, u.id)} | {v['follower_count'] or 0:,} | {v['following_count'] or 0:,} | "
-            f"{v['media_count'] or 0:,} | {last} | {v['dm_interaction_state']} ({v['dm_interaction_reason']}) | {scan} |"
+            f"{v['media_count'] or 0:,} | {last} | {v['dm_interaction_state']} "
+            f"({v['dm_interaction_reason']}) | {scan} |"
         )
     for pid, status, error in write.failures[:10]:
         lines.append(f"| {names.get(pid, pid)} | | | | | {status}: {error[:80]} | |")
