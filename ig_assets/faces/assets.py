@@ -117,44 +117,47 @@ def _scan_metadata(scans: list[FaceScan], seconds: float, faces: FaceAnalysisRes
     }
 
 
-@dg.asset(partitions_def=account_partitions, group_name="faces", kinds={"python", "sql"}, deps=[stories])
-def story_faces(
-    context: dg.AssetExecutionContext,
-    config: FacesConfig,
-    database: DatabaseResource,
-    media: MediaStore,
-    faces: FaceAnalysisResource,
-) -> dg.MaterializeResult:
-    """Faces of the stored story files not read yet (`instagram_story_faces`): box, detector score, five
-    keypoints, size, the normalised embedding with its model and length; videos at the resource's frame
-    rate, each person once per video. The story turns `processed` (or `failed` with why)."""
-    account_id = known_account(database, context.partition_key).id
-    _loaded(faces)
-    started = time.perf_counter()
-    scans = scan_faces(
-        faces, media, database.faces.stories_needing_faces(account_id, config.batch_size), config
+def face_scan_asset(kind: str, after: dg.AssetsDefinition, description: str) -> dg.AssetsDefinition:
+    """`<kind>_faces`: the faces of the account's stored `kind` files not read yet (story or post)."""
+
+    @dg.asset(
+        name=f"{kind}_faces",
+        partitions_def=account_partitions,
+        group_name="faces",
+        kinds={"python", "sql"},
+        deps=[after],
+        description=description,
     )
-    database.faces.apply_face_scans(account_id, "story", scans)
-    return dg.MaterializeResult(metadata=_scan_metadata(scans, time.perf_counter() - started, faces))
+    def scan(
+        context: dg.AssetExecutionContext,
+        config: FacesConfig,
+        database: DatabaseResource,
+        media: MediaStore,
+        faces: FaceAnalysisResource,
+    ) -> dg.MaterializeResult:
+        account_id = known_account(database, context.partition_key).id
+        _loaded(faces)
+        started = time.perf_counter()
+        due = database.faces.needing_faces(kind, account_id, config.batch_size)
+        scans = scan_faces(faces, media, due, config)
+        database.faces.apply_face_scans(account_id, kind, scans)
+        return dg.MaterializeResult(metadata=_scan_metadata(scans, time.perf_counter() - started, faces))
+
+    return scan
 
 
-@dg.asset(partitions_def=account_partitions, group_name="faces", kinds={"python", "sql"}, deps=[post_media])
-def post_faces(
-    context: dg.AssetExecutionContext,
-    config: FacesConfig,
-    database: DatabaseResource,
-    media: MediaStore,
-    faces: FaceAnalysisResource,
-) -> dg.MaterializeResult:
-    """Faces of the stored post files not read yet (`instagram_post_faces`), as `story_faces` reads them."""
-    account_id = known_account(database, context.partition_key).id
-    _loaded(faces)
-    started = time.perf_counter()
-    scans = scan_faces(
-        faces, media, database.faces.posts_needing_faces(account_id, config.batch_size), config
-    )
-    database.faces.apply_face_scans(account_id, "post", scans)
-    return dg.MaterializeResult(metadata=_scan_metadata(scans, time.perf_counter() - started, faces))
+story_faces = face_scan_asset(
+    "story",
+    stories,
+    "Faces of the stored story files not read yet (`instagram_story_faces`): box, detector score, five "
+    "keypoints, size, the normalised embedding with its model and length; videos at the resource's frame "
+    "rate, each person once per video. The story turns `processed` (or `failed` with why).",
+)
+post_faces = face_scan_asset(
+    "post",
+    post_media,
+    "Faces of the stored post files not read yet (`instagram_post_faces`), as `story_faces` reads them.",
+)
 
 
 class StoryPeopleConfig(dg.Config):

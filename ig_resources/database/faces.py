@@ -40,6 +40,13 @@ def _post_content_type() -> Any:
 class FaceStore(Store):
     """Faces found in stories, posts and avatars, per embedding model."""
 
+    def needing_faces(self, kind: str, account_id: int, limit: int) -> list[MediaForFaces]:
+        """The stored `kind` files ("story" or "post") whose faces are not read yet."""
+        if kind not in FACE_TABLES:
+            raise ValueError(f"unknown kind of media '{kind}' (one of {', '.join(FACE_TABLES)})")
+        due = self.stories_needing_faces if kind == "story" else self.posts_needing_faces
+        return due(account_id, limit)
+
     def stories_needing_faces(self, account_id: int, limit: int) -> list[MediaForFaces]:
         st = InstagramStory
         with self.session() as s:
