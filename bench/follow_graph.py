@@ -131,10 +131,12 @@ def orchestrate(args: argparse.Namespace) -> None:
         for row in table:
             print("  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True)))
         print(
-            "\nbulk insert = the driver's own bulk path for the same rows (COPY on PostgreSQL, executemany on SQLite)"
+            "\nbulk insert = the driver's own bulk path for the same rows "
+            "(COPY on PostgreSQL, executemany on SQLite)"
         )
         print(
-            "ratios judged: materialization ÷ fetch alone (goal ≤ 1.3), write ÷ plain bulk insert (goal ≤ 1.5)"
+            "ratios judged: materialization ÷ fetch alone (goal ≤ 1.3), "
+            "write ÷ plain bulk insert (goal ≤ 1.5)"
         )
         for backend, mat, write in rows:
             print(

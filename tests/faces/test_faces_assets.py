@@ -32,7 +32,7 @@ from ig_resources.database.models import (
     MediaBlob,
     MediaPurge,
 )
-from ig_resources.database.stories import PersonCommandError
+from ig_resources.database.people import PersonCommandError
 from ig_resources.faces import FaceAnalysisResource
 from ig_resources.instagram.session import parse_cookie_file
 from ig_resources.media import MediaStore
@@ -366,7 +366,8 @@ def test_a_story_never_stored_stops_being_tried_after_its_links_die(world: World
             StoryWrite(world.profile_id, "78", 1, NOW, NOW + timedelta(hours=24), "u", None, "u", None),
         ],
     )
-    due = world.database.stories.stories_needing_media(world.account_id, 10, give_up_before=NOW - DOWNLOAD_GRACE)
+    stories = world.database.stories
+    due = stories.stories_needing_media(world.account_id, 10, give_up_before=NOW - DOWNLOAD_GRACE)
     assert [c.url for c in due] == ["u"]
     stale = next(s for s in world.stories().values() if s.story_id == "77")
     assert stale.processing_status == "failed"

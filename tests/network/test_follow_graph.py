@@ -213,9 +213,8 @@ def test_unfollow_follow_and_rename_between_syncs(world: World) -> None:
         meta["following_removed"],
         meta["renamed"],
     ) == (1, 1, 1, 1)
-    events = {
-        (kind, name) for name, kind, ext in world.database.graph.events(world.account_id()) if kind != "story_seen"
-    }
+    graph_events = world.database.graph.events(world.account_id())
+    events = {(kind, name) for name, kind, ext in graph_events if kind != "story_seen"}
     assert events == {
         ("follower_lost", flags[leaver][0]),
         ("following_removed", flags[dropped][0]),
