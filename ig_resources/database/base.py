@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
@@ -10,10 +11,10 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ig_resources.records import ActionLogWrite
+from ig_resources.records import ActionLogWrite, MediaResult
 
 from .crypto import CookieCipher
-from .models import InstagramProfileActionLog, InstagramProfileTagging, ProfileTag, utcnow
+from .models import InstagramProfileActionLog, InstagramProfileTagging, MediaBlob, ProfileTag, utcnow
 from .upsert import upsert
 
 
@@ -73,4 +74,24 @@ def insert_actions(s: Session, account_id: int, actions: list[ActionLogWrite], n
                 }
                 for a in actions
             ],
+        )
+
+
+def insert_media_blobs(s: Session, stored: Iterable[MediaResult], now: datetime) -> None:
+    """One `media_blobs` row per distinct sha256 of `stored` (the last result wins); existing rows stay."""
+    blobs = {r.sha256: r for r in stored}
+    if blobs:
+        upsert(
+            s,
+            MediaBlob.__table__,
+            [
+                {
+                    "sha256": r.sha256,
+                    "content_type": r.content_type,
+                    "byte_size": r.byte_size,
+                    "created_at": now,
+                }
+                for r in blobs.values()
+            ],
+            conflict=("sha256",),
         )
