@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from ig_resources.records import ActionLogWrite, MediaResult
+from ig_resources.records import ActionLogWrite, MediaCandidate, MediaResult
 
 from .crypto import CookieCipher
 from .models import InstagramProfileActionLog, InstagramProfileTagging, MediaBlob, ProfileTag, utcnow
@@ -95,3 +95,9 @@ def insert_media_blobs(s: Session, stored: Iterable[MediaResult], now: datetime)
             ],
             conflict=("sha256",),
         )
+
+
+def media_candidates(s: Session, rows: Sequence[Row[Any]]) -> list[MediaCandidate]:
+    """Rows of (id, profile id, url, following, follows_you[, stored_sha256]) with their profiles' tags."""
+    tags = tags_of(s, list({r[1] for r in rows}))
+    return [MediaCandidate(*r[:5], frozenset(tags.get(r[1], {})), *r[5:]) for r in rows]

@@ -18,7 +18,7 @@ from ig_resources.records import (
     PostScanWrite,
 )
 
-from .base import Store, insert_actions, insert_media_blobs, tags_of
+from .base import Store, insert_actions, insert_media_blobs, media_candidates, tags_of
 from .discovery import _upsert_discovered
 from .models import (
     ConversationPeer,
@@ -229,19 +229,7 @@ class ContentStore(Store):
                 .order_by(post.taken_at.desc(), post.id)
                 .limit(limit)
             ).all()
-            tags = tags_of(s, list({r.instagram_profile_id for r in rows}))
-        return [
-            MediaCandidate(
-                r.id,
-                r.instagram_profile_id,
-                r.source_media_url,
-                r.following,
-                r.follows_you,
-                frozenset(tags.get(r.instagram_profile_id, {})),
-                r[5],
-            )
-            for r in rows
-        ]
+            return media_candidates(s, rows)
 
     def apply_post_media(
         self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]

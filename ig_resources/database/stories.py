@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ig_resources.records import ActionLogWrite, MediaCandidate, MediaResult, StoryWrite
 
-from .base import Store, insert_actions, insert_media_blobs, tags_of
+from .base import Store, insert_actions, insert_media_blobs, media_candidates
 from .models import (
     InstagramProfile,
     InstagramProfileEvent,
@@ -197,18 +197,7 @@ class StoryStore(Store):
                 .order_by(st.expires_at.is_(None), st.expires_at, st.id)
                 .limit(limit)
             ).all()
-            tags = tags_of(s, list({r.instagram_profile_id for r in rows}))
-        return [
-            MediaCandidate(
-                r.id,
-                r.instagram_profile_id,
-                r.media_url,
-                r.following,
-                r.follows_you,
-                frozenset(tags.get(r.instagram_profile_id, {})),
-            )
-            for r in rows
-        ]
+            return media_candidates(s, rows)
 
     def apply_story_media(
         self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]
