@@ -109,6 +109,11 @@ def _login(network: SandboxNetwork, form: dict[str, str]) -> WebReply:
                 "error_type": "two_factor_required",
             },
         )
+    return _authenticated(network, account)
+
+
+def _authenticated(network: SandboxNetwork, account: ManagedAccount) -> WebReply:
+    """The login answer that ends the flow: a session for `account`."""
     return _logged_in(
         network,
         account,
@@ -134,17 +139,7 @@ def _two_factor(network: SandboxNetwork, form: dict[str, str]) -> WebReply:
                 "error_type": "invalid_verification_code",
             },
         )
-    return _logged_in(
-        network,
-        account,
-        {
-            "authenticated": True,
-            "user": True,
-            "userId": str(account.pk),
-            "oneTapPrompt": False,
-            "status": "ok",
-        },
-    )
+    return _authenticated(network, account)
 
 
 def _challenge(network: SandboxNetwork, method: str, pk: int, nonce: str, form: dict[str, str]) -> WebReply:
