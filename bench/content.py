@@ -63,7 +63,8 @@ def orchestrate(args: argparse.Namespace) -> None:
     scan = _with_sandbox(args, work)
     print(
         f"scan (SQLite, sandbox on loopback, pacing off): first scan {scan['first_posts']:,} posts of "
-        f"{scan['first_scanned']:,} profiles in {scan['first_seconds']:.1f} s ({scan['first_requests']:,} requests); "
+        f"{scan['first_scanned']:,} profiles in {scan['first_seconds']:.1f} s "
+        f"({scan['first_requests']:,} requests); "
         f"unchanged re-run {scan['again_scanned']:,} profiles, {scan['again_requests']:,} requests = "
         f"{scan['again_requests_per_profile']:.2f} requests/profile (goal 1), {scan['again_new']} new; "
         f"peak RSS {scan['max_rss_mb']:.0f} MB\n"
@@ -110,7 +111,8 @@ def orchestrate(args: argparse.Namespace) -> None:
     for mode in ("high", "low"):
         m = lang[mode]
         print(
-            f"  {mode} accuracy: caption_languages {m['ours_seconds']:.2f} s ({n / m['ours_seconds']:,.0f}/s), "
+            f"  {mode} accuracy: caption_languages {m['ours_seconds']:.2f} s "
+            f"({n / m['ours_seconds']:,.0f}/s), "
             f"lingua directly {m['lingua_seconds']:.2f} s ({n / m['lingua_seconds']:,.0f}/s): ratio "
             f"{m['ours_seconds'] / m['lingua_seconds']:.2f} (goal ≤ 1.2); same answer where both give one "
             f"{m['agreement']:.1%}; peak RSS {m['max_rss_mb']:.0f} MB"

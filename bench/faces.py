@@ -58,7 +58,8 @@ def main() -> None:
         d = run_child(["--child", "detect", "--workdir", str(work), "--images", str(args.images)])
         print(f"\ndetection, {d['images']} story pictures, {d['faces']:,} faces ({d['model']}):")
         print(
-            f"  raw imread + FaceAnalysis.get(): {d['raw_seconds']:.1f} s = {d['faces'] / d['raw_seconds']:.1f} faces/s"
+            f"  raw imread + FaceAnalysis.get(): {d['raw_seconds']:.1f} s = "
+            f"{d['faces'] / d['raw_seconds']:.1f} faces/s"
         )
         print(
             f"  story_faces (materialize):       {d['asset_seconds']:.1f} s = "

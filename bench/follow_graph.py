@@ -131,10 +131,12 @@ def orchestrate(args: argparse.Namespace) -> None:
         for row in table:
             print("  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True)))
         print(
-            "\nbulk insert = the driver's own bulk path for the same rows (COPY on PostgreSQL, executemany on SQLite)"
+            "\nbulk insert = the driver's own bulk path for the same rows "
+            "(COPY on PostgreSQL, executemany on SQLite)"
         )
         print(
-            "ratios judged: materialization ÷ fetch alone (goal ≤ 1.3), write ÷ plain bulk insert (goal ≤ 1.5)"
+            "ratios judged: materialization ÷ fetch alone (goal ≤ 1.3), "
+            "write ÷ plain bulk insert (goal ≤ 1.5)"
         )
         for backend, mat, write in rows:
             print(
@@ -305,8 +307,8 @@ def measure_write(args: argparse.Namespace) -> dict[str, Any]:
 
     from ig_assets.network.assets import fetch_graph
     from ig_assets.network.rules import plan_rebuild
-    from ig_resources.database.models import InstagramProfile
     from ig_resources.database.graph import PROFILE_INSERT_COLUMNS, profile_insert_rows
+    from ig_resources.database.models import InstagramProfile
     from ig_resources.database.upsert import bulk_insert
     from ig_resources.instagram import WebApiClient
 

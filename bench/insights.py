@@ -73,7 +73,8 @@ def main() -> None:
     _print_table(table)
     h = measure_heuristic(work, args.posts)
     print(
-        f"\nheuristic provider: {h['n']:,} posts, called directly {h['direct']:.2f} s = {h['n'] / h['direct']:,.0f} "
+        f"\nheuristic provider: {h['n']:,} posts, called directly {h['direct']:.2f} s = "
+        f"{h['n'] / h['direct']:,.0f} "
         f"posts/s; through post_insights {h['asset']:.2f} s = {h['n'] / h['asset']:,.0f} posts/s "
         f"(ratio {h['asset'] / h['direct']:.2f})"
     )
@@ -83,7 +84,7 @@ def main() -> None:
 def _print_table(table: list[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
 
 
 def make_world(work: Path, posts: int) -> tuple[Any, Any]:
@@ -197,11 +198,8 @@ def tasks_of(database: Any, work: Path) -> list[Any]:
 
     media = MediaStore(root=str(work / "media"))
     account = database.accounts.get(USERNAME)
-    return [
-        t
-        for p in database.insights.posts_for_insights(account.id)
-        if (t := post_task(p, media.path_of)) is not None
-    ]
+    tasks = (post_task(p, media.path_of) for p in database.insights.posts_for_insights(account.id))
+    return [t for t in tasks if t is not None]
 
 
 @contextmanager
@@ -284,7 +282,8 @@ def measure_heuristic(work: Path, posts: int) -> dict[str, Any]:
         provider.analyze(task)
     direct = time.perf_counter() - started
     asset, meta = materialize(database, instance, work, AIResource())
-    assert meta["ai.provider"] == "heuristic" and meta["analysed"] == len(tasks), meta
+    assert meta["ai.provider"] == "heuristic", meta
+    assert meta["analysed"] == len(tasks), meta
     return {"n": len(tasks), "direct": direct, "asset": asset}
 
 

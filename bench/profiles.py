@@ -69,7 +69,8 @@ def orchestrate(args: argparse.Namespace) -> None:
         )
         print(
             f"raw client fetch: {fetch['seconds']:.2f} s = {fetch['rate']:.0f} profiles/s, "
-            f"{fetch['requests'] / fetch['profiles']:.2f} requests/profile, peak RSS {fetch['max_rss_mb']:.0f} MB\n"
+            f"{fetch['requests'] / fetch['profiles']:.2f} requests/profile, "
+            f"peak RSS {fetch['max_rss_mb']:.0f} MB\n"
         )
         table = [
             (

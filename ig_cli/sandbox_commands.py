@@ -12,6 +12,7 @@ Errors are one line on stderr and a non-zero exit (click's `Error: ...`), never 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -154,10 +155,8 @@ def serve(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if url_file is not None:
-            try:
+            with contextlib.suppress(OSError):
                 url_file.unlink()  # a stale URL must not outlive the server
-            except OSError:
-                pass
 
 
 @sandbox.command()

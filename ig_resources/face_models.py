@@ -113,7 +113,9 @@ def fold_constants(model: onnx.ModelProto) -> onnx.ModelProto:
         values = ReferenceEvaluator(
             helper.make_model(subgraph, opset_imports=model.opset_import, ir_version=model.ir_version)
         ).run(None, {})
-        new_initializers = [numpy_helper.from_array(np.asarray(v), name) for name, v in zip(wanted, values)]
+        new_initializers = [
+            numpy_helper.from_array(np.asarray(v), name) for name, v in zip(wanted, values, strict=True)
+        ]
     else:
         new_initializers = []
     initializers = [init for init in graph.initializer if init.name in used] + new_initializers

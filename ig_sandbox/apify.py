@@ -8,8 +8,9 @@ input and output field names: `apify~instagram-profile-scraper` (`usernames` →
 `resultsLimit` → post items with `shortCode`, `likesCount`, …). An anonymous scraper sees no posts of
 a private profile.
 
-Knobs for tests: `token` (others get 401), `cdn_url` (the sandbox server whose CDN serves pictures), `polls` (how many status reads a run stays RUNNING),
-`faults` (HTTP statuses to answer next, e.g. [429, 500]) and `log` (method, path, monotonic time).
+Knobs for tests: `token` (others get 401), `cdn_url` (the sandbox server whose CDN serves pictures),
+`polls` (how many status reads a run stays RUNNING), `faults` (HTTP statuses to answer next, e.g.
+[429, 500]) and `log` (method, path, monotonic time).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ Only the standard library is imported, so starting it costs little.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import socket
@@ -284,10 +285,8 @@ class OpenAIStandIn:
         with self._lock:
             connections = list(self._connections)
         for connection in connections:  # idle keep-alive connections would hold their threads
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -413,10 +412,8 @@ class OpenAIStandIn:
             )
         if kind == "disconnect":
             handler.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 handler.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
 
         answer = self._answer(body)

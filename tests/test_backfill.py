@@ -184,7 +184,9 @@ def test_a_backfill_launched_like_the_ui_materializes_both_partitions(
                 .select_from(InstagramAccountMetric)
                 .where(InstagramAccountMetric.instagram_account_id == account.id)
             )
-            assert posts and posts > 0 and metrics == 1, account.username
+            assert posts, account.username
+            assert posts > 0, account.username
+            assert metrics == 1, account.username
     with dg.DagsterInstance.from_config(str(logs.parent / "dagster_home")) as instance:
         for name in ASSETS:
             done = instance.get_materialized_partitions(dg.AssetKey(name))

@@ -2,9 +2,10 @@
 official `openai` SDK: one attempt at one analysis with structured output.
 
 The request is `chat.completions.create` with a strict `json_schema` response format made from the
-purpose's output model, validated here rather than by the SDK's `parse()`: that way every answer that came back (broken JSON, a wrong shape, a refusal, a cut-off)
-still yields its HTTP status and token usage for accounting, and JSON wrapped in ```json fences
-(some local servers do that) is accepted.
+purpose's output model, validated here rather than by the SDK's `parse()`: that way every answer
+that came back (broken JSON, a wrong shape, a refusal, a cut-off) still yields its HTTP status and
+token usage for accounting, and JSON wrapped in ```json fences (some local servers do that) is
+accepted.
 """
 
 from __future__ import annotations

@@ -278,8 +278,7 @@ class AIRun:
         return self._write(
             task,
             key,
-            provider.name,
-            provider.model,
+            provider,
             started,
             status="completed",
             analysis=cached.analysis,
@@ -450,8 +449,7 @@ class AIRun:
         return self._write(
             task,
             key,
-            provider.name,
-            provider.model,
+            provider,
             started,
             status="completed",
             analysis=answer.parsed.model_dump(mode="json"),
@@ -475,8 +473,7 @@ class AIRun:
         return self._write(
             task,
             key,
-            provider.name,
-            provider.model,
+            provider,
             started,
             status="failed",
             error_message=error,
@@ -485,7 +482,7 @@ class AIRun:
         ), None
 
     def _write(
-        self, task: Task, key: str, provider: str, model: str, started: datetime, **fields: Any
+        self, task: Task, key: str, provider: Provider, started: datetime, **fields: Any
     ) -> AnalysisWrite:
         self.stats["analyses"] += 1
         return AnalysisWrite(
@@ -493,8 +490,8 @@ class AIRun:
             analyzable_type=task.analyzable_type,
             analyzable_id=task.analyzable_id,
             purpose=task.purpose.name,
-            provider=provider,
-            model=model,
+            provider=provider.name,
+            model=provider.model,
             prompt=f"{task.purpose.instructions}\n\n{task.text}",
             prompt_version=task.purpose.prompt_version,
             schema_version=task.purpose.schema_version,

@@ -225,7 +225,8 @@ MESSAGE_STRATEGY = Purpose(
     MessageStrategy,
     f"{_COMMON} Given what is known about a profile, say which topics to talk about and which to "
     "avoid, what to do and not do in a first message, and give short opener and comment templates "
-    "that refer to their real interests, written in the profile's primary language. Never suggest pretending to be someone else, pressure, or "
+    "that refer to their real interests, written in the profile's primary language. "
+    "Never suggest pretending to be someone else, pressure, or "
     "mass messages.",
 )
 DEMOGRAPHICS = Purpose(

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from ig_resources.records import ActionLogWrite
+from ig_resources.records import ActionLogWrite, MediaCandidate, MediaResult
 
 from .crypto import CookieCipher
-from .models import InstagramProfileActionLog, InstagramProfileTagging, ProfileTag, utcnow
+from .models import InstagramProfileActionLog, InstagramProfileTagging, MediaBlob, ProfileTag, utcnow
 from .upsert import upsert
 
 
@@ -74,3 +75,29 @@ def insert_actions(s: Session, account_id: int, actions: list[ActionLogWrite], n
                 for a in actions
             ],
         )
+
+
+def insert_media_blobs(s: Session, stored: Iterable[MediaResult], now: datetime) -> None:
+    """One `media_blobs` row per distinct sha256 of `stored` (the last result wins); existing rows stay."""
+    blobs = {r.sha256: r for r in stored}
+    if blobs:
+        upsert(
+            s,
+            MediaBlob.__table__,
+            [
+                {
+                    "sha256": r.sha256,
+                    "content_type": r.content_type,
+                    "byte_size": r.byte_size,
+                    "created_at": now,
+                }
+                for r in blobs.values()
+            ],
+            conflict=("sha256",),
+        )
+
+
+def media_candidates(s: Session, rows: Sequence[Row[Any]]) -> list[MediaCandidate]:
+    """Rows of (id, profile id, url, following, follows_you[, stored_sha256]) with their profiles' tags."""
+    tags = tags_of(s, list({r[1] for r in rows}))
+    return [MediaCandidate(*r[:5], frozenset(tags.get(r[1], {})), *r[5:]) for r in rows]

@@ -18,14 +18,13 @@ from ig_resources.records import (
     PostScanWrite,
 )
 
-from .base import Store, insert_actions, tags_of
+from .base import Store, insert_actions, insert_media_blobs, media_candidates, tags_of
 from .discovery import _upsert_discovered
 from .models import (
     ConversationPeer,
     InstagramProfile,
     InstagramProfilePost,
     InstagramProfilePostComment,
-    MediaBlob,
     utcnow,
 )
 from .upsert import upsert
@@ -230,19 +229,7 @@ class ContentStore(Store):
                 .order_by(post.taken_at.desc(), post.id)
                 .limit(limit)
             ).all()
-            tags = tags_of(s, list({r.instagram_profile_id for r in rows}))
-        return [
-            MediaCandidate(
-                r.id,
-                r.instagram_profile_id,
-                r.source_media_url,
-                r.following,
-                r.follows_you,
-                frozenset(tags.get(r.instagram_profile_id, {})),
-                r[5],
-            )
-            for r in rows
-        ]
+            return media_candidates(s, rows)
 
     def apply_post_media(
         self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]
@@ -250,22 +237,7 @@ class ContentStore(Store):
         """Per post: the stored file's sha256, or the reason it was not stored (None: retry later)."""
         now = utcnow()
         with self.session() as s:
-            blobs = {r.sha256: r for r in results if r.sha256 and r.content_type}
-            if blobs:
-                upsert(
-                    s,
-                    MediaBlob.__table__,
-                    [
-                        {
-                            "sha256": r.sha256,
-                            "content_type": r.content_type,
-                            "byte_size": r.byte_size,
-                            "created_at": now,
-                        }
-                        for r in blobs.values()
-                    ],
-                    conflict=("sha256",),
-                )
+            insert_media_blobs(s, (r for r in results if r.sha256 and r.content_type), now)
             if results:
                 table = InstagramProfilePost.__table__
                 s.execute(

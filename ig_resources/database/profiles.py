@@ -17,13 +17,12 @@ from ig_resources.records import (
     ProfileToRefresh,
 )
 
-from .base import Store, insert_actions, tag_id, tags_of
+from .base import Store, insert_actions, insert_media_blobs, tag_id, tags_of
 from .models import (
     ConversationPeer,
     InstagramProfile,
     InstagramProfileSnapshot,
     InstagramProfileTagging,
-    MediaBlob,
     utcnow,
 )
 from .upsert import upsert
@@ -177,22 +176,7 @@ class ProfileStore(Store):
     ) -> None:
         now = utcnow()
         with self.session() as s:
-            blobs = {r.sha256: r for r in results if r.sha256}
-            if blobs:
-                upsert(
-                    s,
-                    MediaBlob.__table__,
-                    [
-                        {
-                            "sha256": r.sha256,
-                            "content_type": r.content_type,
-                            "byte_size": r.byte_size,
-                            "created_at": now,
-                        }
-                        for r in blobs.values()
-                    ],
-                    conflict=("sha256",),
-                )
+            insert_media_blobs(s, (r for r in results if r.sha256), now)
             if results:
                 s.execute(
                     update(_PROFILES)

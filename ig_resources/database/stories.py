@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ig_resources.records import ActionLogWrite, MediaCandidate, MediaResult, StoryWrite
 
-from .base import Store, insert_actions, tags_of
+from .base import Store, insert_actions, insert_media_blobs, media_candidates
 from .models import (
     InstagramProfile,
     InstagramProfileEvent,
@@ -197,18 +197,7 @@ class StoryStore(Store):
                 .order_by(st.expires_at.is_(None), st.expires_at, st.id)
                 .limit(limit)
             ).all()
-            tags = tags_of(s, list({r.instagram_profile_id for r in rows}))
-        return [
-            MediaCandidate(
-                r.id,
-                r.instagram_profile_id,
-                r.media_url,
-                r.following,
-                r.follows_you,
-                frozenset(tags.get(r.instagram_profile_id, {})),
-            )
-            for r in rows
-        ]
+            return media_candidates(s, rows)
 
     def apply_story_media(
         self, account_id: int, results: list[MediaResult], actions: list[ActionLogWrite]
@@ -220,21 +209,7 @@ class StoryStore(Store):
         with self.session() as s:
             stored = [r for r in results if r.sha256]
             refused = [r for r in results if not r.sha256 and r.reason]
-            blobs = {r.sha256: r for r in stored if r.content_type}
-            upsert(
-                s,
-                MediaBlob.__table__,
-                [
-                    {
-                        "sha256": r.sha256,
-                        "content_type": r.content_type,
-                        "byte_size": r.byte_size,
-                        "created_at": now,
-                    }
-                    for r in blobs.values()
-                ],
-                conflict=("sha256",),
-            )
+            insert_media_blobs(s, (r for r in stored if r.content_type), now)
             for chunk in batches({"sid": r.id, "sha": r.sha256, "ct": r.content_type} for r in stored):
                 s.execute(
                     update(st.__table__)

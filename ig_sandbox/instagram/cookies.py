@@ -46,7 +46,10 @@ def make_session_cookies(pk: int, key: int, epoch: int) -> dict[str, str]:
         "mid": "Z" + _pick(rng, _B64URL, 27),
         "ds_user_id": str(pk),
         "sessionid": f"{pk}%3A{_pick(rng, _ALNUM, 14)}%3A{1 + rng.below(28)}",
-        "rur": f'"NCG\\054{pk}\\054{epoch + 365 * _DAY}:01f7{rng.next64():016x}{rng.next64():016x}{rng.next64() & 0xFFFFFFFF:08x}"',
+        "rur": (
+            f'"NCG\\054{pk}\\054{epoch + 365 * _DAY}:01f7'
+            f'{rng.next64():016x}{rng.next64():016x}{rng.next64() & 0xFFFFFFFF:08x}"'
+        ),
     }
 
 

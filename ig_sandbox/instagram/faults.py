@@ -19,7 +19,9 @@ FAULT_KINDS: dict[str, str] = {
     "login_required": "HTTP 403 login_required (logged out)",
     "server_error_500": "HTTP 500",
     "truncated_body": "HTTP 200 with the real JSON body cut in half",
-    "malformed": 'HTTP 200 without the expected list key ({"status": "ok"}); variant \'html\': an HTML login page',
+    "malformed": (
+        'HTTP 200 without the expected list key ({"status": "ok"}); variant \'html\': an HTML login page'
+    ),
     "truncated_list": "HTTP 200, well-formed, but the list ends early (fewer items, no cursor)",
     "slow": "the normal answer after `delay_seconds`",
 }

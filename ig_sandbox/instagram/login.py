@@ -109,6 +109,11 @@ def _login(network: SandboxNetwork, form: dict[str, str]) -> WebReply:
                 "error_type": "two_factor_required",
             },
         )
+    return _authenticated(network, account)
+
+
+def _authenticated(network: SandboxNetwork, account: ManagedAccount) -> WebReply:
+    """The login answer that ends the flow: a session for `account`."""
     return _logged_in(
         network,
         account,
@@ -134,17 +139,7 @@ def _two_factor(network: SandboxNetwork, form: dict[str, str]) -> WebReply:
                 "error_type": "invalid_verification_code",
             },
         )
-    return _logged_in(
-        network,
-        account,
-        {
-            "authenticated": True,
-            "user": True,
-            "userId": str(account.pk),
-            "oneTapPrompt": False,
-            "status": "ok",
-        },
-    )
+    return _authenticated(network, account)
 
 
 def _challenge(network: SandboxNetwork, method: str, pk: int, nonce: str, form: dict[str, str]) -> WebReply:
@@ -163,7 +158,8 @@ def _challenge(network: SandboxNetwork, method: str, pk: int, nonce: str, form: 
                     "challenge": {
                         "challengeType": "SelectVerificationMethodForm",
                         "errors": [
-                            f"Select a valid choice. {form['choice'][:8]} is not one of the available choices."
+                            f"Select a valid choice. {form['choice'][:8]} is not one of the "
+                            "available choices."
                         ],
                     },
                 },
@@ -254,7 +250,8 @@ def _json(status: int, body: dict[str, Any]) -> WebReply:
 
 def _page(title: str, body: str) -> bytes:
     return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head>"
         f"<body>{body}<script>{_SCRIPT}</script></body></html>"
     ).encode()
 
@@ -275,32 +272,40 @@ if (login) login.addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = new FormData(login);
   const enc = `#PWD_INSTAGRAM_BROWSER:0:${Math.floor(Date.now() / 1000)}:${f.get("password")}`;
-  const d = await post("/accounts/login/ajax/", {username: f.get("username"), enc_password: enc, queryParams: "{}", optIntoOneTap: "false"});
+  const d = await post("/accounts/login/ajax/", {username: f.get("username"), enc_password: enc,
+    queryParams: "{}", optIntoOneTap: "false"});
   if (d.authenticated) location.href = "/";
-  else if (d.two_factor_required) location.href = "/accounts/login/two_factor/?" + new URLSearchParams({username: d.two_factor_info.username, identifier: d.two_factor_info.two_factor_identifier});
+  else if (d.two_factor_required) location.href = "/accounts/login/two_factor/?" + new URLSearchParams(
+    {username: d.two_factor_info.username, identifier: d.two_factor_info.two_factor_identifier});
   else if (d.checkpoint_url) location.href = d.checkpoint_url;
-  else if (d.user === false) fail("The username you entered doesn't belong to an account. Please check your username and try again.");
+  else if (d.user === false) fail("The username you entered doesn't belong to an account. "
+    + "Please check your username and try again.");
   else if (d.authenticated === false) fail("%BAD_PASSWORD%");
-  else fail((d.errors && d.errors.error && d.errors.error[0]) || d.message || "Sorry, there was a problem with your request.");
+  else fail((d.errors && d.errors.error && d.errors.error[0]) || d.message
+    || "Sorry, there was a problem with your request.");
 });
 const tf = document.getElementById("twoFactorForm");
 if (tf) tf.addEventListener("submit", async (e) => {
   e.preventDefault();
   const q = new URLSearchParams(location.search);
-  const d = await post("/accounts/login/ajax/two_factor/", {username: q.get("username"), identifier: q.get("identifier"), verificationCode: new FormData(tf).get("verificationCode")});
+  const d = await post("/accounts/login/ajax/two_factor/", {username: q.get("username"),
+    identifier: q.get("identifier"), verificationCode: new FormData(tf).get("verificationCode")});
   if (d.authenticated) location.href = "/"; else fail(d.message);
 });
 const choose = document.getElementById("choiceForm");
 if (choose) choose.addEventListener("submit", async (e) => {
   e.preventDefault();
   const d = await post(location.pathname, {choice: new FormData(choose).get("choice")});
-  if (d.status === "ok") { choose.hidden = true; document.getElementById("codeForm").hidden = false; alertBox().hidden = true; }
+  if (d.status === "ok") {
+    choose.hidden = true; document.getElementById("codeForm").hidden = false; alertBox().hidden = true;
+  }
   else fail(d.challenge.errors[0]);
 });
 const codeForm = document.getElementById("codeForm");
 if (codeForm) codeForm.addEventListener("submit", async (e) => {
   e.preventDefault();
-  const d = await post(location.pathname, {security_code: new FormData(codeForm).get("security_code")});
+  const d = await post(location.pathname,
+    {security_code: new FormData(codeForm).get("security_code")});
   if (d.status === "ok") location.href = "/"; else fail(d.challenge.errors[0]);
 });
 """.replace("%BAD_PASSWORD%", BAD_PASSWORD_TEXT)
@@ -313,13 +318,15 @@ _LOGIN_FORM = (
     f'<button type="submit">Log in</button></form>{_ALERT}'
 )
 _TWO_FACTOR_FORM = (
-    '<form id="twoFactorForm" method="post"><p>Enter the 6-digit code we sent to your number ending in 77.</p>'
+    '<form id="twoFactorForm" method="post">'
+    "<p>Enter the 6-digit code we sent to your number ending in 77.</p>"
     '<input name="verificationCode" aria-label="Security Code" inputmode="numeric">'
     f'<button type="submit">Confirm</button></form>{_ALERT}'
 )
 _CHALLENGE_FORM = (
     "<h2>We Detected An Unusual Login Attempt</h2>"
-    '<form id="choiceForm" method="post"><label><input type="radio" name="choice" value="1" checked> Email</label>'
+    '<form id="choiceForm" method="post">'
+    '<label><input type="radio" name="choice" value="1" checked> Email</label>'
     '<button type="submit">Send Security Code</button></form>'
     '<form id="codeForm" method="post" hidden><p>Enter the 6-digit code we sent to your email.</p>'
     '<input name="security_code" aria-label="Security code" inputmode="numeric">'

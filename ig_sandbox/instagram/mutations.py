@@ -338,7 +338,7 @@ class MutationsMixin(StoriesMixin, InboxMixin):
                 raise MutationError("post_story needs 'account' (and optionally 'username')")
             return self.post_story(account, user)
         raise MutationError(
-            f"unknown op {op!r} (follower_leaves, follower_joins, account_unfollows, account_follows, rename, "
-            "change_avatar, gain_followers, resign_urls, new_post, edit_counts, checkpoint, advance, "
+            f"unknown op {op!r} (follower_leaves, follower_joins, account_unfollows, account_follows, "
+            "rename, change_avatar, gain_followers, resign_urls, new_post, edit_counts, checkpoint, advance, "
             "post_story)"
         )

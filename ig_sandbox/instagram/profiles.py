@@ -58,7 +58,7 @@ class ProfilesMixin(FeedsMixin):
                 "full_name": p["full_name"],
                 "biography": p["biography"],
                 "bio_links": [
-                    {"title": "", "url": l["url"], "link_type": "external"} for l in p["bio_links"]
+                    {"title": "", "url": link["url"], "link_type": "external"} for link in p["bio_links"]
                 ],
                 "external_url": p["external_url"] or None,
                 "profile_pic_url": p["profile_pic_url"],

@@ -8,6 +8,7 @@ API (`admin.py`), the web login pages (`login.py`) or the CDN (`cdn.py`); each a
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import sys
@@ -71,10 +72,8 @@ class _HTTPServer(ThreadingHTTPServer):
         with self._conn_lock:
             conns = list(self._connections)
         for conn in conns:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -173,7 +172,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         except Exception as exc:
             sys.stderr.write(
-                f"sandbox: internal error on {method} {urlsplit(self.path).path}: {type(exc).__name__}: {exc}\n"
+                f"sandbox: internal error on {method} {urlsplit(self.path).path}: "
+                f"{type(exc).__name__}: {exc}\n"
             )
             sandbox.internal_errors += 1
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import time
@@ -70,8 +71,6 @@ class SessionsMixin(NetworkCore):
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.cookie_file(account, fmt, expires_at=expires_at, expired=expired))
-        try:
+        with contextlib.suppress(OSError):
             target.chmod(0o600)  # it holds a (sandbox) session secret
-        except OSError:
-            pass
         return target

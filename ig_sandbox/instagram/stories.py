@@ -84,7 +84,10 @@ class StoriesMixin(HighlightsMixin):
             token = mix64(key + acct.tray_generation + len(acct.story_posts) * 0x9E3779B9)
             return {
                 "tray": entries,
-                "story_ranking_token": f"{token >> 32:08x}-{(token >> 16) & 0xFFFF:04x}-4{(token >> 4) & 0xFFF:03x}-a{token & 0xFFF:03x}-{mix64(token) & 0xFFFFFFFFFFFF:012x}",
+                "story_ranking_token": (
+                    f"{token >> 32:08x}-{(token >> 16) & 0xFFFF:04x}-4{(token >> 4) & 0xFFF:03x}"
+                    f"-a{token & 0xFFF:03x}-{mix64(token) & 0xFFFFFFFFFFFF:012x}"
+                ),
                 "story_likes_config": {"is_enabled": False, "ufi_type": 0},
                 "story_wedging_config": {
                     "story_wedging_type": "off",

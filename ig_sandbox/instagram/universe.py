@@ -56,22 +56,22 @@ _FIRST, _LAST, _WORDS = W.FIRST, W.LAST, W.WORDS
 _SEP_A = ("", "", "_", ".")
 # Handle stems from (first name, last name, word, word); never digits, never a trailing separator.
 _STEMS = (
-    lambda f, l, w, v: f,
-    lambda f, l, w, v: f"{f}_{l}",
-    lambda f, l, w, v: f"{f}.{l}",
-    lambda f, l, w, v: f + l,
-    lambda f, l, w, v: f"{w}_{v}",
-    lambda f, l, w, v: f"{w}.{v}",
-    lambda f, l, w, v: f + w,
-    lambda f, l, w, v: "the" + w,
-    lambda f, l, w, v: w + f,
-    lambda f, l, w, v: f"{f}_{w}",
-    lambda f, l, w, v: f"{l}.{f}",
-    lambda f, l, w, v: f"{f}.{l[0]}",
-    lambda f, l, w, v: f + f[-1] * 2,
-    lambda f, l, w, v: f"{w}.{f}",
-    lambda f, l, w, v: "its" + f,
-    lambda f, l, w, v: f + l[:3],
+    lambda f, last, w, v: f,
+    lambda f, last, w, v: f"{f}_{last}",
+    lambda f, last, w, v: f"{f}.{last}",
+    lambda f, last, w, v: f + last,
+    lambda f, last, w, v: f"{w}_{v}",
+    lambda f, last, w, v: f"{w}.{v}",
+    lambda f, last, w, v: f + w,
+    lambda f, last, w, v: "the" + w,
+    lambda f, last, w, v: w + f,
+    lambda f, last, w, v: f"{f}_{w}",
+    lambda f, last, w, v: f"{last}.{f}",
+    lambda f, last, w, v: f"{f}.{last[0]}",
+    lambda f, last, w, v: f + f[-1] * 2,
+    lambda f, last, w, v: f"{w}.{f}",
+    lambda f, last, w, v: "its" + f,
+    lambda f, last, w, v: f + last[:3],
 )
 _SCONTENT = [
     (
@@ -82,7 +82,8 @@ _SCONTENT = [
     for cat in range(101, 113)
 ]
 _ANON = [
-    f"https://instagram.f{site.replace('-', '')}.fna.fbcdn.net/v/t51.2885-19/44884218_345707102882519_2446069589734326272_n.jpg"
+    f"https://instagram.f{site.replace('-', '')}.fna.fbcdn.net"
+    "/v/t51.2885-19/44884218_345707102882519_2446069589734326272_n.jpg"
     f"?_nc_ht=instagram.f{site.replace('-', '')}.fna.fbcdn.net&_nc_ohc="
     for site in _SITES
 ]
@@ -325,8 +326,10 @@ class Universe:
             if (h2 >> 40) % 100 < 5:  # default (anonymous) picture: no profile_pic_id
                 append(
                     f'{{"pk":{pk},"pk_id":"{pk}","username":"{username}","full_name":"{full_name}","is_private":{private},'
-                    f'"profile_pic_url":"{_ANON[(h2 >> 60) % _N_SITES]}{b64[:11]}AX{b64[13:19]}&oh={raw.hex()}&oe={oe_hex[(h2 >> 4) & 4095]}'
-                    f'&ig_cache_key=YW5vbnltb3VzX3Byb2ZpbGVfcGlj.2","is_verified":{verified},"has_anonymous_profile_picture":true,'
+                    f'"profile_pic_url":"{_ANON[(h2 >> 60) % _N_SITES]}{b64[:11]}AX{b64[13:19]}'
+                    f"&oh={raw.hex()}&oe={oe_hex[(h2 >> 4) & 4095]}"
+                    f'&ig_cache_key=YW5vbnltb3VzX3Byb2ZpbGVfcGlj.2","is_verified":{verified},'
+                    '"has_anonymous_profile_picture":true,'
                     f'"latest_reel_media":{reel}}}'
                 )
                 continue
@@ -334,8 +337,10 @@ class Universe:
             head, mid = _SCONTENT[((h2 >> 56) * 120) >> 8]
             append(
                 f'{{"pk":{pk},"pk_id":"{pk}","username":"{username}","full_name":"{full_name}","is_private":{private},'
-                f'"profile_pic_url":"{head}{digits[:9]}_{_NZ[h1 & 7]}{digits[9:23]}_{_NZ[(h1 >> 3) & 7]}{digits[19:37]}{mid}'
-                f'{b64[:11]}AX{b64[13:19]}&oh={raw.hex()}&oe={oe_hex[(h2 >> 4) & 4095]}","profile_pic_id":"2{digits[20:38]}_{pk}",'
+                f'"profile_pic_url":"{head}{digits[:9]}_{_NZ[h1 & 7]}{digits[9:23]}'
+                f"_{_NZ[(h1 >> 3) & 7]}{digits[19:37]}{mid}"
+                f"{b64[:11]}AX{b64[13:19]}&oh={raw.hex()}&oe={oe_hex[(h2 >> 4) & 4095]}"
+                f'","profile_pic_id":"2{digits[20:38]}_{pk}",'
                 f'"is_verified":{verified},"has_anonymous_profile_picture":false,"latest_reel_media":{reel}}}'
             )
         return out

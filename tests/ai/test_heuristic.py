@@ -354,7 +354,10 @@ def profile(**fields: object) -> ProfileInsight:
 BAKERY = {
     "username": "padaria_lisboa",
     "display_name": "Padaria Lisboa",
-    "bio": "Pastelaria artesanal desde 1987 🥐 Encomendas por DM ou 📞 912 345 678 | Aberto todos os dias 📍 Lisboa",
+    "bio": (
+        "Pastelaria artesanal desde 1987 🥐 Encomendas por DM ou 📞 912 345 678 | "
+        "Aberto todos os dias 📍 Lisboa"
+    ),
     "category": "Bakery",
     "is_business": True,
     "follower_count": 8200,

@@ -79,7 +79,8 @@ def login_cli(
     if channel:
         deadline = time.monotonic() + 60
         while (code := network.last_code(network.account(username), channel)) is None:
-            assert time.monotonic() < deadline and process.poll() is None, "no code was sent"
+            assert time.monotonic() < deadline, "no code was sent"
+            assert process.poll() is None, "no code was sent"
             time.sleep(0.1)
         process.stdin.write(code + "\n")
         process.stdin.flush()
@@ -130,9 +131,11 @@ def test_checkpoint_stops_the_account_until_login_passes_the_challenge(
     assert login_cli(cli_env, network, "erin", PASSWORD).returncode == 0
     account = database.accounts.get("erin")
     network.checkpoint("erin")
-    with WebApiClient(database.accounts.session_cookies(account), api_base_url=server.url) as client:
-        with pytest.raises(CheckpointRequiredError) as raised:
-            client.current_user()
+    with (
+        WebApiClient(database.accounts.session_cookies(account), api_base_url=server.url) as client,
+        pytest.raises(CheckpointRequiredError) as raised,
+    ):
+        client.current_user()
     database.accounts.record_health(account.id, login_state="checkpoint_required", reason=str(raised.value))
     assert database.accounts.get("erin").login_state == "checkpoint_required"
 

@@ -132,12 +132,10 @@ def seed(db: DatabaseResource) -> Seeded:
     )
     with db.session() as s:
         posts = dict(s.execute(select(InstagramProfilePost.shortcode, InstagramProfilePost.id)).all())
-    db.content.apply_post_media(
-        account_id, [MediaResult(posts["A"], "succeeded", None, SHA, "image/jpeg", 100)], []
-    )
-    db.faces.apply_face_scans(
-        account_id, "post", [FaceScan(posts["A"], u1, [face(0, prominent=True), face(1)])]
-    )
+    media = MediaResult(posts["A"], "succeeded", None, SHA, "image/jpeg", 100)
+    db.content.apply_post_media(account_id, [media], [])
+    scan = FaceScan(posts["A"], u1, [face(0, prominent=True), face(1)])
+    db.faces.apply_face_scans(account_id, "post", [scan])
     comments = [
         CommentWrite(str(i), f"comment {i}", f"fan{i}", f"9{i}", T0 + timedelta(days=1, minutes=i), 0)
         for i in range(25)
@@ -303,7 +301,7 @@ def test_api_key_is_stored_encrypted_and_settings_keep_their_order(database: Dat
     wrong = DatabaseResource(url=database.url, secret_key=generate_key())
     with pytest.raises(SecretKeyError, match="API key of AI provider 'openai'"):
         wrong.ai.api_key("openai")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="give an API key or clear it, not both"):
         database.ai.set_provider("openai", api_key="x", clear_api_key=True)
 
     database.ai.set_provider("openai", clear_api_key=True)
@@ -430,7 +428,7 @@ def test_save_analyses_writes_rows_calls_and_projections(database: DatabaseResou
         ("profile_demographics", "fp-d1"),
     ):
         assert database.insights.current_fingerprints(purpose, [u1, w.profiles["user2"]]) == {u1: fp}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown profile purpose 'post_insight'"):
         database.insights.current_fingerprints("post_insight", [u1])
     stored = database.insights.profile_insights_of([u1])[u1]
     assert (stored.profile_type, stored.interests, stored.fingerprint) == ("creator", ["beach"], "fp-p1")

@@ -21,9 +21,11 @@ WORKER = textwrap.dedent(
     import random, sys, time
     from ig_resources.database import DatabaseResource
     from ig_resources.instagram.pacing import Budget, Pacer, PacingPolicy
-    url, account_id, limit, window, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+    url, account_id, limit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    window, count = float(sys.argv[4]), int(sys.argv[5])
     policy = PacingPolicy(budgets={"api": Budget(limit, window)}, pause_rate=0)
-    pacer = Pacer(policy, DatabaseResource(url=url).accounts.budget_store(account_id), sleep=time.sleep, rng=random.Random())
+    budget_store = DatabaseResource(url=url).accounts.budget_store(account_id)
+    pacer = Pacer(policy, budget_store, sleep=time.sleep, rng=random.Random())
     for _ in range(count):
         pacer.before_request("followers")
     print(round(pacer.stats.waited_seconds, 2))

@@ -231,7 +231,7 @@ def test_missing_pack_is_an_error_naming_the_folder(tmp_path: Path, no_network: 
         resource.load()
     assert str(tmp_path / "models" / "buffalo_l") in str(caught.value)
     (tmp_path / "models" / "buffalo_l").mkdir(parents=True)  # insightface's bare-AssertionError trap
-    with pytest.raises(FaceModelError, match="no .onnx models") as caught:
+    with pytest.raises(FaceModelError, match=r"no \.onnx models") as caught:
         resource.load()
     assert str(tmp_path / "models" / "buffalo_l") in str(caught.value)
     assert no_network == []

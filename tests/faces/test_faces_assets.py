@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -156,7 +157,7 @@ def face_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def world(database: DatabaseResource, tmp_path: Path, face_cache: str, instance: dg.DagsterInstance) -> World:
+def world(database: DatabaseResource, tmp_path: Path, face_cache: str) -> Iterator[World]:
     network = SandboxNetwork(
         NetworkSpec(seed=5, accounts=[AccountSpec(username="hana", followers=3, following=3)])
     )
@@ -174,15 +175,16 @@ def world(database: DatabaseResource, tmp_path: Path, face_cache: str, instance:
         s.add(profile)
         s.flush()
         profile_id = profile.id
-    instance.add_dynamic_partitions("instagram_accounts", ["hana"])
-    return World(
-        database,
-        instance,
-        MediaStore(root=str(tmp_path / "media")),
-        FaceAnalysisResource(cache_dir=face_cache),
-        account.id,
-        profile_id,
-    )
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("instagram_accounts", ["hana"])
+        yield World(
+            database,
+            instance,
+            MediaStore(root=str(tmp_path / "media")),
+            FaceAnalysisResource(cache_dir=face_cache),
+            account.id,
+            profile_id,
+        )
 
 
 def test_faces_then_people_with_stable_labels_roles_and_a_contact_sheet(world: World) -> None:
@@ -364,9 +366,8 @@ def test_a_story_never_stored_stops_being_tried_after_its_links_die(world: World
             StoryWrite(world.profile_id, "78", 1, NOW, NOW + timedelta(hours=24), "u", None, "u", None),
         ],
     )
-    due = world.database.stories.stories_needing_media(
-        world.account_id, 10, give_up_before=NOW - DOWNLOAD_GRACE
-    )
+    stories = world.database.stories
+    due = stories.stories_needing_media(world.account_id, 10, give_up_before=NOW - DOWNLOAD_GRACE)
     assert [c.url for c in due] == ["u"]
     stale = next(s for s in world.stories().values() if s.story_id == "77")
     assert stale.processing_status == "failed"

@@ -101,7 +101,8 @@ def test_heuristic_insights_end_to_end_and_an_unchanged_rerun_costs_nothing(cont
         )
     again = run_insights(world, AIResource())
     for name in ("post_insights", "profile_insights", "message_strategies", "profile_demographics"):
-        assert again[name]["analysed"] == 0 and again[name]["unchanged"] == again[name]["candidates"], name
+        assert again[name]["analysed"] == 0, name
+        assert again[name]["unchanged"] == again[name]["candidates"], name
     assert again["history_chunks"]["profiles_changed"] == 0
     assert count(world, AIAnalysis) == analyses
     with world.database.session() as s:

@@ -204,18 +204,18 @@ def test_real_mobile_page_body_then_end(stub: StubServer, session: SessionCookie
 
 def test_invalid_user_pk_is_refused_before_any_request(stub: StubServer, session: SessionCookies) -> None:
     with client_for(stub, session) as client:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="user_pk must be a numeric"):
             next(client.iter_followers("../../accounts/edit"))
         assert client.requests == Counter()
     assert not stub.requests
 
 
 def test_constructor_validates(session: SessionCookies) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="page_size must be between 1 and"):
         WebApiClient(session, api_base_url="http://127.0.0.1:9", page_size=201)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="page_size must be between 1 and"):
         WebApiClient(session, api_base_url="http://127.0.0.1:9", page_size=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timeout_seconds must be positive"):
         WebApiClient(session, api_base_url="http://127.0.0.1:9", timeout_seconds=0)
 
 
@@ -328,7 +328,7 @@ def test_reels_media_posts_signed_user_ids_twenty_at_a_time(
     assert all(s.startswith("SIGNATURE.") for s in signed)
     asked = [json.loads(s.removeprefix("SIGNATURE."))["user_ids"] for s in signed]
     assert asked == [pks[:20], pks[20:]]
-    with client_for(stub, session) as client, pytest.raises(ValueError):
+    with client_for(stub, session) as client, pytest.raises(ValueError, match="user_pk must be a numeric"):
         client.reels_media(["1", "2/../x"])  # every pk checked before anything is sent
     assert len(stub.requests_to(REELS_MEDIA)) == 2
 

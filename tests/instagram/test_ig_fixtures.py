@@ -398,6 +398,8 @@ def test_login_answers_of_the_sandbox_have_the_captured_shapes() -> None:
 # -- every fixture accounted for -------------------------------------------------------------------
 
 #: fixture -> the test in this module that parses it
+_LOGIN_SHAPES = "test_login_answers_of_the_sandbox_have_the_captured_shapes"
+
 COVERED: dict[str, str] = {
     "friendships_followers_mobile__instagramkit.json": "test_mobile_followers_page",
     "graphql_followers_page1__pgrimaud.json": "test_graphql_follow_pages",
@@ -424,11 +426,11 @@ COVERED: dict[str, str] = {
     "clips_user__pgrimaud.json": "test_reels_tab_items_are_posts",
     "media_comments__instagram-clone.json": "test_media_comments_page",
     "graphql_highlights_and_chaining__pgrimaud.json": "test_related_accounts_of_the_web_profile_query",
-    "login_ajax_success__pgrimaud.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
-    "error_login_ajax_bad_password__pgrimaud.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
-    "challenge_send_code_email__instagramkit.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
-    "challenge_submit_ok__pgrimaud.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
-    "error_challenge_verify_code__instagramkit.json": "test_login_answers_of_the_sandbox_have_the_captured_shapes",
+    "login_ajax_success__pgrimaud.json": _LOGIN_SHAPES,
+    "error_login_ajax_bad_password__pgrimaud.json": _LOGIN_SHAPES,
+    "challenge_send_code_email__instagramkit.json": _LOGIN_SHAPES,
+    "challenge_submit_ok__pgrimaud.json": _LOGIN_SHAPES,
+    "error_challenge_verify_code__instagramkit.json": _LOGIN_SHAPES,
     "feed_reels_media__instagramkit.json": "test_story_fixtures.test_mobile_feed_reels_media",
     "feed_user_story__instagramkit.json": "test_story_fixtures.test_mobile_feed_user_story",
     "graphql_reels_media_story__pgrimaud.json": "test_story_fixtures.test_graphql_reels_media_story_video",

@@ -48,10 +48,12 @@ def test_urls_from_environment_through_dagster(
     resource = InstagramClientResource(
         api_base_url=dg.EnvVar("IG_API_BASE_URL"), web_base_url=dg.EnvVar("IG_WEB_BASE_URL")
     )
-    with dg.build_resources({"instagram": resource}) as resources:
-        with resources.instagram.open(session) as client:
-            assert client.api_base_url == stub.url
-            assert client.current_user().pk == VIEWER_PK
+    with (
+        dg.build_resources({"instagram": resource}) as resources,
+        resources.instagram.open(session) as client,
+    ):
+        assert client.api_base_url == stub.url
+        assert client.current_user().pk == VIEWER_PK
     assert stub.requests[0].headers["referer"] == "http://sandbox.web/"
 
 

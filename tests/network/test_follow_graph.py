@@ -7,7 +7,6 @@ import logging
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -20,9 +19,14 @@ from ig_resources.database import DatabaseResource
 from ig_resources.database.models import ConversationPeer, InstagramProfile, InstagramRequestLog, SyncRun
 from ig_resources.instagram import InstagramClientResource
 from ig_resources.instagram.session import parse_cookie_file
-from ig_sandbox.instagram import AccountSpec, Fault, NetworkSpec, SandboxNetwork, render_cookie_file
-from tests.world import DagsterTemplate, open_world
-from tests.world import World as BaseWorld
+from ig_sandbox.instagram import (
+    AccountSpec,
+    Fault,
+    NetworkSpec,
+    SandboxNetwork,
+    SandboxServer,
+    render_cookie_file,
+)
 
 SPEC = NetworkSpec(
     seed=11,
@@ -41,7 +45,11 @@ SPEC = NetworkSpec(
 
 
 @dataclass
-class World(BaseWorld):
+class World:
+    server: SandboxServer
+    network: SandboxNetwork
+    database: DatabaseResource
+    instance: dg.DagsterInstance
     paced: bool = False
 
     def sync(self, account: str = "alice", **config: Any) -> dg.ExecuteInProcessResult:
@@ -88,9 +96,14 @@ class World(BaseWorld):
 
 
 @pytest.fixture
-def world(database: DatabaseResource, tmp_path: Path, dagster_template: DagsterTemplate) -> Iterator[World]:
-    with open_world(SPEC, database, tmp_path, dagster_template, cls=World) as w:
-        yield w
+def world(database: DatabaseResource) -> Iterator[World]:
+    network = SandboxNetwork(SPEC)
+    with SandboxServer(network) as server, dg.instance_for_test() as instance:
+        for account in SPEC.accounts:
+            cookie_text = render_cookie_file(network.session_cookies(account.username))
+            database.accounts.register(account.username, parse_cookie_file(cookie_text))
+        instance.add_dynamic_partitions("instagram_accounts", [a.username for a in SPEC.accounts])
+        yield World(server, network, database, instance)
 
 
 def metadata(result: dg.ExecuteInProcessResult) -> dict[str, Any]:
@@ -201,11 +214,8 @@ def test_unfollow_follow_and_rename_between_syncs(world: World) -> None:
         meta["following_removed"],
         meta["renamed"],
     ) == (1, 1, 1, 1)
-    events = {
-        (kind, name)
-        for name, kind, ext in world.database.graph.events(world.account_id())
-        if kind != "story_seen"
-    }
+    graph_events = world.database.graph.events(world.account_id())
+    events = {(kind, name) for name, kind, ext in graph_events if kind != "story_seen"}
     assert events == {
         ("follower_lost", flags[leaver][0]),
         ("following_removed", flags[dropped][0]),

@@ -34,7 +34,8 @@ def _one_line_error(result) -> str:
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: "), result.stderr
     return lines[0]
 
 

@@ -10,7 +10,7 @@ from .history import _history
 from .profile_type import _profile_type
 from .style import _engagement, _tone
 from .text import _join, _language_name, _language_of, _read
-from .topics import _topics_of
+from .topics import _Topics, _topics_of
 
 _DM_OPEN = re.compile(
     r"\b(?:dms?\s+(?:me|open|are open|welcome|for)|dm\b|message me|inbox|send me a message|contact|"
@@ -68,29 +68,13 @@ def profile_insight(p: ProfileInput) -> ProfileInsight:
     for topic in bio_topics.top(4, minimum=1.0):
         if topic not in interests:
             interests.append(topic)
-        signals.append(
-            Signal(
-                signal_type="interest",
-                value=topic,
-                confidence=0.6,
-                evidence_text=", ".join(bio_topics.evidence[topic][:3]),
-                source_type="bio",
-            )
-        )
+        signals.append(_topic_signal(bio_topics, topic, 0.6, "bio"))
     if history.texts:
         history_topics = _topics_of(_read("\n".join(history.texts[-40:])), lang)
         for topic in history_topics.top(3, minimum=2.0):
             if topic not in interests:
                 interests.append(topic)
-                signals.append(
-                    Signal(
-                        signal_type="interest",
-                        value=topic,
-                        confidence=0.45,
-                        source_type="history",
-                        evidence_text=", ".join(history_topics.evidence[topic][:3]),
-                    )
-                )
+                signals.append(_topic_signal(history_topics, topic, 0.45, "history"))
     interests = interests[:10]
 
     tone, tone_evidence, tone_confidence = _tone(p, profile_type, own_words)
@@ -184,4 +168,15 @@ def profile_insight(p: ProfileInput) -> ProfileInsight:
         interests=interests,
         signals=signals,
         confidence=round(confidence, 3),
+    )
+
+
+def _topic_signal(topics: _Topics, topic: str, confidence: float, source: SourceType) -> Signal:
+    """An interest signal for `topic` with up to three of the words that gave it away."""
+    return Signal(
+        signal_type="interest",
+        value=topic,
+        confidence=confidence,
+        evidence_text=", ".join(topics.evidence[topic][:3]),
+        source_type=source,
     )
