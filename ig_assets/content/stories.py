@@ -53,7 +53,7 @@ def stories(
     with account_session(context, database, instagram) as session:
         account, client = session.account, session.client
         tray = client.story_tray()
-        owners = database.graph.profile_ids(account.id, (r.user.pk for r in tray.tray))
+        owners = database.graph.profile_ids(account.id, (r.user.ig_user_id for r in tray.tray))
         newest = database.stories.newest_story_times(owners.values())
         complete, to_read = reels_to_read(
             tray, {pk: newest[pid] for pk, pid in owners.items() if pid in newest}
@@ -86,7 +86,7 @@ def stories(
         stats = session.complete(
             {
                 "tray_owners": len(tray.tray),
-                "owners_not_in_network": len({r.user.pk for r in tray.tray} - set(owners)),
+                "owners_not_in_network": len({r.user.ig_user_id for r in tray.tray} - set(owners)),
                 "reels_read": len(to_read),
                 "items_seen": len(writes),
                 "items_new": new,

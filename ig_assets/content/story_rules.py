@@ -19,7 +19,7 @@ def tray_state(tray: StoryTray) -> str:
     """A fingerprint of who has which stories now: each owner with their newest item and count.
 
     `seen` is left out: viewing stories (on the phone) changes it without anything new to read."""
-    parts = sorted(f"{r.user.pk}:{r.latest_reel_media or 0}:{r.media_count or 0}" for r in tray.tray)
+    parts = sorted(f"{r.user.ig_user_id}:{r.latest_reel_media or 0}:{r.media_count or 0}" for r in tray.tray)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 
@@ -34,7 +34,7 @@ def reels_to_read(
     complete: dict[str, list[StoryItem]] = {}
     to_read: list[str] = []
     for reel in tray.tray:
-        pk = reel.user.pk
+        pk = reel.user.ig_user_id
         known = newest_known.get(pk)
         if known is not None and reel.latest_reel_media and reel.latest_reel_media <= known.timestamp():
             continue

@@ -103,8 +103,8 @@ def fetch_graph(client: InstagramClient) -> FetchedGraph:
     me = client.current_user()
     threads = list(client.iter_inbox_threads())
     tray = client.story_tray().tray
-    followers = collect_users(client.iter_followers(me.pk))
-    following = collect_users(client.iter_following(me.pk))
+    followers = collect_users(client.iter_followers(me.ig_user_id))
+    following = collect_users(client.iter_following(me.ig_user_id))
     return FetchedGraph(
         followers=followers,
         following=following,
@@ -112,7 +112,7 @@ def fetch_graph(client: InstagramClient) -> FetchedGraph:
         tray=tray,
         reported_followers=me.follower_count,
         reported_following=me.following_count,
-        viewer_pk=me.pk,
+        viewer_pk=me.ig_user_id,
         viewer_username=me.username,
     )
 

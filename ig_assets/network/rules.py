@@ -48,7 +48,7 @@ class GraphUser:
     @classmethod
     def of(cls, user: UserSummary) -> GraphUser:
         return cls(
-            user.pk,
+            user.ig_user_id,
             user.username,
             user.full_name or None,
             user.is_private,
@@ -62,7 +62,7 @@ def collect_users(pages: Iterable[FollowPage]) -> dict[str, GraphUser]:
     users: dict[str, GraphUser] = {}
     for page in pages:
         for user in page.users:
-            users.setdefault(user.pk, GraphUser.of(user))
+            users.setdefault(user.ig_user_id, GraphUser.of(user))
     return users
 
 
@@ -209,9 +209,9 @@ def plan_rebuild(
     # Inbox and tray users are part of the network even when in neither list.
     for thread in graph.threads:
         for member in thread.users:
-            people.setdefault(member.pk, GraphUser.of(member))
+            people.setdefault(member.ig_user_id, GraphUser.of(member))
     for reel in graph.tray:
-        people.setdefault(reel.user.pk, GraphUser.of(reel.user))
+        people.setdefault(reel.user.ig_user_id, GraphUser.of(reel.user))
     people.pop(graph.viewer_pk, None)
 
     taken: dict[str, str] = {}  # username -> pk that holds it after this rebuild
@@ -324,10 +324,10 @@ def _plan_inbox(
     peers: dict[str, PeerWrite] = {}
     for thread in threads:  # newest first, so the first thread a peer appears in is their latest
         for member in thread.users:
-            if member.pk == viewer_pk or member.pk in peers:
+            if member.ig_user_id == viewer_pk or member.ig_user_id in peers:
                 continue
-            peers[member.pk] = PeerWrite(
-                member.pk,
+            peers[member.ig_user_id] = PeerWrite(
+                member.ig_user_id,
                 member.username,
                 member.full_name or None,
                 thread.thread_id,
@@ -349,10 +349,10 @@ def _plan_tray(tray: Sequence[TrayReel], write: FollowGraphWrite) -> None:
         seen_at = from_unix_seconds(stamp)
         if seen_at is None:
             continue
-        write.stories.append(StorySighting(reel.user.pk, seen_at))
+        write.stories.append(StorySighting(reel.user.ig_user_id, seen_at))
         write.events.append(
             EventWrite(
-                reel.user.pk,
+                reel.user.ig_user_id,
                 STORY_SEEN,
                 str(stamp),
                 seen_at,
@@ -384,8 +384,8 @@ def summarise(
         "renamed": changes.renamed,
         "new_profiles": changes.new_profiles,
         "inbox_threads": len(graph.threads),
-        "inbox_users": len({u.pk for t in graph.threads for u in t.users if u.pk != graph.viewer_pk}),
-        "tray_users": len({r.user.pk for r in graph.tray}),
+        "inbox_users": len({u.ig_user_id for t in graph.threads for u in t.users if u.ig_user_id != graph.viewer_pk}),
+        "tray_users": len({r.user.ig_user_id for r in graph.tray}),
         "verdicts": [v.reason for v in verdicts],
         "change_samples": changes.samples,
     }

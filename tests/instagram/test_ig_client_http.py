@@ -92,7 +92,7 @@ def test_followers_three_pages_stop_on_absent_cursor_despite_has_more_false(
         assert client.requests == Counter({"followers": 3})
 
     assert [len(p.users) for p in pages] == [12, 12, 11]
-    assert [u.pk for p in pages for u in p.users] == [str(u["pk"]) for u in fixture_users]
+    assert [u.ig_user_id for p in pages for u in p.users] == [str(u["pk"]) for u in fixture_users]
     sent = stub.requests_to(FOLLOWERS)
     assert [r.query.get("max_id") for r in sent] == [None, "12", "24"]
     for request in sent:
@@ -161,7 +161,7 @@ def test_stop_on_repeated_cursor(stub: StubServer, session: SessionCookies) -> N
     with client_for(stub, session) as client:
         pages = list(client.iter_followers(TARGET))
         assert client.requests["followers"] == 2
-    assert [p.users[0].pk for p in pages] == ["1", "2"]
+    assert [p.users[0].ig_user_id for p in pages] == ["1", "2"]
     assert not stub.unscripted
 
 
@@ -185,7 +185,7 @@ def test_duplicates_across_pages_are_passed_through(stub: StubServer, session: S
         Scripted(body=follow_page([{"pk": 2, "username": "b"}, {"pk": 3, "username": "c"}], "")),
     )
     with client_for(stub, session) as client:
-        pks = [u.pk for p in client.iter_followers(TARGET) for u in p.users]
+        pks = [u.ig_user_id for p in client.iter_followers(TARGET) for u in p.users]
     assert pks == ["1", "2", "2", "3"]  # deduplication by pk is the caller's job
 
 
@@ -304,7 +304,7 @@ def test_story_tray_and_current_user(stub: StubServer, session: SessionCookies) 
         me = client.current_user()
         assert client.requests == Counter({"story_tray": 1, "current_user": 1})
     assert [r.user.username for r in tray.tray] == ["manchesterunited", "realmadrid", "ronaldinho"]
-    assert (me.pk, me.username, me.follower_count, me.following_count) == (VIEWER_PK, "riedayme", 5, 22)
+    assert (me.ig_user_id, me.username, me.follower_count, me.following_count) == (VIEWER_PK, "riedayme", 5, 22)
     assert [r.path for r in stub.requests] == [TRAY, ME]
 
 

@@ -70,9 +70,9 @@ def stored_from(g: FetchedGraph) -> list[StoredProfile]:
 def test_collect_users_dedupes_across_overlapping_pages() -> None:
     pages = [
         FollowPage(
-            users=[UserSummary(pk="1", username="a"), UserSummary(pk="2", username="b")], next_max_id="2"
+            users=[UserSummary(ig_user_id="1", username="a"), UserSummary(ig_user_id="2", username="b")], next_max_id="2"
         ),
-        FollowPage(users=[UserSummary(pk="2", username="b"), UserSummary(pk="3", username="c")]),
+        FollowPage(users=[UserSummary(ig_user_id="2", username="b"), UserSummary(ig_user_id="3", username="c")]),
     ]
     assert list(collect_users(pages)) == ["1", "2", "3"]
 
@@ -171,22 +171,22 @@ def test_profile_known_only_by_username_is_adopted_not_duplicated() -> None:
 def test_inbox_members_are_messageable_peers_and_tray_owners_are_seen() -> None:
     thread = InboxThread(
         thread_id="340282366841710300949128",
-        users=[UserSummary(pk="8", username="pal")],
+        users=[UserSummary(ig_user_id="8", username="pal")],
         last_activity_at=1_700_000_000_000_000,
         is_group=False,
     )
     group = InboxThread(
         thread_id="340282366841710300949129",
         users=[
-            UserSummary(pk="8", username="pal"),
-            UserSummary(pk=VIEWER, username="me"),
-            UserSummary(pk="9", username="x"),
+            UserSummary(ig_user_id="8", username="pal"),
+            UserSummary(ig_user_id=VIEWER, username="me"),
+            UserSummary(ig_user_id="9", username="x"),
         ],
         is_group=True,
         thread_title="trip",
     )
     reel = TrayReel(
-        id="2", user=UserSummary(pk="2", username="user2"), latest_reel_media=1_763_900_000, media_count=3
+        id="2", user=UserSummary(ig_user_id="2", username="user2"), latest_reel_media=1_763_900_000, media_count=3
     )
     g = graph([1, 2], [2], threads=[thread, group], tray=[reel])
     write, _ = plan_rebuild(g, [], baseline=None, now=NOW)
