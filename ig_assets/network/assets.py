@@ -60,7 +60,7 @@ def follow_graph(
     with account_session(context, database, instagram) as session:
         account = session.account
         graph = fetch_graph(session.client)
-        database.accounts.record_identity(account.id, graph.viewer_pk, graph.viewer_username)
+        database.accounts.record_identity(account.id, graph.account_ig_user_id, graph.account_username)
         baseline, stored = database.graph.follow_state(account.id)
         verdicts = judge_graph(graph, stored, config.policy(), has_baseline=baseline is not None)
         refused = [v for v in verdicts if not v.passed]
@@ -112,8 +112,8 @@ def fetch_graph(client: InstagramClient) -> FetchedGraph:
         tray=tray,
         reported_followers=me.follower_count,
         reported_following=me.following_count,
-        viewer_pk=me.ig_user_id,
-        viewer_username=me.username,
+        account_ig_user_id=me.ig_user_id,
+        account_username=me.username,
     )
 
 

@@ -397,9 +397,8 @@ class WebApiClient:
         """Accounts Instagram suggests beside this one (`discover/chaining`, one page); a private or
         flagged target raises PrivateAccountError ("Not eligible for chaining.")."""
         kind = KIND_RELATED
-        body = self._request(
-            kind, "GET", "/api/v1/discover/chaining/", {"target_id": _user_id_path(ig_user_id), "module": "profile"}
-        )
+        query = {"target_id": _user_id_path(ig_user_id), "module": "profile"}
+        body = self._request(kind, "GET", "/api/v1/discover/chaining/", query)
         return related_from_mobile(body, kind=kind)
 
     def iter_followers(self, ig_user_id: str) -> Iterator[FollowPage]:

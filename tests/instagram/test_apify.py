@@ -87,7 +87,7 @@ def test_profiles_read_through_apify_equal_the_web_api(sources: Sources) -> None
             via_apify = apify.profile_details(person.username, person.ig_user_id)
             via_web = sources.web.profile_details(person.username, person.ig_user_id)
             fields = (
-                "pk",
+                "ig_user_id",
                 "username",
                 "full_name",
                 "biography",
@@ -120,7 +120,14 @@ def test_feed_through_apify_gives_the_same_posts_in_pages(sources: Sources) -> N
     assert not pages[-1].more_available
     assert [p.code for p in apify_posts] == [p.code for p in web_posts]
     for a, w in zip(apify_posts, web_posts, strict=True):
-        assert (a.media_type, a.taken_at, a.caption_text, a.like_count, a.comment_count, a.owner_ig_user_id) == (
+        assert (
+            a.media_type,
+            a.taken_at,
+            a.caption_text,
+            a.like_count,
+            a.comment_count,
+            a.owner_ig_user_id,
+        ) == (
             w.media_type,
             w.taken_at,
             w.caption_text,
@@ -139,7 +146,9 @@ def test_feed_through_apify_gives_the_same_posts_in_pages(sources: Sources) -> N
 def test_an_incremental_stop_costs_one_run_and_one_page(sources: Sources) -> None:
     person = sources.public()
     with sources.apify() as apify:
-        next(iter(apify.iter_user_feed(person.ig_user_id, person.username)))  # the caller stops after page one
+        next(
+            iter(apify.iter_user_feed(person.ig_user_id, person.username))
+        )  # the caller stops after page one
         assert apify.requests["feed"] == 2
 
 

@@ -34,7 +34,7 @@ from tests.instagram.ig_test_support import (
     CSRF_SECRET,
     SESSION_SECRET,
     SESSIONID,
-    VIEWER_PK,
+    VIEWER_IG_USER_ID,
     assert_no_secret,
     fixture_bytes,
     load_fixture,
@@ -47,7 +47,7 @@ FOLLOWING = f"/api/v1/friendships/{TARGET}/following/"
 INBOX = "/api/v1/direct_v2/inbox/"
 TRAY = "/api/v1/feed/reels_tray/"
 REELS_MEDIA = "/api/v1/feed/reels_media/"
-ME = f"/api/v1/users/{VIEWER_PK}/info/"
+ME = f"/api/v1/users/{VIEWER_IG_USER_ID}/info/"
 
 
 def client_for(stub: StubServer, session: SessionCookies, **kwargs: Any) -> WebApiClient:
@@ -99,7 +99,7 @@ def test_followers_three_pages_stop_on_absent_cursor_despite_has_more_false(
         assert request.method == "GET"
         assert request.query["count"] == "200"
         assert request.query["search_surface"] == "follow_list_page"
-        assert re.fullmatch(rf"{VIEWER_PK}_{UUID4}", request.query["rank_token"])
+        assert re.fullmatch(rf"{VIEWER_IG_USER_ID}_{UUID4}", request.query["rank_token"])
     assert len({r.query["rank_token"] for r in sent}) == 1  # one rank token for the whole listing
     # The www claim starts at 0 and then echoes what Instagram set.
     assert [r.headers["x-ig-www-claim"] for r in sent] == ["0", "hmac.AR2claim", "hmac.AR2claim"]
@@ -123,7 +123,7 @@ def test_web_app_headers_and_cookies(stub: StubServer, session: SessionCookies) 
     cookies = dict(part.split("=", 1) for part in headers["cookie"].split("; "))
     assert cookies["sessionid"] == SESSIONID
     assert cookies["csrftoken"] == CSRF_SECRET
-    assert cookies["ds_user_id"] == VIEWER_PK
+    assert cookies["ds_user_id"] == VIEWER_IG_USER_ID
     assert set(cookies) == {"sessionid", "csrftoken", "ds_user_id", "mid", "ig_nrcb"}
 
 
@@ -149,7 +149,9 @@ def test_no_csrf_header_without_csrftoken_cookie(stub: StubServer) -> None:
         list(client.iter_followers(TARGET))
     [request] = stub.requests
     assert "x-csrftoken" not in request.headers
-    assert request.query["rank_token"].startswith(f"{VIEWER_PK}_")  # the pk read from the sessionid prefix
+    assert request.query["rank_token"].startswith(
+        f"{VIEWER_IG_USER_ID}_"
+    )  # the pk read from the sessionid prefix
 
 
 def test_stop_on_repeated_cursor(stub: StubServer, session: SessionCookies) -> None:
@@ -304,7 +306,12 @@ def test_story_tray_and_current_user(stub: StubServer, session: SessionCookies) 
         me = client.current_user()
         assert client.requests == Counter({"story_tray": 1, "current_user": 1})
     assert [r.user.username for r in tray.tray] == ["manchesterunited", "realmadrid", "ronaldinho"]
-    assert (me.ig_user_id, me.username, me.follower_count, me.following_count) == (VIEWER_PK, "riedayme", 5, 22)
+    assert (me.ig_user_id, me.username, me.follower_count, me.following_count) == (
+        VIEWER_IG_USER_ID,
+        "riedayme",
+        5,
+        22,
+    )
     assert [r.path for r in stub.requests] == [TRAY, ME]
 
 

@@ -48,7 +48,7 @@ def test_mobile_followers_page() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "count", "first_pk", "first_username"),
+    ("name", "count", "first_ig_user_id", "first_username"),
     [
         ("graphql_followers_page1__pgrimaud.json", 24, "41055093479", "martinasalomao0602"),
         ("graphql_followers_page2__pgrimaud.json", 12, None, None),
@@ -57,7 +57,7 @@ def test_mobile_followers_page() -> None:
     ],
 )
 def test_graphql_follow_pages(
-    name: str, count: int, first_pk: str | None, first_username: str | None
+    name: str, count: int, first_ig_user_id: str | None, first_username: str | None
 ) -> None:
     body = load_fixture(name)
     page = follow_page_from_graphql(body)
@@ -66,8 +66,8 @@ def test_graphql_follow_pages(
     assert page.next_max_id == edge["page_info"]["end_cursor"]  # has_next_page is true on all four
     assert [u.ig_user_id for u in page.users] == [e["node"]["id"] for e in edge["edges"]]
     assert all(u.username and u.ig_user_id.isdigit() for u in page.users)
-    if first_pk:
-        assert (page.users[0].ig_user_id, page.users[0].username) == (first_pk, first_username)
+    if first_ig_user_id:
+        assert (page.users[0].ig_user_id, page.users[0].username) == (first_ig_user_id, first_username)
 
 
 def test_graphql_follow_pages_chain_without_overlap() -> None:
@@ -97,7 +97,7 @@ def test_graphql_follow_page_stop_and_errors() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "pk", "username", "followers", "following", "media"),
+    ("name", "ig_user_id", "username", "followers", "following", "media"),
     [
         ("users_info__pgrimaud.json", "1518284433", "robertdowneyjr", 50_857_062, 4, 400),
         ("web_profile_info__pgrimaud.json", "1518284433", "robertdowneyjr", 52_979_346, 5, 419),
@@ -109,11 +109,16 @@ def test_graphql_follow_page_stop_and_errors() -> None:
     ],
 )
 def test_profiles(
-    name: str, pk: str, username: str, followers: int | None, following: int | None, media: int | None
+    name: str,
+    ig_user_id: str,
+    username: str,
+    followers: int | None,
+    following: int | None,
+    media: int | None,
 ) -> None:
     profile = user_profile_from_body(load_fixture(name))
     assert isinstance(profile, UserProfile)
-    assert (profile.ig_user_id, profile.username) == (pk, username)
+    assert (profile.ig_user_id, profile.username) == (ig_user_id, username)
     counts = (profile.follower_count, profile.following_count, profile.media_count)
     assert counts == (followers, following, media)
     assert profile.profile_pic_url

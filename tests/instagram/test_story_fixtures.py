@@ -93,10 +93,10 @@ def test_mobile_feed_reels_media() -> None:
     assert (video.pk, video.media_type, video.video_duration) == ("2336214876934249579", 2, 14.933)
     assert video.video_url
     assert "/75631366_2934592596785904_" in video.video_url
-    for reel_pk, reel in reels.items():
-        for item, raw in zip(reel.items, body["reels"][reel_pk]["items"], strict=True):
+    for reel_ig_user_id, reel in reels.items():
+        for item, raw in zip(reel.items, body["reels"][reel_ig_user_id]["items"], strict=True):
             _check_item(item, raw)
-            assert item.owner_ig_user_id == reel_pk
+            assert item.owner_ig_user_id == reel_ig_user_id
 
 
 def test_mobile_feed_user_story() -> None:
@@ -208,7 +208,9 @@ def test_graphql_reels_media_story_video() -> None:
 def test_graphql_tray_items() -> None:
     tray = story_tray_from_graphql(load_fixture("graphql_reels_tray__instagramkit.json"))
     assert [len(r.story_items()) for r in tray.tray] == [2, 0, 0, 0, 0]  # only the first carries items
-    assert all(i.owner_ig_user_id == "4289198852" and i.taken_at.tzinfo is UTC for i in tray.tray[0].story_items())
+    assert all(
+        i.owner_ig_user_id == "4289198852" and i.taken_at.tzinfo is UTC for i in tray.tray[0].story_items()
+    )
 
 
 def test_graphql_highlight_reels() -> None:

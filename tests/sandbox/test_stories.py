@@ -75,11 +75,11 @@ def test_reels_media_gives_the_tray_items_and_the_rest(server: SandboxServer, cl
 
 
 def test_users_outside_the_tray_get_no_reel(network: SandboxNetwork, client: WebApiClient) -> None:
-    tray_pks = {r.user.ig_user_id for r in client.story_tray().tray}
-    followed = next(str(pk) for pk in network.following_of("alpha_shop") if str(pk) not in tray_pks)
+    tray_ig_user_ids = {r.user.ig_user_id for r in client.story_tray().tray}
+    followed = next(str(pk) for pk in network.following_of("alpha_shop") if str(pk) not in tray_ig_user_ids)
     stranger = str(network.universe.pk(network.strangers_start))
-    reels = client.reels_media([followed, stranger, sorted(tray_pks)[0]])
-    assert list(reels) == [sorted(tray_pks)[0]]
+    reels = client.reels_media([followed, stranger, sorted(tray_ig_user_ids)[0]])
+    assert list(reels) == [sorted(tray_ig_user_ids)[0]]
     assert client.reels_media([]) == {}
     assert client.requests["reels_media"] == 1
     with pytest.raises(ValueError, match="user_pk must be a numeric"):
