@@ -206,7 +206,7 @@ def test_real_mobile_page_body_then_end(stub: StubServer, session: SessionCookie
 
 def test_invalid_user_pk_is_refused_before_any_request(stub: StubServer, session: SessionCookies) -> None:
     with client_for(stub, session) as client:
-        with pytest.raises(ValueError, match="user_pk must be a numeric"):
+        with pytest.raises(ValueError, match="ig_user_id must be a numeric"):
             next(client.iter_followers("../../accounts/edit"))
         assert client.requests == Counter()
     assert not stub.requests
@@ -335,7 +335,7 @@ def test_reels_media_posts_signed_user_ids_twenty_at_a_time(
     assert all(s.startswith("SIGNATURE.") for s in signed)
     asked = [json.loads(s.removeprefix("SIGNATURE."))["user_ids"] for s in signed]
     assert asked == [pks[:20], pks[20:]]
-    with client_for(stub, session) as client, pytest.raises(ValueError, match="user_pk must be a numeric"):
+    with client_for(stub, session) as client, pytest.raises(ValueError, match="ig_user_id must be a numeric"):
         client.reels_media(["1", "2/../x"])  # every pk checked before anything is sent
     assert len(stub.requests_to(REELS_MEDIA)) == 2
 

@@ -82,7 +82,7 @@ def test_users_outside_the_tray_get_no_reel(network: SandboxNetwork, client: Web
     assert list(reels) == [sorted(tray_ig_user_ids)[0]]
     assert client.reels_media([]) == {}
     assert client.requests["reels_media"] == 1
-    with pytest.raises(ValueError, match="user_pk must be a numeric"):
+    with pytest.raises(ValueError, match="ig_user_id must be a numeric"):
         client.reels_media(["12; DROP"])
 
 
