@@ -139,8 +139,9 @@ def _network(args: argparse.Namespace) -> list[tuple[str, str]]:
 
     with WebApiClient(_session(args), api_base_url=args.url, web_base_url=args.url) as client:
         me = client.current_user()
-        users = {**collect_users(client.iter_followers(me.pk)), **collect_users(client.iter_following(me.pk))}
-    return [(u.username, pk) for pk, u in users.items()]
+        followers = collect_users(client.iter_followers(me.ig_user_id))
+        users = {**followers, **collect_users(client.iter_following(me.ig_user_id))}
+    return [(u.username, ig_user_id) for ig_user_id, u in users.items()]
 
 
 def measure_fetch(args: argparse.Namespace) -> dict[str, Any]:

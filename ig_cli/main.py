@@ -192,9 +192,9 @@ def accounts_check(username: str) -> None:
     account = db.accounts.get(username)
     with instagram_from_env().open(db.accounts.session_cookies(account), account.user_agent) as client:
         me = client.current_user()
-    db.accounts.record_identity(account.id, me.pk, me.username)
+    db.accounts.record_identity(account.id, me.ig_user_id, me.username)
     click.echo(
-        f"{account.username}: logged in as {me.username} (user {me.pk}), "
+        f"{account.username}: logged in as {me.username} (user {me.ig_user_id}), "
         f"{me.follower_count or 0:,} followers, {me.following_count or 0:,} following"
     )
 

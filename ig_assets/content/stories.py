@@ -53,24 +53,27 @@ def stories(
     with account_session(context, database, instagram) as session:
         account, client = session.account, session.client
         tray = client.story_tray()
-        owners = database.graph.profile_ids(account.id, (r.user.pk for r in tray.tray))
+        owners = database.graph.profile_ids(account.id, (r.user.ig_user_id for r in tray.tray))
         newest = database.stories.newest_story_times(owners.values())
         complete, to_read = reels_to_read(
-            tray, {pk: newest[pid] for pk, pid in owners.items() if pid in newest}
+            tray, {ig_user_id: newest[pid] for ig_user_id, pid in owners.items() if pid in newest}
         )
-        to_read = [pk for pk in to_read if pk in owners]
+        to_read = [ig_user_id for ig_user_id in to_read if ig_user_id in owners]
         writes: list[StoryWrite] = [
-            story_write(owners[pk], item) for pk, items in complete.items() if pk in owners for item in items
+            story_write(owners[ig_user_id], item)
+            for ig_user_id, items in complete.items()
+            if ig_user_id in owners
+            for item in items
         ]
         failures: Counter[str] = Counter()
         if to_read:
-            for pk, reel in client.reels_media(to_read).items():
-                if pk in owners:
-                    writes += [story_write(owners[pk], item, reel) for item in reel.items]
+            for ig_user_id, reel in client.reels_media(to_read).items():
+                if ig_user_id in owners:
+                    writes += [story_write(owners[ig_user_id], item, reel) for item in reel.items]
         if config.include_highlights:
-            for pk, profile_id in list(owners.items())[: config.highlight_profiles]:
+            for ig_user_id, profile_id in list(owners.items())[: config.highlight_profiles]:
                 try:
-                    for reel in client.highlight_reels(pk):
+                    for reel in client.highlight_reels(ig_user_id):
                         writes += [story_write(profile_id, item, reel) for item in reel.items]
                 except (NotFoundError, MalformedResponseError, ServerError) as exc:
                     failures[f"highlights:{exc.reason}"] += 1
@@ -86,7 +89,7 @@ def stories(
         stats = session.complete(
             {
                 "tray_owners": len(tray.tray),
-                "owners_not_in_network": len({r.user.pk for r in tray.tray} - set(owners)),
+                "owners_not_in_network": len({r.user.ig_user_id for r in tray.tray} - set(owners)),
                 "reels_read": len(to_read),
                 "items_seen": len(writes),
                 "items_new": new,

@@ -19,14 +19,14 @@ def tray_state(tray: StoryTray) -> str:
     """A fingerprint of who has which stories now: each owner with their newest item and count.
 
     `seen` is left out: viewing stories (on the phone) changes it without anything new to read."""
-    parts = sorted(f"{r.user.pk}:{r.latest_reel_media or 0}:{r.media_count or 0}" for r in tray.tray)
+    parts = sorted(f"{r.user.ig_user_id}:{r.latest_reel_media or 0}:{r.media_count or 0}" for r in tray.tray)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 
 def reels_to_read(
     tray: StoryTray, newest_known: Mapping[str, datetime]
 ) -> tuple[dict[str, list[StoryItem]], list[str]]:
-    """(items the tray itself carries completely, by owner pk; owners whose reel must be read).
+    """(items the tray itself carries completely, by owner ig_user_id; owners whose reel must be read).
 
     Only entries near the top of a tray carry their items; one that carries all of them needs no
     request. An entry whose newest item (`latest_reel_media`) is no newer than the newest item
@@ -34,15 +34,15 @@ def reels_to_read(
     complete: dict[str, list[StoryItem]] = {}
     to_read: list[str] = []
     for reel in tray.tray:
-        pk = reel.user.pk
-        known = newest_known.get(pk)
+        ig_user_id = reel.user.ig_user_id
+        known = newest_known.get(ig_user_id)
         if known is not None and reel.latest_reel_media and reel.latest_reel_media <= known.timestamp():
             continue
         items = reel.story_items()
         if items and (reel.media_count is None or len(items) >= reel.media_count):
-            complete[pk] = items
+            complete[ig_user_id] = items
         else:
-            to_read.append(pk)
+            to_read.append(ig_user_id)
     return complete, to_read
 
 

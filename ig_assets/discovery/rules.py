@@ -25,7 +25,7 @@ def comment_write(comment: Comment) -> CommentWrite:
         comment_pk=comment.pk,
         body=comment.text,
         author_username=user.username if user else None,
-        author_ig_user_id=user.pk if user else None,
+        author_ig_user_id=user.ig_user_id if user else None,
         commented_at=comment.created_at,
         like_count=comment.comment_like_count,
     )
@@ -38,9 +38,9 @@ def discovered(
     the profile they were found from)."""
     found: dict[str, DiscoveryWrite] = {}
     for user in people:
-        if user.pk in exclude or user.pk in found:
+        if user.ig_user_id in exclude or user.ig_user_id in found:
             continue
-        found[user.pk] = DiscoveryWrite(
-            user.pk, user.username, user.full_name, user.is_private, source, found_from_profile_id
+        found[user.ig_user_id] = DiscoveryWrite(
+            user.ig_user_id, user.username, user.full_name, user.is_private, source, found_from_profile_id
         )
     return list(found.values())

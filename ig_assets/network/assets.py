@@ -60,7 +60,7 @@ def follow_graph(
     with account_session(context, database, instagram) as session:
         account = session.account
         graph = fetch_graph(session.client)
-        database.accounts.record_identity(account.id, graph.viewer_pk, graph.viewer_username)
+        database.accounts.record_identity(account.id, graph.account_ig_user_id, graph.account_username)
         baseline, stored = database.graph.follow_state(account.id)
         verdicts = judge_graph(graph, stored, config.policy(), has_baseline=baseline is not None)
         refused = [v for v in verdicts if not v.passed]
@@ -103,8 +103,8 @@ def fetch_graph(client: InstagramClient) -> FetchedGraph:
     me = client.current_user()
     threads = list(client.iter_inbox_threads())
     tray = client.story_tray().tray
-    followers = collect_users(client.iter_followers(me.pk))
-    following = collect_users(client.iter_following(me.pk))
+    followers = collect_users(client.iter_followers(me.ig_user_id))
+    following = collect_users(client.iter_following(me.ig_user_id))
     return FetchedGraph(
         followers=followers,
         following=following,
@@ -112,8 +112,8 @@ def fetch_graph(client: InstagramClient) -> FetchedGraph:
         tray=tray,
         reported_followers=me.follower_count,
         reported_following=me.following_count,
-        viewer_pk=me.pk,
-        viewer_username=me.username,
+        account_ig_user_id=me.ig_user_id,
+        account_username=me.username,
     )
 
 

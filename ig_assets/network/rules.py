@@ -38,7 +38,7 @@ STORY_SEEN = "story_seen"
 class GraphUser:
     """A user from a follow list, kept compact: a sync may hold 400,000 of them."""
 
-    pk: str
+    ig_user_id: str
     username: str
     full_name: str | None
     is_private: bool | None
@@ -48,7 +48,7 @@ class GraphUser:
     @classmethod
     def of(cls, user: UserSummary) -> GraphUser:
         return cls(
-            user.pk,
+            user.ig_user_id,
             user.username,
             user.full_name or None,
             user.is_private,
@@ -58,11 +58,11 @@ class GraphUser:
 
 
 def collect_users(pages: Iterable[FollowPage]) -> dict[str, GraphUser]:
-    """All users of a paginated list, de-duplicated by pk (pages overlap in real answers)."""
+    """All users of a paginated list, de-duplicated by user id (pages overlap in real answers)."""
     users: dict[str, GraphUser] = {}
     for page in pages:
         for user in page.users:
-            users.setdefault(user.pk, GraphUser.of(user))
+            users.setdefault(user.ig_user_id, GraphUser.of(user))
     return users
 
 
@@ -70,8 +70,8 @@ def collect_users(pages: Iterable[FollowPage]) -> dict[str, GraphUser]:
 class FetchedGraph:
     """Everything one sync fetched, complete, before anything is written."""
 
-    viewer_pk: str
-    viewer_username: str
+    account_ig_user_id: str
+    account_username: str
     followers: dict[str, GraphUser]
     following: dict[str, GraphUser]
     threads: Sequence[InboxThread] = ()
@@ -195,7 +195,7 @@ def plan_rebuild(
     rebuild after a failure never duplicates them; the first sync of an account is the baseline
     and emits none.
     """
-    by_pk = {p.ig_user_id: p for p in stored if p.ig_user_id}
+    by_ig_user_id = {p.ig_user_id: p for p in stored if p.ig_user_id}
     by_username = {p.username: p for p in stored}
     write = FollowGraphWrite()
     changes = GraphChanges()
@@ -204,30 +204,30 @@ def plan_rebuild(
     occurred = now
 
     people: dict[str, GraphUser] = dict(graph.followers)
-    for pk, user in graph.following.items():
-        people.setdefault(pk, user)
+    for ig_user_id, user in graph.following.items():
+        people.setdefault(ig_user_id, user)
     # Inbox and tray users are part of the network even when in neither list.
     for thread in graph.threads:
         for member in thread.users:
-            people.setdefault(member.pk, GraphUser.of(member))
+            people.setdefault(member.ig_user_id, GraphUser.of(member))
     for reel in graph.tray:
-        people.setdefault(reel.user.pk, GraphUser.of(reel.user))
-    people.pop(graph.viewer_pk, None)
+        people.setdefault(reel.user.ig_user_id, GraphUser.of(reel.user))
+    people.pop(graph.account_ig_user_id, None)
 
-    taken: dict[str, str] = {}  # username -> pk that holds it after this rebuild
-    for pk, user in people.items():
-        follows_you = pk in graph.followers
-        following = pk in graph.following
-        old = by_pk.get(pk)
+    taken: dict[str, str] = {}  # username -> ig_user_id that holds it after this rebuild
+    for ig_user_id, user in people.items():
+        follows_you = ig_user_id in graph.followers
+        following = ig_user_id in graph.following
+        old = by_ig_user_id.get(ig_user_id)
         if old is None:
             adoptable = by_username.get(user.username)
             old = adoptable if adoptable is not None and adoptable.ig_user_id is None else None
-        taken[user.username] = pk
+        taken[user.username] = ig_user_id
         if old is None:
             write.profiles.append(
                 ProfileWrite(
                     None,
-                    pk,
+                    ig_user_id,
                     user.username,
                     user.full_name,
                     user.is_private,
@@ -242,7 +242,7 @@ def plan_rebuild(
             old.username != user.username
             or old.following != following
             or old.follows_you != follows_you
-            or old.ig_user_id != pk
+            or old.ig_user_id != ig_user_id
             or (user.full_name is not None and old.display_name != user.full_name)
             or (user.is_private is not None and old.is_private != user.is_private)
             or (user.is_verified is not None and old.is_verified != user.is_verified)
@@ -250,7 +250,7 @@ def plan_rebuild(
             write.profiles.append(
                 ProfileWrite(
                     old.id,
-                    pk,
+                    ig_user_id,
                     user.username,
                     user.full_name if user.full_name is not None else old.display_name,
                     user.is_private if user.is_private is not None else old.is_private,
@@ -260,12 +260,12 @@ def plan_rebuild(
                     follows_you,
                 )
             )
-            if emit and old.ig_user_id == pk and old.username != user.username:
+            if emit and old.ig_user_id == ig_user_id and old.username != user.username:
                 changes.renamed += 1
                 changes.note(USERNAME_CHANGED, f"{old.username} -> {user.username}")
                 events.append(
                     EventWrite(
-                        pk,
+                        ig_user_id,
                         USERNAME_CHANGED,
                         f"sync:{baseline}",
                         occurred,
@@ -280,10 +280,10 @@ def plan_rebuild(
                 (following, was_following, FOLLOWING_ADDED, FOLLOWING_REMOVED),
             ):
                 if now_on and not before:
-                    events.append(EventWrite(pk, gained, f"sync:{baseline}", occurred))
+                    events.append(EventWrite(ig_user_id, gained, f"sync:{baseline}", occurred))
                     changes.note(gained, user.username)
                 elif before and not now_on:
-                    events.append(EventWrite(pk, lost, f"sync:{baseline}", occurred))
+                    events.append(EventWrite(ig_user_id, lost, f"sync:{baseline}", occurred))
                     changes.note(lost, user.username)
         if emit:  # the first sync is the baseline: nothing was added or removed "since"
             changes.followers_added += follows_you and not was_follower
@@ -308,26 +308,26 @@ def plan_rebuild(
                     changes.note(lost, old.username)
 
     # A username now held by a different user must be freed first (the old holder renamed away).
-    for username, pk in taken.items():
+    for username, ig_user_id in taken.items():
         holder = by_username.get(username)
-        if holder is not None and holder.ig_user_id not in (None, pk):
+        if holder is not None and holder.ig_user_id not in (None, ig_user_id):
             write.releases.append((holder.id, f"{username}~{holder.ig_user_id}"))
 
-    _plan_inbox(graph.threads, graph.viewer_pk, write, now)
+    _plan_inbox(graph.threads, graph.account_ig_user_id, write, now)
     _plan_tray(graph.tray, write)
     return write, changes
 
 
 def _plan_inbox(
-    threads: Sequence[InboxThread], viewer_pk: str, write: FollowGraphWrite, now: datetime
+    threads: Sequence[InboxThread], account_ig_user_id: str, write: FollowGraphWrite, now: datetime
 ) -> None:
     peers: dict[str, PeerWrite] = {}
     for thread in threads:  # newest first, so the first thread a peer appears in is their latest
         for member in thread.users:
-            if member.pk == viewer_pk or member.pk in peers:
+            if member.ig_user_id == account_ig_user_id or member.ig_user_id in peers:
                 continue
-            peers[member.pk] = PeerWrite(
-                member.pk,
+            peers[member.ig_user_id] = PeerWrite(
+                member.ig_user_id,
                 member.username,
                 member.full_name or None,
                 thread.thread_id,
@@ -336,11 +336,11 @@ def _plan_inbox(
                 thread.last_activity_at,
             )
     write.peers.extend(peers.values())
-    for pk in peers:  # seed 000 §1: inbox users are messageable, their retry window cleared
+    for ig_user_id in peers:  # seed 000 §1: inbox users are messageable, their retry window cleared
         state = dm_state(
             in_inbox=True, follows_you=False, is_private=None, failures=0, last_failure=None, now=now
         )
-        write.dm_states.append(DmStateWrite(pk, state.state, state.reason, state.retry_after))
+        write.dm_states.append(DmStateWrite(ig_user_id, state.state, state.reason, state.retry_after))
 
 
 def _plan_tray(tray: Sequence[TrayReel], write: FollowGraphWrite) -> None:
@@ -349,10 +349,10 @@ def _plan_tray(tray: Sequence[TrayReel], write: FollowGraphWrite) -> None:
         seen_at = from_unix_seconds(stamp)
         if seen_at is None:
             continue
-        write.stories.append(StorySighting(reel.user.pk, seen_at))
+        write.stories.append(StorySighting(reel.user.ig_user_id, seen_at))
         write.events.append(
             EventWrite(
-                reel.user.pk,
+                reel.user.ig_user_id,
                 STORY_SEEN,
                 str(stamp),
                 seen_at,
@@ -369,7 +369,7 @@ def summarise(
     baseline: int | None,
 ) -> dict[str, Any]:
     """The figures a sync run stores in `stats_json` and shows as materialization metadata."""
-    mutuals = sum(1 for pk in graph.followers if pk in graph.following)
+    mutuals = sum(1 for ig_user_id in graph.followers if ig_user_id in graph.following)
     return {
         "first_sync": baseline is None,
         "followers": len(graph.followers),
@@ -384,8 +384,10 @@ def summarise(
         "renamed": changes.renamed,
         "new_profiles": changes.new_profiles,
         "inbox_threads": len(graph.threads),
-        "inbox_users": len({u.pk for t in graph.threads for u in t.users if u.pk != graph.viewer_pk}),
-        "tray_users": len({r.user.pk for r in graph.tray}),
+        "inbox_users": len(
+            {u.ig_user_id for t in graph.threads for u in t.users if u.ig_user_id != graph.account_ig_user_id}
+        ),
+        "tray_users": len({r.user.ig_user_id for r in graph.tray}),
         "verdicts": [v.reason for v in verdicts],
         "change_samples": changes.samples,
     }

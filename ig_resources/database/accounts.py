@@ -54,13 +54,13 @@ class AccountStore(Store):
             if row is None:
                 row = InstagramAccount(username=username)
                 s.add(row)
-            elif row.ig_user_id and row.ig_user_id != cookies.user_pk:
+            elif row.ig_user_id and row.ig_user_id != cookies.ig_user_id:
                 raise ValueError(
                     f"account '{username}' is Instagram user {row.ig_user_id}, but the cookies log in "
-                    f"user {cookies.user_pk}"
+                    f"user {cookies.ig_user_id}"
                 )
             row.cookies_json = token
-            row.ig_user_id = cookies.user_pk
+            row.ig_user_id = cookies.ig_user_id
             row.login_state = LOGGED_IN
             row.login_state_reason = None
             row.removed_at = None

@@ -96,22 +96,22 @@ class HistoryStore(Store):
                 out[pid].append(HistoryEntry(at, "story", text))
 
             # Authors are matched to the network in Python: one pass over the comments, no OR-join.
-            by_pk: dict[str, int] = {}
+            by_ig_user_id: dict[str, int] = {}
             by_name: dict[str, int] = {}
-            for pid, pk, username in s.execute(
+            for pid, ig_user_id, username in s.execute(
                 select(p.id, p.ig_user_id, p.username).where(p.instagram_account_id == account_id)
             ):
-                if pk:
-                    by_pk[pk] = pid
+                if ig_user_id:
+                    by_ig_user_id[ig_user_id] = pid
                 by_name[username.lower()] = pid
             owner = p.__table__.alias("owner")
-            for author_pk, author_name, at, body, owner_name in s.execute(
+            for author_ig_user_id, author_name, at, body, owner_name in s.execute(
                 select(c.author_ig_user_id, c.author_username, c.commented_at, c.body, owner.c.username)
                 .join(post, post.id == c.instagram_profile_post_id)
                 .join(owner, owner.c.id == post.instagram_profile_id)
                 .where(c.instagram_account_id == account_id, c.commented_at.is_not(None), c.body.is_not(None))
             ):
-                pid = by_pk.get(author_pk or "") or by_name.get((author_name or "").lower())
+                pid = by_ig_user_id.get(author_ig_user_id or "") or by_name.get((author_name or "").lower())
                 if pid is not None and body.strip():
                     out[pid].append(
                         HistoryEntry(at, "comment", f"commented on @{owner_name}'s post: {body.strip()}")

@@ -144,14 +144,14 @@ class ApifySession:
 
     # -- the protocol ---------------------------------------------------------------------------
 
-    def profile_details(self, username: str, user_pk: str) -> ProfileDetails:
+    def profile_details(self, username: str, ig_user_id: str) -> ProfileDetails:
         items = self.run_actor(self.config.profile_actor, {"usernames": [username]}, kind="profile")
         item = next((i for i in items if str(i.get("username", "")).lower() == username.lower()), None)
         if item is None or item.get("error"):
             raise NotFoundError(f"apify: no profile @{username}" + _described(item), endpoint="apify/profile")
         return profile_from_apify(item)
 
-    def iter_user_feed(self, user_pk: str, username: str | None = None) -> Iterator[FeedPage]:
+    def iter_user_feed(self, ig_user_id: str, username: str | None = None) -> Iterator[FeedPage]:
         if not username:
             raise ApifyError("apify: a feed read needs the username", endpoint="apify/feed")
         run = self._run(
@@ -187,13 +187,13 @@ class ApifySession:
     def iter_comments(self, media_pk: str) -> Iterator[CommentsPage]:
         raise self._unsupported("comments")
 
-    def related_accounts(self, user_pk: str) -> list[UserSummary]:
+    def related_accounts(self, ig_user_id: str) -> list[UserSummary]:
         raise self._unsupported("related accounts")
 
-    def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:
+    def iter_followers(self, ig_user_id: str) -> Iterator[FollowPage]:
         raise self._unsupported("followers")
 
-    def iter_following(self, user_pk: str) -> Iterator[FollowPage]:
+    def iter_following(self, ig_user_id: str) -> Iterator[FollowPage]:
         raise self._unsupported("following")
 
     def iter_inbox_threads(self) -> Iterator[InboxThread]:
@@ -202,10 +202,10 @@ class ApifySession:
     def story_tray(self) -> StoryTray:
         raise self._unsupported("the story tray")
 
-    def reels_media(self, user_pks: Sequence[str]) -> dict[str, Reel]:
+    def reels_media(self, ig_user_ids: Sequence[str]) -> dict[str, Reel]:
         raise self._unsupported("stories")
 
-    def highlight_reels(self, user_pk: str) -> list[Reel]:
+    def highlight_reels(self, ig_user_id: str) -> list[Reel]:
         raise self._unsupported("highlights")
 
     def close(self) -> None:
@@ -351,7 +351,7 @@ def profile_from_apify(item: dict[str, Any]) -> ProfileDetails:
         newest = max((t for p in latest if (t := _unix(p.get("timestamp")))), default=None)
         return ProfileDetails.model_validate(
             {
-                "pk": item["id"],
+                "ig_user_id": item["id"],
                 "username": item["username"],
                 "full_name": item.get("fullName"),
                 "biography": item.get("biography"),

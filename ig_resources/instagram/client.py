@@ -270,7 +270,7 @@ class WebApiClient:
         self.web_base_url = web_base_url.rstrip("/")
         self.page_size = page_size
         self.timeout_seconds = timeout_seconds
-        self._viewer_pk = session.user_pk
+        self._account_ig_user_id = session.ig_user_id
         cookies = session.plain()
         self._secrets = _secret_fragments(cookies)
         self._www_claim = "0"  # the web app starts with 0 and then echoes x-ig-set-www-claim
@@ -317,16 +317,19 @@ class WebApiClient:
         self._http.close()
 
     def __repr__(self) -> str:
-        return f"WebApiClient(api_base_url={self.api_base_url!r}, viewer_pk={self._viewer_pk!r})"
+        return (
+            f"WebApiClient(api_base_url={self.api_base_url!r}, "
+            f"account_ig_user_id={self._account_ig_user_id!r})"
+        )
 
     # -- endpoints ---------------------------------------------------------------------------------
 
     def current_user(self) -> UserProfile:
         kind = KIND_CURRENT_USER
-        body = self._request(kind, "GET", f"/api/v1/users/{_pk_path(self._viewer_pk)}/info/")
+        body = self._request(kind, "GET", f"/api/v1/users/{_user_id_path(self._account_ig_user_id)}/info/")
         return current_user_from_mobile(body, kind=kind)
 
-    def profile_details(self, username: str, user_pk: str) -> ProfileDetails:
+    def profile_details(self, username: str, ig_user_id: str) -> ProfileDetails:
         """One profile in full, in one request when the handle is current.
 
         `web_profile_info` by handle is asked first: its body also carries the newest posts, hence the
@@ -334,25 +337,25 @@ class WebApiClient:
         decides (`users/{pk}/info/`), as reference §11 advises; a NotFoundError from it is final.
         """
         kind = KIND_PROFILE
-        pk = _pk_path(user_pk)
+        user_id = _user_id_path(ig_user_id)
         try:
             body = self._request(kind, "GET", "/api/v1/users/web_profile_info/", {"username": username})
         except NotFoundError:
-            body = self._request(kind, "GET", f"/api/v1/users/{pk}/info/")
+            body = self._request(kind, "GET", f"/api/v1/users/{user_id}/info/")
         return profile_details_from_body(body, kind=kind)
 
-    def iter_user_feed(self, user_pk: str, username: str | None = None) -> Iterator[FeedPage]:
+    def iter_user_feed(self, ig_user_id: str, username: str | None = None) -> Iterator[FeedPage]:
         """The user's posts, newest first, a page at a time: stop pulling to stop asking (the
-        incremental scan stops at the first post it already has). The web API needs only the pk."""
-        return self._iter_feed(_pk_path(user_pk))
+        incremental scan stops at the first post it already has). The web API needs only the user id."""
+        return self._iter_feed(_user_id_path(ig_user_id))
 
-    def _iter_feed(self, pk: str) -> Iterator[FeedPage]:
+    def _iter_feed(self, ig_user_id: str) -> Iterator[FeedPage]:
         kind = KIND_FEED
         cursor: str | None = None
         seen_cursors: set[str] = set()
         while True:
             query = {"count": str(FEED_PAGE_SIZE)} | ({"max_id": cursor} if cursor else {})
-            body = self._request(kind, "GET", f"/api/v1/feed/user/{pk}/", query)
+            body = self._request(kind, "GET", f"/api/v1/feed/user/{ig_user_id}/", query)
             page = feed_page_from_mobile(body, kind=kind)
             del body
             yield page
@@ -390,21 +393,20 @@ class WebApiClient:
             seen_cursors.add(cursor)
             params = {"can_support_threading": "true", "permalink_enabled": "false", name: cursor}
 
-    def related_accounts(self, user_pk: str) -> list[UserSummary]:
+    def related_accounts(self, ig_user_id: str) -> list[UserSummary]:
         """Accounts Instagram suggests beside this one (`discover/chaining`, one page); a private or
         flagged target raises PrivateAccountError ("Not eligible for chaining.")."""
         kind = KIND_RELATED
-        body = self._request(
-            kind, "GET", "/api/v1/discover/chaining/", {"target_id": _pk_path(user_pk), "module": "profile"}
-        )
+        query = {"target_id": _user_id_path(ig_user_id), "module": "profile"}
+        body = self._request(kind, "GET", "/api/v1/discover/chaining/", query)
         return related_from_mobile(body, kind=kind)
 
-    def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:
+    def iter_followers(self, ig_user_id: str) -> Iterator[FollowPage]:
         # Not a generator itself, so a bad pk fails at the call rather than at the first next().
-        return self._iter_follow_list(KIND_FOLLOWERS, _pk_path(user_pk))
+        return self._iter_follow_list(KIND_FOLLOWERS, _user_id_path(ig_user_id))
 
-    def iter_following(self, user_pk: str) -> Iterator[FollowPage]:
-        return self._iter_follow_list(KIND_FOLLOWING, _pk_path(user_pk))
+    def iter_following(self, ig_user_id: str) -> Iterator[FollowPage]:
+        return self._iter_follow_list(KIND_FOLLOWING, _user_id_path(ig_user_id))
 
     def iter_inbox_threads(self) -> Iterator[InboxThread]:
         kind = KIND_INBOX
@@ -440,16 +442,17 @@ class WebApiClient:
         body = self._request(kind, "GET", "/api/v1/feed/reels_tray/")
         return story_tray_from_mobile(body, kind=kind)
 
-    def reels_media(self, user_pks: Sequence[str]) -> dict[str, Reel]:
-        """The current stories of these users, keyed by user pk: a signed POST of `user_ids` to
+    def reels_media(self, ig_user_ids: Sequence[str]) -> dict[str, Reel]:
+        """The current stories of these users, keyed by ig_user_id: a signed POST of `user_ids` to
         `feed/reels_media/` per 20 ids, as the app sends it. Users without a visible story are absent."""
-        if isinstance(user_pks, str):
-            raise TypeError("user_pks must be a sequence of user pks, not one string")
-        pks = list(dict.fromkeys(_pk_path(pk) for pk in user_pks))  # every pk checked before any request
+        if isinstance(ig_user_ids, str):
+            raise TypeError("ig_user_ids must be a sequence of user ids, not one string")
+        # every id checked before any request
+        user_ids = list(dict.fromkeys(_user_id_path(ig_user_id) for ig_user_id in ig_user_ids))
         reels: dict[str, Reel] = {}
-        for start in range(0, len(pks), REELS_MEDIA_CHUNK):
+        for start in range(0, len(user_ids), REELS_MEDIA_CHUNK):
             payload = json.dumps(
-                {"user_ids": pks[start : start + REELS_MEDIA_CHUNK], "source": "reel_feed_timeline"},
+                {"user_ids": user_ids[start : start + REELS_MEDIA_CHUNK], "source": "reel_feed_timeline"},
                 separators=(",", ":"),
             )
             form = {"signed_body": f"SIGNATURE.{payload}"}
@@ -457,12 +460,12 @@ class WebApiClient:
             reels.update(reels_from_mobile(body, kind=KIND_REELS_MEDIA))
         return reels
 
-    def highlight_reels(self, user_pk: str) -> list[Reel]:
+    def highlight_reels(self, ig_user_id: str) -> list[Reel]:
         """The user's highlight folders in profile order, each with its items: the folders from
         `highlights/{pk}/highlights_tray/`, their items from `feed/reels_media/?reel_ids=highlight:<n>`
         (20 folders a request). A folder Instagram returns no items for keeps an empty `items`."""
         kind = KIND_HIGHLIGHTS
-        body = self._request(kind, "GET", f"/api/v1/highlights/{_pk_path(user_pk)}/highlights_tray/")
+        body = self._request(kind, "GET", f"/api/v1/highlights/{_user_id_path(ig_user_id)}/highlights_tray/")
         folders = highlights_from_mobile(body, kind=kind)
         del body
         # Only well-formed ids go into a URL; anything else keeps the folder without items.
@@ -492,13 +495,13 @@ class WebApiClient:
             )
         return out
 
-    def _iter_follow_list(self, kind: str, user_pk: str) -> Iterator[FollowPage]:
-        path = f"/api/v1/friendships/{user_pk}/{kind}/"
+    def _iter_follow_list(self, kind: str, ig_user_id: str) -> Iterator[FollowPage]:
+        path = f"/api/v1/friendships/{ig_user_id}/{kind}/"
         params = {
             "count": str(self.page_size),
             "search_surface": "follow_list_page",
             # One rank token per listing, as the app does: it keeps the server's order stable across pages.
-            "rank_token": f"{self._viewer_pk}_{uuid4()}",
+            "rank_token": f"{self._account_ig_user_id}_{uuid4()}",
         }
         cursor: str | None = None
         seen_cursors: set[str] = set()
@@ -617,9 +620,9 @@ def _secret_fragments(cookies: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(sorted((f for f in fragments if len(f) >= _MIN_REDACTED_LENGTH), key=len, reverse=True))
 
 
-def _pk_path(user_pk: str | int) -> str:
-    # The pk goes into the URL path: only digits may, so no id can change which endpoint is called.
-    pk = str(user_pk).strip()
-    if not pk.isdigit():
-        raise ValueError("user_pk must be a numeric Instagram user id")
-    return pk
+def _user_id_path(ig_user_id: str | int) -> str:
+    # The id goes into the URL path: only digits may, so no id can change which endpoint is called.
+    user_id = str(ig_user_id).strip()
+    if not user_id.isdigit():
+        raise ValueError("ig_user_id must be a numeric Instagram user id")
+    return user_id

@@ -45,10 +45,20 @@ class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
 
 
+def _user_id_of(data: dict[str, Any]) -> Any:
+    """A user's id under our name (`ig_user_id`) or any Instagram gives it (`pk`, `pk_id`, `id`,
+    `strong_id__`)."""
+    for key in ("ig_user_id", "pk", "pk_id", "id", "strong_id__"):
+        value = data.get(key)
+        if value is not None and value != "":
+            return value
+    return None
+
+
 class UserSummary(_Lenient):
     """A user as it appears in lists: followers, following, thread members, tray owners."""
 
-    pk: str
+    ig_user_id: str
     username: str
     full_name: str | None = None
     is_private: bool | None = None
@@ -59,21 +69,22 @@ class UserSummary(_Lenient):
     @model_validator(mode="before")
     @classmethod
     def _accept_web_node(cls, data: Any) -> Any:
-        # Web GraphQL edges name the id `id`; mobile lists name it `pk` (sometimes also `pk_id`).
-        if isinstance(data, dict) and "pk" not in data:
-            pk = data.get("pk_id") or data.get("id") or data.get("strong_id__")
-            if pk is not None:
-                data = {**data, "pk": pk}
+        # Instagram names the user id `pk` in mobile lists (sometimes also `pk_id`), `id` in web GraphQL
+        # edges and `strong_id__` in some bodies; ours is `ig_user_id`.
+        if isinstance(data, dict) and "ig_user_id" not in data:
+            ig_user_id = _user_id_of(data)
+            if ig_user_id is not None:
+                data = {**data, "ig_user_id": ig_user_id}
         return data
 
-    _pk_text = field_validator("pk", mode="before")(_text_id)
+    _id_text = field_validator("ig_user_id", mode="before")(_text_id)
     _reel_int = field_validator("latest_reel_media", mode="before")(_int_or_none)
 
 
 class UserProfile(_Lenient):
     """One profile in full: `users/{pk}/info/` (mobile) or `users/web_profile_info/` (web)."""
 
-    pk: str
+    ig_user_id: str
     username: str
     full_name: str | None = None
     biography: str | None = None
@@ -94,8 +105,8 @@ class UserProfile(_Lenient):
         if not isinstance(data, dict):
             return data
         out = dict(data)
-        if "pk" not in out:
-            out["pk"] = out.get("pk_id") or out.get("id")
+        if "ig_user_id" not in out:
+            out["ig_user_id"] = _user_id_of(out)
         edges = {
             "follower_count": "edge_followed_by",
             "following_count": "edge_follow",
@@ -113,7 +124,7 @@ class UserProfile(_Lenient):
             out["profile_pic_url_hd"] = hd.get("url") if isinstance(hd, dict) else None
         return out
 
-    _pk_text = field_validator("pk", mode="before")(_text_id)
+    _id_text = field_validator("ig_user_id", mode="before")(_text_id)
     _counts = field_validator("follower_count", "following_count", "media_count", mode="before")(_int_or_none)
 
 
@@ -233,7 +244,7 @@ class TrayReel(_Lenient):
     def story_items(self) -> list[StoryItem]:
         """The entry's `items` as typed story items (none when the tray left them out); odd ones are
         skipped."""
-        return _story_items(self.items, self.user.pk)
+        return _story_items(self.items, self.user.ig_user_id)
 
 
 class StoryTray(_Lenient):
@@ -297,7 +308,7 @@ class Post(MediaResource):
     like_count: int | None = None
     comment_count: int | None = None
     play_count: int | None = None
-    owner_pk: str | None = None
+    owner_ig_user_id: str | None = None
     carousel: list[MediaResource] = Field(default_factory=list)
     raw: dict[str, Any] = Field(default_factory=dict)
 
@@ -310,7 +321,7 @@ class Post(MediaResource):
         caption = data.get("caption")
         out["caption_text"] = caption.get("text") if isinstance(caption, dict) else None
         user = data.get("user")
-        out["owner_pk"] = _text_id(user.get("pk")) if isinstance(user, dict) else None
+        out["owner_ig_user_id"] = _text_id(_user_id_of(user)) if isinstance(user, dict) else None
         out["play_count"] = data.get("play_count") or data.get("view_count")
         children = data.get("carousel_media")
         out["carousel"] = [c for c in children if isinstance(c, dict)] if isinstance(children, list) else []
@@ -367,7 +378,7 @@ class Comment(_Lenient):
         # An author without the identifying keys is dropped rather than failing the page.
         if isinstance(data, dict) and isinstance(data.get("user"), dict):
             user = data["user"]
-            if not (user.get("pk") or user.get("pk_id") or user.get("id")) or not user.get("username"):
+            if _user_id_of(user) is None or not user.get("username"):
                 return {**data, "user": None}
         return data
 
@@ -444,7 +455,7 @@ def _owner_of(data: dict[str, Any]) -> Any:
     for key in ("user", "owner"):
         value = data.get(key)
         if isinstance(value, dict):
-            return value.get("pk") or value.get("pk_id") or value.get("id")
+            return _user_id_of(value)
     return None
 
 
@@ -463,7 +474,7 @@ class StoryItem(_Lenient):
     image_url: str | None = None
     video_url: str | None = None
     video_duration: float | None = None
-    owner_pk: str | None = None
+    owner_ig_user_id: str | None = None
     raw: dict[str, Any] = Field(default_factory=dict, repr=False)
 
     @model_validator(mode="before")
@@ -481,7 +492,7 @@ class StoryItem(_Lenient):
         owner = _owner_of(data)
         if owner is None and isinstance(ident, str) and "_" in ident:
             owner = ident.split("_", 1)[1]
-        out["owner_pk"] = _text_id(owner)
+        out["owner_ig_user_id"] = _text_id(owner)
         versions = data.get("image_versions2")
         image = _best_url(versions.get("candidates") if isinstance(versions, dict) else None)
         image = image or _best_url(_graph_resources(data.get("display_resources")))
@@ -511,7 +522,7 @@ class StoryItem(_Lenient):
         return self.media_type == 2
 
 
-def _story_items(items: Any, owner_pk: str | None) -> list[StoryItem]:
+def _story_items(items: Any, owner_ig_user_id: str | None) -> list[StoryItem]:
     """Typed items of a reel; an item that does not validate is skipped (real reels carry odd units)."""
     if not isinstance(items, list):
         return []
@@ -526,8 +537,8 @@ def _story_items(items: Any, owner_pk: str | None) -> list[StoryItem]:
                 continue
         else:
             continue
-        if item.owner_pk is None and owner_pk is not None:
-            item = item.model_copy(update={"owner_pk": owner_pk})
+        if item.owner_ig_user_id is None and owner_ig_user_id is not None:
+            item = item.model_copy(update={"owner_ig_user_id": owner_ig_user_id})
         out.append(item)
     return out
 
@@ -559,7 +570,7 @@ class Reel(_Lenient):
         out["user"] = user
         reel_id = _text_id(data.get("id"))
         if reel_id in (None, "") and isinstance(user, dict):
-            reel_id = _text_id(user.get("pk") or user.get("id"))
+            reel_id = _text_id(_user_id_of(user))
         if data.get("__typename") == "GraphHighlightReel" and isinstance(reel_id, str):
             reel_id = reel_id if reel_id.startswith("highlight:") else f"highlight:{reel_id}"
         out["id"] = reel_id

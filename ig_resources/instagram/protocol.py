@@ -27,11 +27,11 @@ class InstagramClient(Protocol):
         """The logged-in account, with the follower and following counts its profile reports."""
         ...
 
-    def profile_details(self, username: str, user_pk: str) -> ProfileDetails:
+    def profile_details(self, username: str, ig_user_id: str) -> ProfileDetails:
         """One profile in full (counts, bio, picture, newest post time); NotFoundError if gone."""
         ...
 
-    def iter_user_feed(self, user_pk: str, username: str | None = None) -> Iterator[FeedPage]:
+    def iter_user_feed(self, ig_user_id: str, username: str | None = None) -> Iterator[FeedPage]:
         """The user's posts, newest first, a page at a time, until Instagram has no more. Sources
         that address people by name (Apify) need `username`."""
         ...
@@ -40,15 +40,15 @@ class InstagramClient(Protocol):
         """Every page of a post's comments, newest first."""
         ...
 
-    def related_accounts(self, user_pk: str) -> list[UserSummary]:
+    def related_accounts(self, ig_user_id: str) -> list[UserSummary]:
         """Accounts Instagram suggests beside this one (one page)."""
         ...
 
-    def iter_followers(self, user_pk: str) -> Iterator[FollowPage]:
+    def iter_followers(self, ig_user_id: str) -> Iterator[FollowPage]:
         """Every page of the user's followers, in order, until Instagram stops giving a cursor."""
         ...
 
-    def iter_following(self, user_pk: str) -> Iterator[FollowPage]:
+    def iter_following(self, ig_user_id: str) -> Iterator[FollowPage]:
         """Every page of the accounts the user follows."""
         ...
 
@@ -60,12 +60,12 @@ class InstagramClient(Protocol):
         """The logged-in account's story tray: who has unexpired stories right now."""
         ...
 
-    def reels_media(self, user_pks: Sequence[str]) -> dict[str, Reel]:
-        """The current stories of these users (all their items), keyed by user pk; a user whose stories
+    def reels_media(self, ig_user_ids: Sequence[str]) -> dict[str, Reel]:
+        """The current stories of these users (all their items), keyed by ig_user_id; a user whose stories
         the account cannot see, or who has none, is absent."""
         ...
 
-    def highlight_reels(self, user_pk: str) -> list[Reel]:
+    def highlight_reels(self, ig_user_id: str) -> list[Reel]:
         """The user's highlight folders (id "highlight:<n>", title) in profile order, with their items."""
         ...
 

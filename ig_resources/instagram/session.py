@@ -26,7 +26,7 @@ class SessionCookies(BaseModel):
     expires_at: datetime | None = None
 
     @property
-    def user_pk(self) -> str:
+    def ig_user_id(self) -> str:
         """`ds_user_id`, or the numeric prefix of `sessionid` (`<pk>%3A...`) when it is missing."""
         if "ds_user_id" in self.cookies:
             return self.cookies["ds_user_id"].get_secret_value()
@@ -76,7 +76,7 @@ def parse_cookie_file(text: str, *, now: datetime | None = None) -> SessionCooki
     if expires_at is not None and expires_at <= now:
         raise CookieFileError(f"the 'sessionid' cookie expired on {expires_at:%Y-%m-%d %H:%M} UTC")
     session = SessionCookies(cookies=cookies, expires_at=expires_at)
-    if not session.user_pk.isdigit():
+    if not session.ig_user_id.isdigit():
         raise CookieFileError("neither 'ds_user_id' nor 'sessionid' names the account's numeric id")
     return session
 

@@ -160,7 +160,7 @@ def test_two_factor_asks_again_after_a_wrong_code(sandbox: tuple[SandboxServer, 
     login = browser_login("finn", PASSWORD, web_base_url=server.url, ask=ask, timeout_seconds=20)
     assert len(prompts) == 2
     assert "Please check the security code" in prompts[1]
-    assert login.cookies.user_pk == str(network.account("finn").pk)
+    assert login.cookies.ig_user_id == str(network.account("finn").pk)
 
     with pytest.raises(BrowserLoginError, match="refused 3 times"):
         browser_login("finn", PASSWORD, web_base_url=server.url, ask=lambda _: "111111", timeout_seconds=20)

@@ -39,14 +39,14 @@ def test_reels_are_read_only_when_the_tray_does_not_carry_them_and_something_is_
     tray = StoryTray.model_validate(tray_body)
     first, *rest = tray.tray
     complete, to_read = reels_to_read(tray, {})
-    assert list(complete) == [first.user.pk]
-    assert len(complete[first.user.pk]) == 6
-    assert to_read == [r.user.pk for r in rest]
+    assert list(complete) == [first.user.ig_user_id]
+    assert len(complete[first.user.ig_user_id]) == 6
+    assert to_read == [r.user.ig_user_id for r in rest]
     # The newest item of the second owner is already stored: nothing new, no request.
-    known = {rest[0].user.pk: datetime.fromtimestamp(rest[0].latest_reel_media, UTC)}
-    assert reels_to_read(tray, known)[1] == [r.user.pk for r in rest[1:]]
-    older = {rest[0].user.pk: datetime.fromtimestamp(rest[0].latest_reel_media - 1, UTC)}
-    assert rest[0].user.pk in reels_to_read(tray, older)[1]
+    known = {rest[0].user.ig_user_id: datetime.fromtimestamp(rest[0].latest_reel_media, UTC)}
+    assert reels_to_read(tray, known)[1] == [r.user.ig_user_id for r in rest[1:]]
+    older = {rest[0].user.ig_user_id: datetime.fromtimestamp(rest[0].latest_reel_media - 1, UTC)}
+    assert rest[0].user.ig_user_id in reels_to_read(tray, older)[1]
 
 
 def test_story_rows_keep_the_video_and_the_highlight() -> None:

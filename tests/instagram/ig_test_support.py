@@ -19,11 +19,11 @@ FIXTURES_DIR = Path(
     )
 )
 
-VIEWER_PK = "31310607724"  # the account of users_info_self__instagramkit.json
+VIEWER_IG_USER_ID = "31310607724"  # the account of users_info_self__instagramkit.json
 #: Distinctive values that must never show up in an error's message, str, repr or traceback.
 SESSION_SECRET = "SeSsIoNsEcReT9f3a7c"
 CSRF_SECRET = "CsRfSeCrEt41b8e2d0"
-SESSIONID = f"{VIEWER_PK}%3A{SESSION_SECRET}%3A27%3AAYdEADbeef"
+SESSIONID = f"{VIEWER_IG_USER_ID}%3A{SESSION_SECRET}%3A27%3AAYdEADbeef"
 SECRETS = (SESSION_SECRET, CSRF_SECRET, SESSIONID)
 
 
@@ -40,7 +40,7 @@ def make_session() -> SessionCookies:
         cookies={
             "sessionid": SecretStr(SESSIONID),
             "csrftoken": SecretStr(CSRF_SECRET),
-            "ds_user_id": SecretStr(VIEWER_PK),
+            "ds_user_id": SecretStr(VIEWER_IG_USER_ID),
             "mid": SecretStr("ZmIdVaLuE0000"),
             "ig_nrcb": SecretStr("1"),
         }

@@ -77,17 +77,17 @@ def sources() -> Iterator[Sources]:
             cookies
         ) as web:
             me = web.current_user()
-            people = [u for page in web.iter_following(me.pk) for u in page.users]
+            people = [u for page in web.iter_following(me.ig_user_id) for u in page.users]
             yield Sources(network, stand_in, web, people)
 
 
 def test_profiles_read_through_apify_equal_the_web_api(sources: Sources) -> None:
     with sources.apify() as apify:
         for person in sources.people[:6]:
-            via_apify = apify.profile_details(person.username, person.pk)
-            via_web = sources.web.profile_details(person.username, person.pk)
+            via_apify = apify.profile_details(person.username, person.ig_user_id)
+            via_web = sources.web.profile_details(person.username, person.ig_user_id)
             fields = (
-                "pk",
+                "ig_user_id",
                 "username",
                 "full_name",
                 "biography",
@@ -110,23 +110,30 @@ def test_profiles_read_through_apify_equal_the_web_api(sources: Sources) -> None
 def test_feed_through_apify_gives_the_same_posts_in_pages(sources: Sources) -> None:
     person = max(
         (p for p in sources.people if not p.is_private),
-        key=lambda p: sources.web.profile_details(p.username, p.pk).media_count or 0,
+        key=lambda p: sources.web.profile_details(p.username, p.ig_user_id).media_count or 0,
     )
-    web_posts = [post for page in sources.web.iter_user_feed(person.pk) for post in page.items][:30]
+    web_posts = [post for page in sources.web.iter_user_feed(person.ig_user_id) for post in page.items][:30]
     with sources.apify(posts_per_read=30) as apify:
-        pages = list(apify.iter_user_feed(person.pk, person.username))
+        pages = list(apify.iter_user_feed(person.ig_user_id, person.username))
     apify_posts = [post for page in pages for post in page.items]
     assert [len(p.items) for p in pages][:2] == [12, 12]
     assert not pages[-1].more_available
     assert [p.code for p in apify_posts] == [p.code for p in web_posts]
     for a, w in zip(apify_posts, web_posts, strict=True):
-        assert (a.media_type, a.taken_at, a.caption_text, a.like_count, a.comment_count, a.owner_pk) == (
+        assert (
+            a.media_type,
+            a.taken_at,
+            a.caption_text,
+            a.like_count,
+            a.comment_count,
+            a.owner_ig_user_id,
+        ) == (
             w.media_type,
             w.taken_at,
             w.caption_text,
             w.like_count,
             w.comment_count,
-            w.owner_pk,
+            w.owner_ig_user_id,
         )
         assert a.image_url == (w.image_url or w.carousel[0].image_url)
         assert len(a.carousel) == len(w.carousel)
@@ -139,7 +146,9 @@ def test_feed_through_apify_gives_the_same_posts_in_pages(sources: Sources) -> N
 def test_an_incremental_stop_costs_one_run_and_one_page(sources: Sources) -> None:
     person = sources.public()
     with sources.apify() as apify:
-        next(iter(apify.iter_user_feed(person.pk, person.username)))  # the caller stops after page one
+        next(
+            iter(apify.iter_user_feed(person.ig_user_id, person.username))
+        )  # the caller stops after page one
         assert apify.requests["feed"] == 2
 
 
@@ -150,7 +159,7 @@ def test_missing_and_private_people(sources: Sources) -> None:
             apify.profile_details("nobody_here_at_all", "1")
         if private is not None:
             with pytest.raises(PrivateAccountError):
-                list(apify.iter_user_feed(private.pk, private.username))
+                list(apify.iter_user_feed(private.ig_user_id, private.username))
         with pytest.raises(ApifyError, match="not related accounts"):
             apify.related_accounts("1")
         with pytest.raises(ApifyError, match="not stories"):
@@ -163,7 +172,7 @@ def test_polls_a_running_actor_until_it_succeeds(sources: Sources) -> None:
     sources.stand_in.polls = 3
     person = sources.public()
     with sources.apify() as apify:
-        assert apify.profile_details(person.username, person.pk).username == person.username
+        assert apify.profile_details(person.username, person.ig_user_id).username == person.username
     paths = [path for _, path, _ in sources.stand_in.log]
     assert sum(p.startswith("/v2/actor-runs/") for p in paths) == 3
 
@@ -175,12 +184,12 @@ def test_429_and_500_are_retried_then_given_up(sources: Sources) -> None:
     # unpaced (0 requests per second), so every sleep is a retry's backoff: 2 s, doubling
     config = sources.config(requests_per_second=0, backoff_base_seconds=2, max_retries=3)
     with ApifySession(config, sleep=clock.sleep, clock=clock) as apify:
-        assert apify.profile_details(person.username, person.pk).pk == person.pk
+        assert apify.profile_details(person.username, person.ig_user_id).ig_user_id == person.ig_user_id
         assert apify.pacing.retries == {"apify_error": 1, "server_error": 1}
         assert clock.sleeps == [2, 4]
         sources.stand_in.faults = [500] * 4
         with pytest.raises(ServerError):
-            apify.profile_details(person.username, person.pk)
+            apify.profile_details(person.username, person.ig_user_id)
         assert clock.sleeps == [2, 4, 2, 4, 8]
 
 
@@ -198,7 +207,7 @@ def test_requests_are_spaced_to_the_configured_rate(sources: Sources) -> None:
 
     with ApifySession(sources.config(requests_per_second=20), sleep=sleep, clock=clock) as apify:
         for _ in range(5):
-            apify.profile_details(person.username, person.pk)
+            apify.profile_details(person.username, person.ig_user_id)
     sent_so_far()
     assert len(sent_at) == 10
     assert [b - a for a, b in itertools.pairwise(sent_at)] == pytest.approx([0.05] * 9)

@@ -34,7 +34,7 @@ from tests.instagram.ig_test_support import (
     CSRF_SECRET,
     SESSION_SECRET,
     SESSIONID,
-    VIEWER_PK,
+    VIEWER_IG_USER_ID,
     assert_no_secret,
     fixture_bytes,
     load_fixture,
@@ -47,7 +47,7 @@ FOLLOWING = f"/api/v1/friendships/{TARGET}/following/"
 INBOX = "/api/v1/direct_v2/inbox/"
 TRAY = "/api/v1/feed/reels_tray/"
 REELS_MEDIA = "/api/v1/feed/reels_media/"
-ME = f"/api/v1/users/{VIEWER_PK}/info/"
+ME = f"/api/v1/users/{VIEWER_IG_USER_ID}/info/"
 
 
 def client_for(stub: StubServer, session: SessionCookies, **kwargs: Any) -> WebApiClient:
@@ -92,14 +92,14 @@ def test_followers_three_pages_stop_on_absent_cursor_despite_has_more_false(
         assert client.requests == Counter({"followers": 3})
 
     assert [len(p.users) for p in pages] == [12, 12, 11]
-    assert [u.pk for p in pages for u in p.users] == [str(u["pk"]) for u in fixture_users]
+    assert [u.ig_user_id for p in pages for u in p.users] == [str(u["pk"]) for u in fixture_users]
     sent = stub.requests_to(FOLLOWERS)
     assert [r.query.get("max_id") for r in sent] == [None, "12", "24"]
     for request in sent:
         assert request.method == "GET"
         assert request.query["count"] == "200"
         assert request.query["search_surface"] == "follow_list_page"
-        assert re.fullmatch(rf"{VIEWER_PK}_{UUID4}", request.query["rank_token"])
+        assert re.fullmatch(rf"{VIEWER_IG_USER_ID}_{UUID4}", request.query["rank_token"])
     assert len({r.query["rank_token"] for r in sent}) == 1  # one rank token for the whole listing
     # The www claim starts at 0 and then echoes what Instagram set.
     assert [r.headers["x-ig-www-claim"] for r in sent] == ["0", "hmac.AR2claim", "hmac.AR2claim"]
@@ -123,7 +123,7 @@ def test_web_app_headers_and_cookies(stub: StubServer, session: SessionCookies) 
     cookies = dict(part.split("=", 1) for part in headers["cookie"].split("; "))
     assert cookies["sessionid"] == SESSIONID
     assert cookies["csrftoken"] == CSRF_SECRET
-    assert cookies["ds_user_id"] == VIEWER_PK
+    assert cookies["ds_user_id"] == VIEWER_IG_USER_ID
     assert set(cookies) == {"sessionid", "csrftoken", "ds_user_id", "mid", "ig_nrcb"}
 
 
@@ -149,7 +149,9 @@ def test_no_csrf_header_without_csrftoken_cookie(stub: StubServer) -> None:
         list(client.iter_followers(TARGET))
     [request] = stub.requests
     assert "x-csrftoken" not in request.headers
-    assert request.query["rank_token"].startswith(f"{VIEWER_PK}_")  # the pk read from the sessionid prefix
+    assert request.query["rank_token"].startswith(
+        f"{VIEWER_IG_USER_ID}_"
+    )  # the pk read from the sessionid prefix
 
 
 def test_stop_on_repeated_cursor(stub: StubServer, session: SessionCookies) -> None:
@@ -161,7 +163,7 @@ def test_stop_on_repeated_cursor(stub: StubServer, session: SessionCookies) -> N
     with client_for(stub, session) as client:
         pages = list(client.iter_followers(TARGET))
         assert client.requests["followers"] == 2
-    assert [p.users[0].pk for p in pages] == ["1", "2"]
+    assert [p.users[0].ig_user_id for p in pages] == ["1", "2"]
     assert not stub.unscripted
 
 
@@ -185,7 +187,7 @@ def test_duplicates_across_pages_are_passed_through(stub: StubServer, session: S
         Scripted(body=follow_page([{"pk": 2, "username": "b"}, {"pk": 3, "username": "c"}], "")),
     )
     with client_for(stub, session) as client:
-        pks = [u.pk for p in client.iter_followers(TARGET) for u in p.users]
+        pks = [u.ig_user_id for p in client.iter_followers(TARGET) for u in p.users]
     assert pks == ["1", "2", "2", "3"]  # deduplication by pk is the caller's job
 
 
@@ -204,7 +206,7 @@ def test_real_mobile_page_body_then_end(stub: StubServer, session: SessionCookie
 
 def test_invalid_user_pk_is_refused_before_any_request(stub: StubServer, session: SessionCookies) -> None:
     with client_for(stub, session) as client:
-        with pytest.raises(ValueError, match="user_pk must be a numeric"):
+        with pytest.raises(ValueError, match="ig_user_id must be a numeric"):
             next(client.iter_followers("../../accounts/edit"))
         assert client.requests == Counter()
     assert not stub.requests
@@ -304,7 +306,12 @@ def test_story_tray_and_current_user(stub: StubServer, session: SessionCookies) 
         me = client.current_user()
         assert client.requests == Counter({"story_tray": 1, "current_user": 1})
     assert [r.user.username for r in tray.tray] == ["manchesterunited", "realmadrid", "ronaldinho"]
-    assert (me.pk, me.username, me.follower_count, me.following_count) == (VIEWER_PK, "riedayme", 5, 22)
+    assert (me.ig_user_id, me.username, me.follower_count, me.following_count) == (
+        VIEWER_IG_USER_ID,
+        "riedayme",
+        5,
+        22,
+    )
     assert [r.path for r in stub.requests] == [TRAY, ME]
 
 
@@ -328,7 +335,7 @@ def test_reels_media_posts_signed_user_ids_twenty_at_a_time(
     assert all(s.startswith("SIGNATURE.") for s in signed)
     asked = [json.loads(s.removeprefix("SIGNATURE."))["user_ids"] for s in signed]
     assert asked == [pks[:20], pks[20:]]
-    with client_for(stub, session) as client, pytest.raises(ValueError, match="user_pk must be a numeric"):
+    with client_for(stub, session) as client, pytest.raises(ValueError, match="ig_user_id must be a numeric"):
         client.reels_media(["1", "2/../x"])  # every pk checked before anything is sent
     assert len(stub.requests_to(REELS_MEDIA)) == 2
 

@@ -41,14 +41,14 @@ def test_mobile_followers_page() -> None:
     assert page.next_max_id is not None
     assert page.next_max_id.startswith("QVFBbG9QNktkT0llYkZUazRJ")
     first = page.users[0]
-    assert (first.pk, first.username, first.full_name) == ("3270262328", "fitriani_f.a", "fitt🌻")
+    assert (first.ig_user_id, first.username, first.full_name) == ("3270262328", "fitriani_f.a", "fitt🌻")
     assert first.latest_reel_media == 1592475703
     assert first.is_private is False
-    assert all(u.pk.isdigit() for u in page.users)  # int pks arrive as text
+    assert all(u.ig_user_id.isdigit() for u in page.users)  # int pks arrive as text
 
 
 @pytest.mark.parametrize(
-    ("name", "count", "first_pk", "first_username"),
+    ("name", "count", "first_ig_user_id", "first_username"),
     [
         ("graphql_followers_page1__pgrimaud.json", 24, "41055093479", "martinasalomao0602"),
         ("graphql_followers_page2__pgrimaud.json", 12, None, None),
@@ -57,24 +57,24 @@ def test_mobile_followers_page() -> None:
     ],
 )
 def test_graphql_follow_pages(
-    name: str, count: int, first_pk: str | None, first_username: str | None
+    name: str, count: int, first_ig_user_id: str | None, first_username: str | None
 ) -> None:
     body = load_fixture(name)
     page = follow_page_from_graphql(body)
     edge = body["data"]["user"].get("edge_followed_by") or body["data"]["user"]["edge_follow"]
     assert len(page.users) == count
     assert page.next_max_id == edge["page_info"]["end_cursor"]  # has_next_page is true on all four
-    assert [u.pk for u in page.users] == [e["node"]["id"] for e in edge["edges"]]
-    assert all(u.username and u.pk.isdigit() for u in page.users)
-    if first_pk:
-        assert (page.users[0].pk, page.users[0].username) == (first_pk, first_username)
+    assert [u.ig_user_id for u in page.users] == [e["node"]["id"] for e in edge["edges"]]
+    assert all(u.username and u.ig_user_id.isdigit() for u in page.users)
+    if first_ig_user_id:
+        assert (page.users[0].ig_user_id, page.users[0].username) == (first_ig_user_id, first_username)
 
 
 def test_graphql_follow_pages_chain_without_overlap() -> None:
     for kind in ("followers", "following"):
         one = follow_page_from_graphql(load_fixture(f"graphql_{kind}_page1__pgrimaud.json"))
         two = follow_page_from_graphql(load_fixture(f"graphql_{kind}_page2__pgrimaud.json"))
-        assert not {u.pk for u in one.users} & {u.pk for u in two.users}
+        assert not {u.ig_user_id for u in one.users} & {u.ig_user_id for u in two.users}
 
 
 def test_graphql_follow_page_stop_and_errors() -> None:
@@ -97,7 +97,7 @@ def test_graphql_follow_page_stop_and_errors() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "pk", "username", "followers", "following", "media"),
+    ("name", "ig_user_id", "username", "followers", "following", "media"),
     [
         ("users_info__pgrimaud.json", "1518284433", "robertdowneyjr", 50_857_062, 4, 400),
         ("web_profile_info__pgrimaud.json", "1518284433", "robertdowneyjr", 52_979_346, 5, 419),
@@ -109,11 +109,16 @@ def test_graphql_follow_page_stop_and_errors() -> None:
     ],
 )
 def test_profiles(
-    name: str, pk: str, username: str, followers: int | None, following: int | None, media: int | None
+    name: str,
+    ig_user_id: str,
+    username: str,
+    followers: int | None,
+    following: int | None,
+    media: int | None,
 ) -> None:
     profile = user_profile_from_body(load_fixture(name))
     assert isinstance(profile, UserProfile)
-    assert (profile.pk, profile.username) == (pk, username)
+    assert (profile.ig_user_id, profile.username) == (ig_user_id, username)
     counts = (profile.follower_count, profile.following_count, profile.media_count)
     assert counts == (followers, following, media)
     assert profile.profile_pic_url
@@ -157,7 +162,7 @@ def test_mobile_reels_tray() -> None:
     assert len(tray.tray[0].items) == 6
     assert tray.tray[1].items is None
     assert tray.tray[2].items is None
-    assert all(r.user.pk == r.id and r.expiring_at and r.latest_reel_media for r in tray.tray)
+    assert all(r.user.ig_user_id == r.id and r.expiring_at and r.latest_reel_media for r in tray.tray)
 
 
 def test_web_graphql_reels_tray() -> None:
@@ -172,7 +177,7 @@ def test_web_graphql_reels_tray() -> None:
     assert tray.tray[0].items is not None
     assert len(tray.tray[0].items) >= 1
     assert all(r.items is None for r in tray.tray[1:])
-    assert tray.tray[0].id == tray.tray[0].user.pk == "4289198852"
+    assert tray.tray[0].id == tray.tray[0].user.ig_user_id == "4289198852"
     assert tray.tray[0].seen == 1591308724
     assert tray.tray[0].expiring_at == 1591488353
 
@@ -233,7 +238,7 @@ def test_mutated_followers_page_still_parses() -> None:
     users[2]["is_verified"] = None
     body["next_max_id"] = 200  # an int cursor
     page = FollowPage.model_validate(body)
-    assert page.users[0].pk.isdigit()
+    assert page.users[0].ig_user_id.isdigit()
     assert page.users[0].full_name is None
     assert page.users[1].latest_reel_media == 1592475703
     assert page.next_max_id == "200"
@@ -266,7 +271,7 @@ def test_user_feed_pages() -> None:
     )
     assert first.taken_at is not None
     assert first.taken_at.year == 2020
-    assert first.owner_pk == "3555900579"
+    assert first.owner_ig_user_id == "3555900579"
     assert first.caption_text
     assert first.caption_text.startswith("Maap emang")
     assert len(first.carousel) == 3
@@ -339,8 +344,8 @@ def test_related_accounts_of_the_web_profile_query() -> None:
 
     related = related_from_graphql(load_fixture("graphql_highlights_and_chaining__pgrimaud.json"))
     assert len(related) == 80
-    assert len({u.pk for u in related}) == 80
-    assert all(u.pk.isdigit() and u.username for u in related)
+    assert len({u.ig_user_id for u in related}) == 80
+    assert all(u.ig_user_id.isdigit() and u.username for u in related)
     error = classify_response("related", 400, {"message": "Not eligible for chaining.", "status": "fail"})
     assert error is not None
     assert error.reason == "private_account"

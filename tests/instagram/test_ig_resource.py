@@ -13,9 +13,9 @@ from ig_resources.instagram import (
     WebApiClient,
 )
 from tests.instagram.ig_stub_server import Scripted, StubServer
-from tests.instagram.ig_test_support import VIEWER_PK, fixture_bytes, make_session
+from tests.instagram.ig_test_support import VIEWER_IG_USER_ID, fixture_bytes, make_session
 
-ME = f"/api/v1/users/{VIEWER_PK}/info/"
+ME = f"/api/v1/users/{VIEWER_IG_USER_ID}/info/"
 
 
 def test_defaults() -> None:
@@ -53,7 +53,7 @@ def test_urls_from_environment_through_dagster(
         resources.instagram.open(session) as client,
     ):
         assert client.api_base_url == stub.url
-        assert client.current_user().pk == VIEWER_PK
+        assert client.current_user().ig_user_id == VIEWER_IG_USER_ID
     assert stub.requests[0].headers["referer"] == "http://sandbox.web/"
 
 

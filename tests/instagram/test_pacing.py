@@ -19,10 +19,10 @@ from ig_resources.instagram.pacing import (
 )
 from ig_resources.instagram.session import SessionCookies
 from tests.instagram.ig_stub_server import Scripted, StubServer
-from tests.instagram.ig_test_support import VIEWER_PK, fixture_bytes
+from tests.instagram.ig_test_support import VIEWER_IG_USER_ID, fixture_bytes
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
-ME = f"/api/v1/users/{VIEWER_PK}/info/"
+ME = f"/api/v1/users/{VIEWER_IG_USER_ID}/info/"
 NO_PAUSE = PacingPolicy(pause_rate=0, backoff_base_seconds=1, backoff_max_seconds=4)
 
 

@@ -67,7 +67,7 @@ def test_profile_parser_survives_mutations(body: Any) -> None:
         profile = profile_details_from_body(body)
     except InstagramError:
         return
-    assert isinstance(profile.pk, str)
+    assert isinstance(profile.ig_user_id, str)
     assert isinstance(profile.raw, dict)
     json.dumps(profile.raw, default=str)  # what is kept as raw JSON stays serialisable
 

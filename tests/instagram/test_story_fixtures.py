@@ -73,13 +73,13 @@ def test_mobile_feed_reels_media() -> None:
         ("iayulstr", 8, 8),
     ]
     first = reels["13320596140"]
-    assert first.id == first.user.pk == "13320596140"
+    assert first.id == first.user.ig_user_id == "13320596140"
     assert not first.is_highlight
     assert first.latest_reel_media == 1592734545
     assert first.seen == 1592732788
     assert first.expiring_at == _utc(1592820945)
     item = first.items[0]
-    assert (item.pk, item.id, item.owner_pk) == (
+    assert (item.pk, item.id, item.owner_ig_user_id) == (
         "2336332851137925320",
         "2336332851137925320_13320596140",
         "13320596140",
@@ -93,10 +93,10 @@ def test_mobile_feed_reels_media() -> None:
     assert (video.pk, video.media_type, video.video_duration) == ("2336214876934249579", 2, 14.933)
     assert video.video_url
     assert "/75631366_2934592596785904_" in video.video_url
-    for reel_pk, reel in reels.items():
-        for item, raw in zip(reel.items, body["reels"][reel_pk]["items"], strict=True):
+    for reel_ig_user_id, reel in reels.items():
+        for item, raw in zip(reel.items, body["reels"][reel_ig_user_id]["items"], strict=True):
             _check_item(item, raw)
-            assert item.owner_pk == reel_pk
+            assert item.owner_ig_user_id == reel_ig_user_id
 
 
 def test_mobile_feed_user_story() -> None:
@@ -122,7 +122,7 @@ def test_mobile_tray_items() -> None:
     assert [i.media_type for i in items] == [1, 1, 1, 1, 2, 2]
     for item, raw in zip(items, body["tray"][0]["items"], strict=True):
         _check_item(item, raw)
-        assert item.owner_pk == "491527077"
+        assert item.owner_ig_user_id == "491527077"
     assert items[4].video_duration == 18.739
     assert items[4].video_url == _largest(body["tray"][0]["items"][4]["video_versions"])
     assert [i.taken_at for i in items] == sorted(i.taken_at for i in items)  # oldest first, as sent
@@ -156,7 +156,7 @@ def test_mobile_highlights_tray() -> None:
         [],
     )
     assert folder.is_highlight
-    assert folder.user.pk == "5670185369"
+    assert folder.user.ig_user_id == "5670185369"
     assert folder.created_at == _utc(1600000000)
 
 
@@ -183,7 +183,7 @@ def test_graphql_reels_media_of_five_users() -> None:
             _check_item(item, raw)
             assert item.taken_at == _utc(raw["taken_at_timestamp"])
             assert item.expiring_at == _utc(raw["expiring_at_timestamp"])
-            assert item.owner_pk == reel.user.pk
+            assert item.owner_ig_user_id == reel.user.ig_user_id
             assert item.id == item.pk
 
 
@@ -208,7 +208,9 @@ def test_graphql_reels_media_story_video() -> None:
 def test_graphql_tray_items() -> None:
     tray = story_tray_from_graphql(load_fixture("graphql_reels_tray__instagramkit.json"))
     assert [len(r.story_items()) for r in tray.tray] == [2, 0, 0, 0, 0]  # only the first carries items
-    assert all(i.owner_pk == "4289198852" and i.taken_at.tzinfo is UTC for i in tray.tray[0].story_items())
+    assert all(
+        i.owner_ig_user_id == "4289198852" and i.taken_at.tzinfo is UTC for i in tray.tray[0].story_items()
+    )
 
 
 def test_graphql_highlight_reels() -> None:
@@ -221,12 +223,12 @@ def test_graphql_highlight_reels() -> None:
     ]
     for reel, raw_reel in zip(reels.values(), body["data"]["reels_media"], strict=True):
         assert reel.is_highlight
-        assert reel.user.pk == "5670185369"
+        assert reel.user.ig_user_id == "5670185369"
         assert reel.user.username == "statement.paris"
         assert reel.latest_reel_media is None
         for item, raw in zip(reel.items, raw_reel["items"], strict=True):
             _check_item(item, raw)
-            assert item.owner_pk == "5670185369"
+            assert item.owner_ig_user_id == "5670185369"
 
 
 def test_graphql_highlight_folders() -> None:
@@ -237,7 +239,7 @@ def test_graphql_highlight_folders() -> None:
         ("highlight:18095548501062215", "STAIRWAY"),
     ]
     assert len(folders) == 8
-    assert all(f.user.pk == "5670185369" and f.items == [] for f in folders)
+    assert all(f.user.ig_user_id == "5670185369" and f.items == [] for f in folders)
 
 
 def test_graphql_user_reel_without_items() -> None:
@@ -267,7 +269,7 @@ def test_missing_expiry_is_a_day_after_taken() -> None:
     item = StoryItem.model_validate({"pk": "1", "taken_at": 1600000000, "media_type": 1})
     assert item.expiring_at == _utc(1600000000 + 86400)
     assert item.image_url is None
-    assert item.owner_pk is None
+    assert item.owner_ig_user_id is None
     web = StoryItem.model_validate({"id": "7", "taken_at_timestamp": 1600000000, "is_video": True})
     assert (web.pk, web.media_type, web.expiring_at) == ("7", 2, _utc(1600086400))
 
@@ -314,7 +316,7 @@ def test_story_parsers_survive_mutations(body: Any) -> None:
             continue
         for reel_id, reel in reels.items():
             assert reel.id == reel_id
-            assert isinstance(reel.user.pk, str)
+            assert isinstance(reel.user.ig_user_id, str)
             for item in reel.items:
                 assert item.taken_at.tzinfo is not None
                 assert isinstance(item.media_type, int)

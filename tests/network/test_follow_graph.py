@@ -202,11 +202,11 @@ def test_unfollow_follow_and_rename_between_syncs(world: World) -> None:
     result = world.sync()
     assert result.success
     flags = world.flags()
-    joiner_pk = str(joiner["user"]["pk"])
+    joiner_ig_user_id = str(joiner["user"]["pk"])
     assert flags[leaver][2] is False
     assert flags[dropped][1] is False
     assert flags[renamed] == ("brand.new_name", True, True)
-    assert flags[joiner_pk][2] is True
+    assert flags[joiner_ig_user_id][2] is True
     meta = metadata(result)
     assert (
         meta["followers_added"],
@@ -220,7 +220,7 @@ def test_unfollow_follow_and_rename_between_syncs(world: World) -> None:
         ("follower_lost", flags[leaver][0]),
         ("following_removed", flags[dropped][0]),
         ("username_changed", "brand.new_name"),
-        ("follower_gained", flags[joiner_pk][0]),
+        ("follower_gained", flags[joiner_ig_user_id][0]),
     }
     assert all(checks(result).values())
 

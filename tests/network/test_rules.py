@@ -23,8 +23,8 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 VIEWER = "999"
 
 
-def user(pk: int, name: str | None = None) -> GraphUser:
-    return GraphUser(str(pk), name or f"user{pk}", f"User {pk}", False, False, None)
+def user(ig_user_id: int, name: str | None = None) -> GraphUser:
+    return GraphUser(str(ig_user_id), name or f"user{ig_user_id}", f"User {ig_user_id}", False, False, None)
 
 
 def graph(
@@ -38,8 +38,8 @@ def graph(
 ) -> FetchedGraph:
     names = names or {}
     return FetchedGraph(
-        viewer_pk=VIEWER,
-        viewer_username="me",
+        account_ig_user_id=VIEWER,
+        account_username="me",
         followers={str(p): user(p, names.get(p)) for p in followers},
         following={str(p): user(p, names.get(p)) for p in following},
         threads=threads,
@@ -70,9 +70,12 @@ def stored_from(g: FetchedGraph) -> list[StoredProfile]:
 def test_collect_users_dedupes_across_overlapping_pages() -> None:
     pages = [
         FollowPage(
-            users=[UserSummary(pk="1", username="a"), UserSummary(pk="2", username="b")], next_max_id="2"
+            users=[UserSummary(ig_user_id="1", username="a"), UserSummary(ig_user_id="2", username="b")],
+            next_max_id="2",
         ),
-        FollowPage(users=[UserSummary(pk="2", username="b"), UserSummary(pk="3", username="c")]),
+        FollowPage(
+            users=[UserSummary(ig_user_id="2", username="b"), UserSummary(ig_user_id="3", username="c")]
+        ),
     ]
     assert list(collect_users(pages)) == ["1", "2", "3"]
 
@@ -131,12 +134,12 @@ def test_follow_unfollow_and_rename_give_flags_and_events() -> None:
     before = graph([1, 2, 3], [2, 3, 4])
     after = graph([1, 3, 5], [2, 3], names={3: "renamed3"})  # 2 unfollowed us, 5 followed, we dropped 4
     write, changes = plan_rebuild(after, stored_from(before), baseline=7, now=NOW)
-    by_pk = {w.ig_user_id: w for w in write.profiles}
-    assert (by_pk["2"].following, by_pk["2"].follows_you) == (True, False)
-    assert by_pk["5"].id is None
-    assert by_pk["5"].follows_you
-    assert by_pk["3"].username == "renamed3"
-    assert by_pk["3"].id == 3
+    by_ig_user_id = {w.ig_user_id: w for w in write.profiles}
+    assert (by_ig_user_id["2"].following, by_ig_user_id["2"].follows_you) == (True, False)
+    assert by_ig_user_id["5"].id is None
+    assert by_ig_user_id["5"].follows_you
+    assert by_ig_user_id["3"].username == "renamed3"
+    assert by_ig_user_id["3"].id == 3
     assert write.reset_ids == [4]  # in neither list any more
     events = {(e.ig_user_id, e.kind) for e in write.events}
     assert events == {
@@ -171,22 +174,25 @@ def test_profile_known_only_by_username_is_adopted_not_duplicated() -> None:
 def test_inbox_members_are_messageable_peers_and_tray_owners_are_seen() -> None:
     thread = InboxThread(
         thread_id="340282366841710300949128",
-        users=[UserSummary(pk="8", username="pal")],
+        users=[UserSummary(ig_user_id="8", username="pal")],
         last_activity_at=1_700_000_000_000_000,
         is_group=False,
     )
     group = InboxThread(
         thread_id="340282366841710300949129",
         users=[
-            UserSummary(pk="8", username="pal"),
-            UserSummary(pk=VIEWER, username="me"),
-            UserSummary(pk="9", username="x"),
+            UserSummary(ig_user_id="8", username="pal"),
+            UserSummary(ig_user_id=VIEWER, username="me"),
+            UserSummary(ig_user_id="9", username="x"),
         ],
         is_group=True,
         thread_title="trip",
     )
     reel = TrayReel(
-        id="2", user=UserSummary(pk="2", username="user2"), latest_reel_media=1_763_900_000, media_count=3
+        id="2",
+        user=UserSummary(ig_user_id="2", username="user2"),
+        latest_reel_media=1_763_900_000,
+        media_count=3,
     )
     g = graph([1, 2], [2], threads=[thread, group], tray=[reel])
     write, _ = plan_rebuild(g, [], baseline=None, now=NOW)

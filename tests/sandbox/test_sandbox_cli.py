@@ -46,7 +46,7 @@ def test_cookies_command_writes_parseable_files(tmp_path: Path) -> None:
         result = runner.invoke(sandbox, ["cookies", "demo_medium", "--format", fmt, "-o", str(target)])
         assert result.exit_code == 0, result.output
         session = parse_cookie_file(target.read_text())
-        assert session.user_pk == str(SandboxNetwork(DEMO_SPEC).account("demo_medium").pk)
+        assert session.ig_user_id == str(SandboxNetwork(DEMO_SPEC).account("demo_medium").pk)
     expired = runner.invoke(sandbox, ["cookies", "demo_small", "--expired"])
     assert expired.exit_code == 0
     with pytest.raises(CookieFileError, match="expired"):

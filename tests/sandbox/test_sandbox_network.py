@@ -354,7 +354,7 @@ def test_cookie_files_parse_with_the_pipeline_parser(network: SandboxNetwork, fm
     assert len(cookies["csrftoken"]) == 32
     path = network.write_cookie_file("beta.studio", tmp_path / f"c.{fmt}", fmt)  # type: ignore[arg-type]
     session = parse_cookie_file(path.read_text())
-    assert session.user_pk == str(acct.pk)
+    assert session.ig_user_id == str(acct.pk)
     assert session.plain()["sessionid"] == cookies["sessionid"]
     assert {"csrftoken", "mid", "ig_did", "rur", "ds_user_id"} <= set(session.cookies)
     assert session.expires_at is not None

@@ -61,7 +61,7 @@ def test_followers_page_has_the_real_shape(
     assert len(page.users) == 200
     assert page.next_max_id == body["next_max_id"]
     assert page.page_size == 200
-    assert all(u.pk.isdigit() and u.username for u in page.users)
+    assert all(u.ig_user_id.isdigit() and u.username for u in page.users)
 
 
 def test_following_page_parses(
@@ -83,7 +83,7 @@ def test_own_profile_has_the_real_shape(
     body = client_for("alpha_shop").get(f"/api/v1/users/{pk}/info/").json()
     assert_same_shape(load_fixture("users_info_self__instagramkit.json"), body)
     profile = UserProfile.model_validate(body["user"])
-    assert (profile.pk, profile.username, profile.follower_count, profile.following_count) == (
+    assert (profile.ig_user_id, profile.username, profile.follower_count, profile.following_count) == (
         str(pk),
         "alpha_shop",
         450,

@@ -53,7 +53,7 @@ def client(server: SandboxServer) -> Iterator[WebApiClient]:
 
 def test_reels_media_gives_the_tray_items_and_the_rest(server: SandboxServer, client: WebApiClient) -> None:
     tray = client.story_tray()
-    pks = [r.user.pk for r in tray.tray]
+    pks = [r.user.ig_user_id for r in tray.tray]
     reels = client.reels_media(pks)
     assert list(reels) == pks
     assert client.requests["reels_media"] == server.request_counts["reels_media"] == 1
@@ -61,13 +61,13 @@ def test_reels_media_gives_the_tray_items_and_the_rest(server: SandboxServer, cl
     assert len(with_items) == 3
     assert len(tray.tray) == 9
     for entry in tray.tray:
-        reel = reels[entry.user.pk]
-        assert reel.user.pk == reel.id == entry.user.pk
+        reel = reels[entry.user.ig_user_id]
+        assert reel.user.ig_user_id == reel.id == entry.user.ig_user_id
         assert reel.user.username == entry.user.username
         assert len(reel.items) == reel.media_count == entry.media_count
         assert reel.latest_reel_media == entry.latest_reel_media
         assert reel.items[-1].taken_at.timestamp() == entry.latest_reel_media
-        assert all(i.owner_pk == entry.user.pk and i.image_url for i in reel.items)
+        assert all(i.owner_ig_user_id == entry.user.ig_user_id and i.image_url for i in reel.items)
         assert all(i.video_url for i in reel.items if i.is_video)
         if entry.items is not None:
             # The very same items: pks, times, URLs, raw records.
@@ -75,14 +75,14 @@ def test_reels_media_gives_the_tray_items_and_the_rest(server: SandboxServer, cl
 
 
 def test_users_outside_the_tray_get_no_reel(network: SandboxNetwork, client: WebApiClient) -> None:
-    tray_pks = {r.user.pk for r in client.story_tray().tray}
-    followed = next(str(pk) for pk in network.following_of("alpha_shop") if str(pk) not in tray_pks)
+    tray_ig_user_ids = {r.user.ig_user_id for r in client.story_tray().tray}
+    followed = next(str(pk) for pk in network.following_of("alpha_shop") if str(pk) not in tray_ig_user_ids)
     stranger = str(network.universe.pk(network.strangers_start))
-    reels = client.reels_media([followed, stranger, sorted(tray_pks)[0]])
-    assert list(reels) == [sorted(tray_pks)[0]]
+    reels = client.reels_media([followed, stranger, sorted(tray_ig_user_ids)[0]])
+    assert list(reels) == [sorted(tray_ig_user_ids)[0]]
     assert client.reels_media([]) == {}
     assert client.requests["reels_media"] == 1
-    with pytest.raises(ValueError, match="user_pk must be a numeric"):
+    with pytest.raises(ValueError, match="ig_user_id must be a numeric"):
         client.reels_media(["12; DROP"])
 
 
@@ -94,11 +94,11 @@ def test_more_than_twenty_users_are_asked_twenty_at_a_time() -> None:
     )
     with SandboxServer(SandboxNetwork(spec)) as server, web_client(server, "wide.tray") as client:
         tray = client.story_tray()
-        pks = [r.user.pk for r in tray.tray]
+        pks = [r.user.ig_user_id for r in tray.tray]
         assert len(pks) == 45
         reels = client.reels_media(pks)
         assert set(reels) == set(pks)
-        assert all(len(reels[r.user.pk].items) == r.media_count for r in tray.tray)
+        assert all(len(reels[r.user.ig_user_id].items) == r.media_count for r in tray.tray)
         assert client.requests["reels_media"] == server.request_counts["reels_media"] == 3  # 20 + 20 + 5
 
 
@@ -153,10 +153,10 @@ def test_highlights_come_with_their_items(
         assert folder.is_highlight
         assert folder.id.removeprefix("highlight:").isdigit()
         assert folder.title
-        assert folder.user.pk == str(owner)
+        assert folder.user.ig_user_id == str(owner)
         assert folder.created_at is not None
         assert len(folder.items) == folder.media_count >= 1
-        assert all(i.owner_pk == str(owner) and i.taken_at < folder.created_at for i in folder.items)
+        assert all(i.owner_ig_user_id == str(owner) and i.taken_at < folder.created_at for i in folder.items)
     assert client.highlight_reels(str(owner)) == folders  # deterministic
     # Instagram leaves out what the viewer may not see: other people's reels keep to their owners.
     body = httpx.get(
@@ -183,7 +183,7 @@ def test_highlights_of_private_and_missing_people(network: SandboxNetwork, clien
 
 def test_faults_know_the_story_routes(server: SandboxServer, client: WebApiClient) -> None:
     assert {"reels_media", "highlights"} <= set(ENDPOINT_KINDS)
-    pks = [r.user.pk for r in client.story_tray().tray]
+    pks = [r.user.ig_user_id for r in client.story_tray().tray]
     server.faults.add(Fault("truncated_list", endpoint="reels_media", times=1))
     assert len(client.reels_media(pks)) == len(pks) // 2
     server.faults.add(Fault("rate_limit_429", endpoint="highlights", times=1))
@@ -208,13 +208,13 @@ def test_post_story_moves_the_poster_to_the_front(
     )
     assert answer.status_code == 200, answer.text
     result = answer.json()["result"]
-    assert result["user"] == {"pk": int(poster.user.pk), "username": poster.user.username}
+    assert result["user"] == {"pk": int(poster.user.ig_user_id), "username": poster.user.username}
     after_bytes = http.get("/api/v1/feed/reels_tray/").content
     assert after_bytes != before_bytes
     assert http.get("/api/v1/feed/reels_tray/").content == after_bytes
     after = StoryTray.model_validate_json(after_bytes)
     front = after.tray[0]
-    assert front.user.pk == poster.user.pk
+    assert front.user.ig_user_id == poster.user.ig_user_id
     assert front.seen == 0
     newest_before = max(r.latest_reel_media or 0 for r in before.tray)
     assert front.latest_reel_media == result["latest_reel_media"] > newest_before
@@ -222,9 +222,9 @@ def test_post_story_moves_the_poster_to_the_front(
     items = front.story_items()
     assert len(items) == front.media_count
     assert items[-1].pk == result["media_id"]
-    others = [r.user.pk for r in before.tray if r.user.pk != poster.user.pk]
-    assert [r.user.pk for r in after.tray[1:]] == others
-    reel = client.reels_media([poster.user.pk])[poster.user.pk]
+    others = [r.user.ig_user_id for r in before.tray if r.user.ig_user_id != poster.user.ig_user_id]
+    assert [r.user.ig_user_id for r in after.tray[1:]] == others
+    reel = client.reels_media([poster.user.ig_user_id])[poster.user.ig_user_id]
     assert reel.items == items
     # A second post by a deterministic pick; both survive a save and a reload of the state.
     picked = network.post_story("alpha_shop")
@@ -252,7 +252,7 @@ def test_post_story_needs_someone_the_account_follows(network: SandboxNetwork, s
 
 
 def test_story_files_are_real_pictures_and_videos(server: SandboxServer, client: WebApiClient) -> None:
-    reels = client.reels_media([r.user.pk for r in client.story_tray().tray])
+    reels = client.reels_media([r.user.ig_user_id for r in client.story_tray().tray])
     items = [i for r in reels.values() for i in r.items]
     picture = next(i for i in items if not i.is_video)
     video = next(i for i in items if i.is_video)
@@ -270,7 +270,7 @@ def test_story_files_are_real_pictures_and_videos(server: SandboxServer, client:
         assert cdn.get(video.video_url or "").content == clip.content
         cover = cdn.get(video.image_url or "")
         assert cover.headers["content-type"] == "image/jpeg"
-        avatar = cdn.get(reels[video.owner_pk or ""].user.profile_pic_url or "")
+        avatar = cdn.get(reels[video.owner_ig_user_id or ""].user.profile_pic_url or "")
         assert avatar.headers["content-type"] == "image/png"  # everything else stays an identicon
     with tempfile.NamedTemporaryFile(suffix=".mp4") as handle:
         handle.write(clip.content)
@@ -304,8 +304,8 @@ def test_about_half_the_post_photos_show_their_owner(
     network: SandboxNetwork, server: SandboxServer, client: WebApiClient
 ) -> None:
     me = client.current_user()
-    people = [u for page in client.iter_following(me.pk) for u in page.users if not u.is_private][:12]
-    first_pages = [next(iter(client.iter_user_feed(person.pk))) for person in people]
+    people = [u for page in client.iter_following(me.ig_user_id) for u in page.users if not u.is_private][:12]
+    first_pages = [next(iter(client.iter_user_feed(person.ig_user_id))) for person in people]
     photos = [post for page in first_pages for post in page.items if post.media_type == 1]
     of_owner = [p for p in photos if decode_post_name((p.image_url or "").split("?")[0].rsplit("/", 1)[-1])]
     assert 0.3 < len(of_owner) / len(photos) < 0.7
@@ -319,5 +319,5 @@ def test_about_half_the_post_photos_show_their_owner(
         other = next(p for p in photos if p not in of_owner)
         assert cdn.get(other.image_url or "").headers["content-type"] == "image/png"
     name = (post.image_url or "").split("?")[0].rsplit("/", 1)[-1]
-    assert decode_post_name(name) == (int(post.owner_pk or 0), int(post.pk), "jpg")
+    assert decode_post_name(name) == (int(post.owner_ig_user_id or 0), int(post.pk), "jpg")
     assert decode_story_name(name) is None  # a post photo is never read as a story file
