@@ -12,13 +12,6 @@ COMMENTS, RELATED = "COMMENTS", "RELATED"
 MIN_COMMENTS = 5
 
 
-def needs_comment_search(comments_count: int | None, searched_count: int | None) -> bool:
-    """More than `MIN_COMMENTS` comments, and none read yet or more than when they were read."""
-    return (comments_count or 0) > MIN_COMMENTS and (
-        searched_count is None or (comments_count or 0) > searched_count
-    )
-
-
 def comment_write(comment: Comment) -> CommentWrite:
     user = comment.user
     return CommentWrite(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ig_assets.content.comments import post_comments
-from ig_assets.discovery.rules import needs_comment_search
 from ig_resources.database.models import DiscoveredAccount, InstagramProfilePost, InstagramProfilePostComment
 
 from .conftest import World, meta
@@ -79,11 +78,3 @@ def test_new_comments_are_read_and_known_people_linked(world: World) -> None:
     profiles = world.profiles()
     for pk, profile_id in linked:
         assert profiles[pk].id == profile_id
-
-
-def test_comment_search_rule() -> None:
-    assert not needs_comment_search(5, None)
-    assert needs_comment_search(6, None)
-    assert not needs_comment_search(12, 12)
-    assert needs_comment_search(13, 12)
-    assert not needs_comment_search(None, None)
