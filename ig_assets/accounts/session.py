@@ -196,6 +196,7 @@ def account_session(
     account = runnable_account(database, context.partition_key)
     sync_run_id = database.runs.open(account.id, kind or context.asset_key.path[-1], context.run.run_id)
     database.runs.start(sync_run_id)
+    database.accounts.beat(account.id)
     session = AccountSession(context, database, account, sync_run_id)
     try:
         with _client(database, instagram, apify, account) as session.client:
@@ -203,12 +204,14 @@ def account_session(
             if not session._ended:
                 raise RuntimeError("the asset returned without completing its account session")
     except BaseException as exc:
+        database.accounts.beat(account.id)
         if session._ended:
             raise
         raised = session._end_with(exc)
         if raised is exc:
             raise
         raise raised from None
+    database.accounts.beat(account.id)
     # Named output: assets with checks have more than one.
     context.add_output_metadata(
         {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from ig_resources.instagram.pacing import Budget, BudgetStore, window_wait
 from ig_resources.instagram.session import SessionCookies
@@ -136,6 +136,16 @@ class AccountStore(Store):
             if cooldown_until is not None:
                 row.cooldown_until = cooldown_until
                 row.cooldown_reason = reason
+
+    def beat(self, account_id: int) -> None:
+        """The account's work is alive now (`continuous_processing_heartbeat_at`): a run that stops
+        beating was lost, not slow."""
+        with self.session() as s:
+            s.execute(
+                update(InstagramAccount)
+                .where(InstagramAccount.id == account_id)
+                .values(continuous_processing_heartbeat_at=utcnow())
+            )
 
     def clear_cooldown(self, account_id: int) -> None:
         """Let a cooling-down account run again now (an operator's decision, or a sandbox reset)."""

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import dagster as dg
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from ig_assets.accounts.session import AccountSession, account_session
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.database.models import InstagramProfileActionLog, SyncRun
+from ig_resources.database.models import InstagramAccount, InstagramProfileActionLog, SyncRun
 from ig_resources.instagram import InstagramClientResource
 from ig_resources.instagram.session import parse_cookie_file
 from ig_sandbox.instagram import AccountSpec, NetworkSpec, SandboxNetwork, SandboxServer, render_cookie_file
@@ -102,6 +103,10 @@ def test_a_completed_session_records_its_stats_requests_and_pacing(world: World)
     assert metadata["requests_total"].value == run.stats_json["requests_total"]
     assert metadata["requests"].value == run.stats_json["requests"]
     assert metadata["viewer"].value == "sana"
+    with world.database.session() as s:
+        beat = s.scalar(select(InstagramAccount.continuous_processing_heartbeat_at))
+    assert beat is not None
+    assert beat >= run.finished_at - timedelta(seconds=1)  # the last beat is the run's end
 
 
 def test_an_asset_that_forgets_to_complete_fails_its_run(world: World) -> None:
