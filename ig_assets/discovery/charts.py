@@ -5,13 +5,7 @@ from __future__ import annotations
 import base64
 import io
 
-import matplotlib
 import pandas as pd
-
-matplotlib.use("Agg")  # no screen: render to memory only
-from matplotlib import dates as mdates
-from matplotlib import pyplot as plt
-from matplotlib.ticker import FuncFormatter
 
 MAX_LINES = 8
 
@@ -34,6 +28,14 @@ def history_markdown(history: pd.DataFrame, title: str) -> str:
     """The history as a line chart embedded as a PNG data URI, with its figures as a table below."""
     if history.empty:
         return f"**{title}**: no profile has two snapshots yet; `profile_details` adds one per refresh."
+    # matplotlib loads when a chart is drawn, not in every process that loads the code location.
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen: render to memory only
+    from matplotlib import dates as mdates
+    from matplotlib import pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
     fig, ax = plt.subplots(figsize=(8, 3.6), dpi=90)
     for username in history.columns:
         series = history[username].dropna()

@@ -16,7 +16,7 @@ from ig_assets.content.stories import stories
 from ig_assets.network.profiles import avatars
 from ig_assets.partitions import account_partitions
 from ig_resources.database import DatabaseResource
-from ig_resources.face_models import FaceModelError
+from ig_resources.face_settings import FaceModelError
 from ig_resources.faces import FaceAnalysisResource
 from ig_resources.media import EXTENSIONS, MediaStore
 from ig_resources.records import FaceScan, FaceWrite, MediaForFaces
