@@ -21,9 +21,10 @@ demo: $(STAMP)
 ui: $(STAMP)
 	$(BIN)/ig-pipeline ui
 
-# pytest-xdist workers: one per core (each has its own PostgreSQL test database). `make test WORKERS=0` runs serially.
+# pytest-xdist workers: one per core (each has its own PostgreSQL test database); the slow tests are
+# dealt out first (tests/conftest.py). `make test WORKERS=0` runs serially.
 WORKERS ?= auto
-PYTEST  := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal --durations=15
+PYTEST  := $(BIN)/python -m pytest -n $(WORKERS) --dist load --durations=15
 
 ## Lint, then the whole test suite (slow end-to-end tests included) against SQLite and the local
 ## PostgreSQL (started if it is down) and Debian's Chromium; prints the 15 slowest tests.

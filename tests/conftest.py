@@ -98,3 +98,15 @@ def _truncate(url: str) -> None:
     )  # every table, shared ones like media_blobs too
     with engine.begin() as c:
         c.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow end-to-end tests first, longest first (`slow(seconds=...)`): on several workers they
+    then run beside the rest instead of alone at the end (the suite's wall time is the longest
+    worker's)."""
+
+    def expected(item: pytest.Item) -> float:
+        marker = item.get_closest_marker("slow")
+        return marker.kwargs.get("seconds", 60) if marker else 0
+
+    items.sort(key=expected, reverse=True)

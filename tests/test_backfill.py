@@ -128,7 +128,7 @@ def _graphql(url: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     return body["data"]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=300)
 @pytest.mark.timeout(1800)  # a safety net for a busy machine, not a speed check
 def test_a_backfill_launched_like_the_ui_materializes_both_partitions(
     deployment: tuple[str, DatabaseResource, Path],

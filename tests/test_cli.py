@@ -251,7 +251,7 @@ def test_ai_providers_are_set_listed_and_removed_without_showing_a_key(env: dict
     one_line_error(invoke(env, "ai", "set", "x", "--api-key-stdin", stdin=""), "no key on stdin")
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=600)
 @pytest.mark.timeout(1800)  # two demos of three accounts each; a safety net, not a speed check
 def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("IG_", "DAGSTER_"))}
