@@ -251,11 +251,16 @@ def test_ai_providers_are_set_listed_and_removed_without_showing_a_key(env: dict
     one_line_error(invoke(env, "ai", "set", "x", "--api-key-stdin", stdin=""), "no key on stdin")
 
 
-@pytest.mark.slow(seconds=600)
-@pytest.mark.timeout(1800)  # two demos of three accounts each; a safety net, not a speed check
-def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(tmp_path: Path) -> None:
+def _demo_env(tmp_path: Path) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("IG_", "DAGSTER_"))}
-    env = {**base, "IG_STATE_DIR": str(tmp_path / "demo")}
+    return {**base, "IG_STATE_DIR": str(tmp_path / "demo")}
+
+
+# The two demos are two tests, so that two workers run them side by side.
+@pytest.mark.slow(seconds=400)
+@pytest.mark.timeout(1800)  # a safety net, not a speed check
+def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(tmp_path: Path) -> None:
+    env = _demo_env(tmp_path)
     faulty = run(env, "demo", "--faults", timeout=900)
     assert faulty.returncode == 0, faulty.stderr[-2000:]
     lines = {line.split()[0]: line for line in faulty.stdout.splitlines() if line.startswith("demo_")}
@@ -277,9 +282,15 @@ def test_demo_with_faults_marks_the_throttled_account_and_completes_the_others(t
     assert "opener:" in faulty.stdout
     assert "history:" in faulty.stdout
 
-    # A new sandbox throttles nobody: every account completes, avatars shown; the same pipeline now runs
-    # against an OpenAI-compatible server (the stand-in on loopback) named by OPENAI_BASE_URL.
+
+@pytest.mark.slow(seconds=400)
+@pytest.mark.timeout(1800)  # a safety net, not a speed check
+def test_demo_against_an_openai_compatible_server_completes_every_account(tmp_path: Path) -> None:
+    """Without faults every account completes, avatars shown; the same pipeline runs against an
+    OpenAI-compatible server (the stand-in on loopback) named by OPENAI_BASE_URL."""
     from ig_sandbox.openai import OpenAIStandIn
+
+    env = _demo_env(tmp_path)
 
     with OpenAIStandIn(api_key="sk-demo-SECRET-77") as standin:
         again = run(
