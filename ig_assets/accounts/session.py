@@ -15,7 +15,7 @@ Requests, pacing and the sync run's id go to the materialization's metadata with
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -120,7 +120,9 @@ class AccountSession:
         requests = self.requests
         return {"requests": requests, "requests_total": sum(requests.values()), "pacing": self.pacing}
 
-    def complete(self, stats: Mapping[str, Any], *, commit: Any = None) -> dict[str, Any]:
+    def complete(
+        self, stats: Mapping[str, Any], *, commit: Callable[[dict[str, Any]], None] | None = None
+    ) -> dict[str, Any]:
         """The run succeeded: its stats (with the usage) are stored and returned. `commit(stats)`, when
         given, stores them itself in the transaction of the asset's last write."""
         full = {**stats, **self.usage()}
