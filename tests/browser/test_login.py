@@ -77,9 +77,8 @@ def login_cli(
     process.stdin.write(password + "\n")
     process.stdin.flush()
     if channel:
-        deadline = time.monotonic() + 60
+        # Until the login process sends the code or ends without one; the test's timeout bounds a hang.
         while (code := network.last_code(network.account(username), channel)) is None:
-            assert time.monotonic() < deadline, "no code was sent"
             assert process.poll() is None, "no code was sent"
             time.sleep(0.1)
         process.stdin.write(code + "\n")

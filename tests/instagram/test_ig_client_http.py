@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import socket
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -588,11 +587,10 @@ def test_missing_tray_and_user_are_malformed(stub: StubServer, session: SessionC
 
 
 def test_timeout_is_server_error(stub: StubServer, session: SessionCookies) -> None:
+    # The page is a good one, only late: without the timeout the call would succeed.
     stub.script(FOLLOWERS, Scripted(body=follow_page([], None), delay=1.0))
-    started = time.monotonic()
     with client_for(stub, session, timeout_seconds=0.2) as client, pytest.raises(ServerError) as caught:
         list(client.iter_followers(TARGET))
-    assert time.monotonic() - started < 0.9
     assert "no answer within 0.2 s" in str(caught.value)
     assert caught.value.__cause__ is None
     assert caught.value.__suppress_context__
