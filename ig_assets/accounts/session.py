@@ -16,7 +16,7 @@ Requests, pacing and the sync run's id go to the materialization's metadata with
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -174,7 +174,7 @@ def _client(
     instagram: InstagramClientResource,
     apify: ApifyInstagramClient | None,
     account: AccountRecord,
-) -> Any:
+) -> AbstractContextManager[InstagramClient]:
     if apify is not None and account.content_source == "apify":
         return apify.open()
     return instagram.open(
